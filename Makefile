@@ -1,0 +1,87 @@
+# survey_app — every set-up step in two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PLOTLY_JS := static/vendor/plotly.min.js
+FEATURE_CATALOGS := $(wildcard survey_app/*/translations)
+CATALOG_DIRS := survey_app/translations $(FEATURE_CATALOGS)
+TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test install install-test assets translations extract-messages migrate seed lint format bench chromium clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@
+
+install: $(VENV)/.installed assets translations
+
+install-test: install $(VENV)/.installed-test chromium
+
+## Compile the message catalogs (the .mo files are build output, never committed).
+translations: $(VENV)/.installed
+	@for dir in $(CATALOG_DIRS); do $(BIN)/pybabel compile -d $$dir --statistics || exit 1; done
+
+## Refresh the .pot/.po files after changing user-visible strings (core catalog + one per feature).
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		$(foreach d,$(FEATURE_CATALOGS),--ignore-dirs=$(notdir $(patsubst %/translations,%,$(d)))) \
+		-o survey_app/translations/messages.pot survey_app
+	$(BIN)/pybabel update -i survey_app/translations/messages.pot -d survey_app/translations --no-fuzzy-matching
+	@for dir in $(FEATURE_CATALOGS); do pkg=$${dir%/translations}; name=$${pkg#survey_app/}; \
+		$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+			-o $$dir/messages.pot $$pkg $$(ls survey_app/forms/$$name.py 2>/dev/null); \
+		$(BIN)/pybabel update -i $$dir/messages.pot -d $$dir --no-fuzzy-matching; done
+
+## Plotly's JavaScript is served from static/ (kiosks and offices sit on closed networks).
+assets: $(PLOTLY_JS)
+
+$(PLOTLY_JS): $(VENV)/.installed
+	mkdir -p static/vendor
+	cp "$$($(BIN)/python -c 'import plotly, pathlib; print(pathlib.Path(plotly.__file__).parent / "package_data" / "plotly.min.js")')" $@
+
+migrate: install
+	$(FLASK) db upgrade
+
+## First run only: the demo data (the marker keeps later runs fast; delete instance/ to start over).
+instance/.demo-seeded: | migrate
+	$(FLASK) setup
+	$(FLASK) seed-demo
+	touch $@
+
+seed: migrate instance/.demo-seeded
+
+run: seed
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## Debian's Chromium drives the browser tests (Playwright cannot download its own here).
+chromium:
+	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null)
+
+test: install-test
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
+
+lint:
+	$(BIN)/ruff check survey_app tests bench
+	$(BIN)/ruff format --check survey_app tests bench
+
+format:
+	$(BIN)/ruff format survey_app tests bench
+	$(BIN)/ruff check --fix survey_app tests bench
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) static/vendor
+	find survey_app -name '*.mo' -delete

@@ -1,0 +1,1 @@
+"""Audit log: recording administrative actions and browsing them."""

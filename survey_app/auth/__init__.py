@@ -1,0 +1,1 @@
+"""Sign-in, users, roles and personal API tokens."""

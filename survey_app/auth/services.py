@@ -1,0 +1,179 @@
+"""Rules for signing in, managing users and issuing API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from survey_app.audit.service import record, snapshot
+from survey_app.extensions import db
+from survey_app.models import ApiToken, Role, Unit, User, utcnow
+
+MIN_PASSWORD_LENGTH = 10
+TOKEN_PREFIX = "sat_"
+
+
+class AuthError(ValueError):
+    """A sign-in or account change that is refused; the message is user-facing."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field  # the form field the message belongs to, if any
+
+
+@dataclass
+class LoginOutcome:
+    """The result of a sign-in attempt."""
+
+    user: User | None
+    error: str | None = None
+
+
+def authenticate(username: str, password: str) -> LoginOutcome:
+    """Check credentials, counting failures and locking the account after too many."""
+    generic = _("Wrong username or password.")
+    user = db.session.scalar(select(User).where(User.username == username.strip()))
+    now = utcnow()
+    if user is None:
+        # Spend the same time as a real check so usernames cannot be probed by timing.
+        User(password_hash=_DUMMY_HASH).check_password(password)
+        return LoginOutcome(None, generic)
+    if user.locked_until and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        return LoginOutcome(
+            None,
+            _("Too many failed attempts. Try again in %(minutes)d minutes.", minutes=minutes),
+        )
+    if not user.check_password(password):
+        user.failed_logins += 1
+        limit = current_app.config["LOGIN_MAX_ATTEMPTS"]
+        if user.failed_logins % limit == 0:
+            # Back-off doubles with every further round of failures.
+            rounds = user.failed_logins // limit
+            seconds = current_app.config["LOGIN_LOCKOUT_SECONDS"] * 2 ** (rounds - 1)
+            user.locked_until = now + timedelta(seconds=min(seconds, 86400))
+            record("user.locked", user, summary=user.username, actor_label="system")
+        return LoginOutcome(None, generic)
+    if not user.active:
+        return LoginOutcome(None, _("This account is disabled."))
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    return LoginOutcome(user)
+
+
+def _dummy_hash() -> str:
+    """A password hash to compare against when the username does not exist."""
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash(secrets.token_hex(8))
+
+
+_DUMMY_HASH = _dummy_hash()
+
+
+def check_password_strength(password: str) -> None:
+    """Refuse passwords that are too short or too simple."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AuthError(
+            _("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH), field="new"
+        )
+    if password.isdigit() or password.isalpha():
+        raise AuthError(_("The password must mix letters with digits or symbols."), field="new")
+
+
+def generate_password() -> str:
+    """A random password that passes the strength rules."""
+    return secrets.token_urlsafe(12)
+
+
+def create_user(
+    *, username: str, full_name: str, role: Role, unit: Unit, password: str | None = None
+) -> tuple[User, str]:
+    """Create a user; returns the user and the password (generated when none is given)."""
+    username = username.strip()
+    if not username or len(username) > 64:
+        raise AuthError(_("The username must have 1 to 64 characters."))
+    if db.session.scalar(select(User).where(User.username == username)):
+        raise AuthError(_("The username %(name)s is taken.", name=username))
+    password = password or generate_password()
+    check_password_strength(password)
+    user = User(username=username, full_name=full_name.strip(), role=role, unit=unit)
+    user.set_password(password)
+    db.session.add(user)
+    record("user.create", user, summary=f"{username} ({role.value})")
+    return user, password
+
+
+def update_user(user: User, *, full_name: str, role: Role, unit: Unit, active: bool) -> User:
+    """Change a user's name, role, unit or active flag."""
+    before = snapshot(user)
+    user.full_name, user.role, user.unit, user.active = full_name.strip(), role, unit, active
+    if not active:
+        user.session_version += 1  # end the sessions of a disabled account at once
+    record("user.update", user, before=before, summary=user.username)
+    return user
+
+
+def reset_password(user: User) -> str:
+    """Give a user a new random password (shown once to the administrator)."""
+    password = generate_password()
+    user.set_password(password)
+    user.failed_logins, user.locked_until = 0, None
+    record("user.reset_password", user, summary=user.username)
+    return password
+
+
+def unlock(user: User) -> None:
+    """Lift a lockout."""
+    user.failed_logins, user.locked_until = 0, None
+    record("user.unlock", user, summary=user.username)
+
+
+def change_password(user: User, *, current: str, new: str) -> None:
+    """Change one's own password after checking the current one."""
+    if not user.check_password(current):
+        raise AuthError(_("The current password is wrong."), field="current")
+    check_password_strength(new)
+    user.set_password(new)
+    record("user.change_password", user, summary=user.username)
+
+
+def token_digest(token: str) -> str:
+    """The stored form of a token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User, name: str = "") -> tuple[ApiToken, str]:
+    """Create a personal API token; the plain token is returned once and never stored."""
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name.strip()[:80], token_hash=token_digest(plain), prefix=plain[:10])
+    db.session.add(token)
+    record("token.create", token, summary=f"{user.username}: {name}")
+    return token, plain
+
+
+def revoke_token(token: ApiToken) -> None:
+    """Revoke a personal API token."""
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        record("token.revoke", token, summary=token.prefix)
+
+
+def user_for_token(plain: str) -> User | None:
+    """The active user behind a valid, unrevoked personal token."""
+    if not plain.startswith(TOKEN_PREFIX):
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(plain)))
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    now = utcnow()
+    # Writing last-used on every call would turn reads into writes; once a minute is enough.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        token.last_used_at = now
+        db.session.commit()
+    return token.user

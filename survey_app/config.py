@@ -1,0 +1,137 @@
+"""Configuration: one class per environment, values from environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+
+def _env_int(name: str, default: int) -> int:
+    """Read an integer environment variable, falling back to a default."""
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+class BaseConfig:
+    """Settings shared by every environment."""
+
+    APP_ENV = "development"
+    SQLALCHEMY_DATABASE_URI: str | None = None  # DATABASE_URL, read when the app is built
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    REDIS_URL: str | None = None  # REDIS_URL, read when the app is built
+
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("APP_TIMEZONE", "Asia/Ho_Chi_Minh")
+    LANGUAGES = ("vi", "en")
+
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=_env_int("SESSION_LIFETIME_MINUTES", 480))
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    SESSION_PROTECTION = "strong"
+
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so long paper-entry sessions do not fail
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+    LOGIN_MAX_ATTEMPTS = _env_int("LOGIN_MAX_ATTEMPTS", 5)
+    LOGIN_LOCKOUT_SECONDS = _env_int("LOGIN_LOCKOUT_SECONDS", 300)
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "20 per minute")
+
+    FORCE_HTTPS = False
+    SMALL_SAMPLE_MIN = _env_int("SMALL_SAMPLE_MIN", 30)
+
+    API_TITLE = "survey_app API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+
+class DevelopmentConfig(BaseConfig):
+    """Embedded default: SQLite in instance/, a secret kept in instance/ across restarts."""
+
+
+class TestingConfig(BaseConfig):
+    """Used by the test suite."""
+
+    APP_ENV = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"
+    RATELIMIT_ENABLED = False
+    WTF_CSRF_ENABLED = True
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing keeps the suite quick; never in production
+
+
+class ProductionConfig(BaseConfig):
+    """Production: PostgreSQL, secrets from the environment, HTTPS only."""
+
+    APP_ENV = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "1") == "1"
+
+
+CONFIGS = {"development": DevelopmentConfig, "testing": TestingConfig, "production": ProductionConfig}
+
+
+class ConfigError(RuntimeError):
+    """Raised when the app cannot start with the configuration it was given."""
+
+
+def load_config(app: Flask, overrides: dict | None = None) -> None:
+    """Load the environment's config class, then overrides, then derive what is left."""
+    env = (overrides or {}).get("APP_ENV") or os.environ.get("APP_ENV", "development")
+    if env not in CONFIGS:
+        raise ConfigError(f"APP_ENV must be one of {', '.join(CONFIGS)}, not {env!r}")
+    app.config.from_object(CONFIGS[env])
+    for variable, key in (
+        ("SECRET_KEY", "SECRET_KEY"),
+        ("DATABASE_URL", "SQLALCHEMY_DATABASE_URI"),
+        ("REDIS_URL", "REDIS_URL"),
+    ):
+        if os.environ.get(variable):
+            app.config[key] = os.environ[variable]
+    app.config.update(overrides or {})
+
+    if env == "production":
+        if not app.config.get("SECRET_KEY"):
+            raise ConfigError("SECRET_KEY must be set in production")
+        if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+            raise ConfigError("DATABASE_URL must be set in production")
+    else:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        if not app.config.get("SECRET_KEY"):
+            app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+        if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+            app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'survey_app.db'}"
+
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgres://"):  # Heroku-style URLs; SQLAlchemy wants the dialect name
+        uri = "postgresql://" + uri.removeprefix("postgres://")
+    if uri.startswith("postgresql://"):
+        uri = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("sqlite"):
+        # SQLite has no connection pool worth the name; checks are pointless there.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 15}}
+    app.config.setdefault(
+        "RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://"
+    )
+
+
+def _instance_secret(instance: Path) -> str:
+    """Keep a generated secret in instance/ so development sessions survive restarts."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,1 @@
+"""Pages every role shares: home, language, health, errors, formatting."""

@@ -1,0 +1,86 @@
+"""Home, language switch, health check."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from survey_app.auth.permissions import Capability, require, scope_root
+from survey_app.extensions import db, limiter
+from survey_app.models import Role
+from survey_app.org.services import tree_rows
+
+bp = Blueprint("core", __name__)
+
+
+def home_endpoint(role: Role) -> str:
+    """Where each role lands after signing in."""
+    return {
+        Role.admin: "org.units",
+        Role.unit_admin: "org.units",
+        Role.official: "core.official_home",
+        Role.leader: "core.leader_home",
+    }[role]
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """A redirect target on this site only (no open redirects)."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return fallback
+
+
+@bp.get("/")
+def index():
+    """Send people to their home, or to sign in."""
+    if current_user.is_authenticated:
+        return redirect(url_for(home_endpoint(current_user.role)))
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):
+    """Switch the UI language for this browser session."""
+    if code in ("vi", "en"):
+        session["lang"] = code
+    return redirect(safe_next(request.args.get("next"), url_for("core.index")))
+
+
+@bp.get("/official")
+@require(Capability.enter_data)
+def official_home():
+    """The data-entry hub of officials."""
+    return render_template("core/official_home.html", rows=tree_rows(scope_root(current_user)))
+
+
+@bp.get("/leader")
+@require(Capability.read_results)
+def leader_home():
+    """The results hub of leaders."""
+    return render_template("core/leader_home.html", rows=tree_rows(scope_root(current_user)))
+
+
+@bp.get("/account")
+@login_required
+def account():
+    """One's own account: role, unit, password, tokens."""
+    return render_template("core/account.html")
+
+
+@bp.get("/healthz")
+@limiter.exempt
+def healthz():
+    """Liveness and database status for load balancers and monitoring."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception:  # noqa: BLE001 - any failure means the database is not usable
+        db.session.rollback()
+        database = "unavailable"
+    status = 200 if database == "ok" else 503
+    return jsonify(status="ok" if status == 200 else "degraded", database=database), status

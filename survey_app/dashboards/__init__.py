@@ -1,0 +1,1 @@
+"""Leadership dashboards, the public scoreboard and reports."""

@@ -1,0 +1,5 @@
+"""`flask --app wsgi dashboards …` commands."""
+
+from flask.cli import AppGroup
+
+cli = AppGroup("dashboards", help="dashboards commands.")

@@ -1,0 +1,1 @@
+"""Demo data built from the source articles about real districts."""

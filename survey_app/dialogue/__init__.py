@@ -1,0 +1,1 @@
+"""dialogue feature package."""

@@ -1,0 +1,5 @@
+"""`flask --app wsgi dialogue …` commands."""
+
+from flask.cli import AppGroup
+
+cli = AppGroup("dialogue", help="dialogue commands.")

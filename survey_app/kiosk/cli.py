@@ -1,0 +1,5 @@
+"""`flask --app wsgi kiosk …` commands."""
+
+from flask.cli import AppGroup
+
+cli = AppGroup("kiosk", help="kiosk commands.")

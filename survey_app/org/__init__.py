@@ -1,0 +1,1 @@
+"""Organisational units, counters, staff and procedure fields."""

@@ -1,0 +1,147 @@
+"""The steps of create_app(): extensions, blueprints, API, CLI, template helpers, error pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, request, session
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from survey_app.extensions import api, babel, csrf, db, limiter, login_manager, migrate, talisman
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# Feature packages that carry their own catalogs; the core catalog comes first.
+TRANSLATION_DIRS = ["translations"]
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    # Plotly sets style attributes from script; styles cannot run code.
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "connect-src": "'self'",
+    "worker-src": "'self'",
+    "manifest-src": "'self'",
+    "frame-ancestors": "'none'",
+    "form-action": "'self'",
+    "base-uri": "'self'",
+    "object-src": "'none'",
+}
+
+
+def select_locale() -> str:
+    """The UI language: the one chosen in this session, else Vietnamese."""
+    chosen = session.get("lang") if request else None
+    return chosen if chosen in ("vi", "en") else "vi"
+
+
+def _translation_directories() -> str:
+    """Every translations folder of the package, core first, separated as Flask-Babel wants."""
+    dirs = [PACKAGE_DIR / "translations"]
+    dirs += sorted(p for p in PACKAGE_DIR.glob("*/translations") if p.is_dir())
+    return ";".join(str(d) for d in dirs)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """WAL for concurrent readers, enforced foreign keys, and patience when the file is busy."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.close()
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the unbound extensions to the app."""
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PACKAGE_DIR.parent / "migrations"), render_as_batch=True)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = _translation_directories()
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+        strict_transport_security=app.config["FORCE_HTTPS"],
+    )
+
+    from survey_app.auth.session import configure_login
+
+    configure_login(app, login_manager)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount the HTML features."""
+    from survey_app.audit.views import bp as audit_bp
+    from survey_app.auth.views import bp as auth_bp
+    from survey_app.core.views import bp as core_bp
+    from survey_app.dashboards.public import public_bp
+    from survey_app.dashboards.views import bp as dashboards_bp
+    from survey_app.dialogue.views import bp as dialogue_bp
+    from survey_app.kiosk.views import bp as kiosk_bp
+    from survey_app.org.views import bp as org_bp
+    from survey_app.sipas.views import bp as sipas_bp
+    from survey_app.users.views import bp as users_bp
+
+    for blueprint in (
+        core_bp,
+        auth_bp,
+        org_bp,
+        users_bp,
+        audit_bp,
+        kiosk_bp,
+        sipas_bp,
+        dialogue_bp,
+        dashboards_bp,
+        public_bp,
+    ):
+        app.register_blueprint(blueprint)
+
+
+def register_api(app: Flask) -> None:
+    """Mount the JSON API under /api/v1 with its OpenAPI document."""
+    api.init_app(
+        app,
+        spec_kwargs={
+            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+            "security": [{"bearerAuth": []}],
+        },
+    )
+    from survey_app.api.core import blp as core_api
+    from survey_app.dashboards.api import blp as dashboards_api
+    from survey_app.dialogue.api import blp as dialogue_api
+    from survey_app.kiosk.api import blp as kiosk_api
+    from survey_app.sipas.api import blp as sipas_api
+
+    for blueprint in (core_api, kiosk_api, sipas_api, dialogue_api, dashboards_api):
+        csrf.exempt(blueprint)  # Bearer tokens, not cookies: no cross-site request can carry them
+        api.register_blueprint(blueprint)
+
+
+def register_cli(app: Flask) -> None:
+    """Add the flask commands."""
+    from survey_app.cli import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Formatting filters and globals for templates."""
+    from survey_app.core.formatting import register_filters
+
+    register_filters(app)
+
+
+def register_error_pages(app: Flask) -> None:
+    """HTML error pages for the site; the API answers JSON."""
+    from survey_app.core.errors import register_error_handlers
+
+    register_error_handlers(app)

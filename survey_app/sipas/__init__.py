@@ -1,0 +1,1 @@
+"""sipas feature package."""

@@ -1,0 +1,1 @@
+"""Managing the people who sign in."""

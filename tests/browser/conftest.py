@@ -1,0 +1,111 @@
+"""Browser fixtures: the app served on loopback, driven by Debian's Chromium through Playwright."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from survey_app.extensions import db
+from tests.conftest import Org, build_app, empty_tables
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+class LiveServer:
+    """The app served by a real HTTP server in a background thread."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory):
+    """A migrated SQLite app for the browser tests."""
+    return build_app("sqlite", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app) -> Iterator[LiveServer]:
+    """The live server, for the whole session."""
+    server = LiveServer(live_app)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live_org(live_app) -> Iterator[Org]:
+    """The test organisation in the live server's database; emptied after the test."""
+    with live_app.app_context():
+        org = Org()
+        yield org
+        db.session.rollback()
+    empty_tables(live_app)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}; `make test` installs it with apt")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh browser page (desktop size) that fails the test on any console error."""
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="vi-VN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.console_errors = errors
+    yield page
+    context.close()
+    assert errors == [], f"console errors: {errors}"
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot under test-artifacts/screenshots."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def sign_in(page, base_url: str, username: str, password: str) -> None:
+    """Sign in through the login form."""
+    page.goto(f"{base_url}/auth/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
