@@ -88,7 +88,11 @@ def check_password_strength(password: str) -> None:
 
 def generate_password() -> str:
     """A random password that passes the strength rules."""
-    return secrets.token_urlsafe(12)
+    # token_urlsafe can come out all letters (about 1 time in 30); draw again rather than weaken it.
+    while True:
+        password = secrets.token_urlsafe(12)
+        if not (password.isdigit() or password.isalpha()):
+            return password
 
 
 def create_user(
