@@ -40,7 +40,7 @@ extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel update -i survey_app/translations/messages.pot -d survey_app/translations --no-fuzzy-matching
 	@for dir in $(FEATURE_CATALOGS); do pkg=$${dir%/translations}; name=$${pkg#survey_app/}; \
 		$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
-			-o $$dir/messages.pot $$pkg $$(ls survey_app/forms/$$name.py 2>/dev/null); \
+			-o $$dir/messages.pot $$pkg $$(ls -d survey_app/forms/$$name.py survey_app/templates/$$name 2>/dev/null); \
 		$(BIN)/pybabel update -i $$dir/messages.pot -d $$dir --no-fuzzy-matching; done
 
 ## Plotly's JavaScript is served from static/ (kiosks and offices sit on closed networks).
@@ -69,7 +69,7 @@ chromium:
 	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null)
 
 test: install-test
-	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -n 2
 
 lint:
 	$(BIN)/ruff check survey_app tests bench

@@ -47,7 +47,26 @@ class BaseConfig:
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "20 per minute")
 
     FORCE_HTTPS = False
-    SMALL_SAMPLE_MIN = _env_int("SMALL_SAMPLE_MIN", 30)
+
+    # Feature settings; an environment variable of the same name overrides each (see TUNABLE_SETTINGS).
+    SMALL_SAMPLE_MIN = 30  # figures from fewer answers show as "không đủ mẫu"
+    KIOSK_LEVEL_SET = "3"  # rating levels on the kiosk screen
+    KIOSK_MIN_INTERVAL_SECONDS = 5.0  # presses of one device closer together are flagged
+    KIOSK_MAX_AGE_DAYS = 30.0  # ratings older than this on arrival are flagged
+    KIOSK_IDLE_SECONDS = 60  # a half-finished rating is reset after this
+    KIOSK_THANKS_SECONDS = 5  # the thank-you screen shows this long
+    KIOSK_FEED_REFRESH_SECONDS = 10  # officials' live feed refresh
+    KIOSK_MAX_BODY_BYTES = 2 * 1024 * 1024  # ingest request size limit (413 above it)
+    KIOSK_TARGET_RATE = 80.0  # satisfaction rate (%) below which a unit is highlighted
+    SIPAS_SUBMIT_RATE = "60 per minute"  # online survey submissions per client address
+    SIPAS_QUESTIONNAIRE_DIR = ""  # local questionnaire versions (default instance/questionnaires)
+    DIALOGUE_ANSWER_WORKING_DAYS = 10  # default deadline of a written answer
+    DIALOGUE_HOLIDAYS_FILE = ""  # public holidays CSV (default: the packaged data/holidays_vn.csv)
+    DIALOGUE_CATEGORIES_FILE = ""  # comment categories CSV (default: the packaged data/categories.csv)
+    DIALOGUE_ANSWER_TEMPLATES_FILE = ""  # answer templates, one per line (default: packaged)
+    DIALOGUE_REQUIRED_PER_HALF_YEAR = 1  # conferences each unit must hold per half-year
+    STAFF_FIGURES_MAX_DEPTH = 1  # levels below a user's unit whose civil servants they may see
+    DASHBOARD_DETAIL_MAX_UNITS = 40  # per-unit detail charts for subtrees up to this size
 
     API_TITLE = "survey_app API"
     API_VERSION = "v1"
@@ -83,6 +102,13 @@ class ProductionConfig(BaseConfig):
 CONFIGS = {"development": DevelopmentConfig, "testing": TestingConfig, "production": ProductionConfig}
 
 
+TUNABLE_SETTINGS = tuple(
+    key
+    for key in vars(BaseConfig)
+    if key.startswith(("SMALL_SAMPLE", "KIOSK_", "SIPAS_", "DIALOGUE_", "STAFF_", "DASHBOARD_"))
+)
+
+
 class ConfigError(RuntimeError):
     """Raised when the app cannot start with the configuration it was given."""
 
@@ -100,6 +126,10 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
     ):
         if os.environ.get(variable):
             app.config[key] = os.environ[variable]
+    for key in TUNABLE_SETTINGS:
+        if os.environ.get(key):
+            default = getattr(BaseConfig, key)
+            app.config[key] = type(default)(os.environ[key])
     app.config.update(overrides or {})
 
     if env == "production":
@@ -123,9 +153,7 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
     if uri.startswith("sqlite"):
         # SQLite has no connection pool worth the name; checks are pointless there.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 15}}
-    app.config.setdefault(
-        "RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://"
-    )
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
 
 
 def _instance_secret(instance: Path) -> str:

@@ -13,7 +13,7 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from survey_app import create_app
-from survey_app.extensions import db
+from survey_app.extensions import db, limiter
 from survey_app.models import Base, Role, Unit, UnitKind, User
 from survey_app.org.services import create_unit
 
@@ -106,6 +106,9 @@ def empty_tables(app: Flask) -> None:
 @pytest.fixture
 def app(backend_app: Flask) -> Iterator[Flask]:
     """The app inside an application context; every table is emptied afterwards."""
+    # The limiter is one object shared by every app built in this process: an app built with limits
+    # switched on (the rate-limit tests) must not leave them on for the apps of later tests.
+    limiter.enabled = backend_app.config["RATELIMIT_ENABLED"]
     with backend_app.app_context():
         yield backend_app
         db.session.rollback()

@@ -48,7 +48,9 @@ def seed_organisation() -> Iterator[str]:
                 select(Staff.id).where(Staff.unit_id == unit.id, Staff.full_name == row["full_name"])
             )
             if exists is None:
-                db.session.add(Staff(unit=unit, counter=counter, full_name=row["full_name"], title=row["title"]))
+                db.session.add(
+                    Staff(unit=unit, counter=counter, full_name=row["full_name"], title=row["title"])
+                )
                 added += 1
             db.session.flush()
     yield f"staff added: {added}"

@@ -11,15 +11,21 @@ from wtforms.validators import DataRequired, EqualTo, Length
 class LoginForm(FlaskForm):
     """Username and password."""
 
-    username = StringField(_l("Username"), validators=[DataRequired(_l("Enter your username.")), Length(max=64)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=200)])
+    username = StringField(
+        _l("Username"), validators=[DataRequired(_l("Enter your username.")), Length(max=64)]
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=200)]
+    )
     submit = SubmitField(_l("Sign in"))
 
 
 class ChangePasswordForm(FlaskForm):
     """Change one's own password."""
 
-    current = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your current password."))])
+    current = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
+    )
     new = PasswordField(
         _l("New password"),
         validators=[DataRequired(_l("Enter a new password.")), Length(max=200)],
@@ -34,5 +40,7 @@ class ChangePasswordForm(FlaskForm):
 class TokenForm(FlaskForm):
     """Create a personal API token."""
 
-    name = StringField(_l("Token name"), validators=[DataRequired(_l("Give the token a name.")), Length(max=80)])
+    name = StringField(
+        _l("Token name"), validators=[DataRequired(_l("Give the token a name.")), Length(max=80)]
+    )
     submit = SubmitField(_l("Create token"))

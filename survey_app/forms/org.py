@@ -11,7 +11,9 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from survey_app.forms.common import VnDateField
 from survey_app.models import UnitKind
 
-CODE_PATTERN = Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", message=_l("Use letters, digits, dot, dash or underscore."))
+CODE_PATTERN = Regexp(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*$", message=_l("Use letters, digits, dot, dash or underscore.")
+)
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
 
 
@@ -75,7 +77,9 @@ class UnitImportForm(FlaskForm):
 class CounterForm(FlaskForm):
     """Create or edit a counter."""
 
-    code = StringField(_l("Code"), validators=[DataRequired(_l("Enter a code.")), Length(max=32), CODE_PATTERN])
+    code = StringField(
+        _l("Code"), validators=[DataRequired(_l("Enter a code.")), Length(max=32), CODE_PATTERN]
+    )
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
     active = BooleanField(_l("In service"), default=True)
     submit = SubmitField(_l("Save"))
@@ -103,8 +107,14 @@ class StaffForm(FlaskForm):
 class FieldForm(FlaskForm):
     """Create or edit a procedure field."""
 
-    code = StringField(_l("Code"), validators=[DataRequired(_l("Enter a code.")), Length(max=40), CODE_PATTERN])
-    name_vi = StringField(_l("Name (Vietnamese)"), validators=[DataRequired(_l("Enter a name.")), Length(max=160)])
-    name_en = StringField(_l("Name (English)"), validators=[DataRequired(_l("Enter a name.")), Length(max=160)])
+    code = StringField(
+        _l("Code"), validators=[DataRequired(_l("Enter a code.")), Length(max=40), CODE_PATTERN]
+    )
+    name_vi = StringField(
+        _l("Name (Vietnamese)"), validators=[DataRequired(_l("Enter a name.")), Length(max=160)]
+    )
+    name_en = StringField(
+        _l("Name (English)"), validators=[DataRequired(_l("Enter a name.")), Length(max=160)]
+    )
     active = BooleanField(_l("In use"), default=True)
     submit = SubmitField(_l("Save"))

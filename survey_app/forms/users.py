@@ -32,7 +32,9 @@ class UserForm(FlaskForm):
             Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Use letters, digits, dot, dash or underscore.")),
         ],
     )
-    full_name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter the full name.")), Length(max=120)])
+    full_name = StringField(
+        _l("Full name"), validators=[DataRequired(_l("Enter the full name.")), Length(max=120)]
+    )
     role = SelectField(_l("Role"), choices=[])
     unit_id = SelectField(_l("Unit"), coerce=int, choices=[])
     active = BooleanField(_l("Active"), default=True)

@@ -85,9 +85,7 @@ class UnitClosure(Base):
 
     __tablename__ = "unit_closure"
 
-    ancestor_id: Mapped[int] = mapped_column(
-        ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True
-    )
+    ancestor_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True)
     descendant_id: Mapped[int] = mapped_column(
         ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True, index=True
     )

@@ -233,9 +233,7 @@ def import_units_csv(text: str) -> ImportResult:
         if not name or len(name) > 200:
             problems.append(_("the name must have 1 to 200 characters"))
         if kind not in UnitKind.__members__:
-            problems.append(
-                _("unknown kind %(kind)s (use %(kinds)s)", kind=kind, kinds=", ".join(UnitKind))
-            )
+            problems.append(_("unknown kind %(kind)s (use %(kinds)s)", kind=kind, kinds=", ".join(UnitKind)))
         if parent_code and parent_code not in seen and parent_code not in existing:
             problems.append(_("parent %(code)s is not known (list parents first)", code=parent_code))
         if parent_code and parent_code == code:
@@ -289,9 +287,7 @@ def import_units_file(path: Path) -> ImportResult:
 def save_counter(counter: Counter | None, *, unit: Unit, code: str, name: str, active: bool) -> Counter:
     """Create or update a counter of a one-stop shop."""
     code = code.strip()
-    clash = db.session.scalar(
-        select(Counter).where(Counter.unit_id == unit.id, Counter.code == code)
-    )
+    clash = db.session.scalar(select(Counter).where(Counter.unit_id == unit.id, Counter.code == code))
     if clash is not None and clash is not counter:
         raise OrgError(_("This unit already has a counter with code %(code)s.", code=code))
     before = snapshot(counter) if counter else None

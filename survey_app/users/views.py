@@ -77,7 +77,9 @@ def form(user_id: int | None = None):
                     username=form.username.data, full_name=form.full_name.data, role=role, unit=unit
                 )
             else:
-                services.update_user(user, full_name=form.full_name.data, role=role, unit=unit, active=form.active.data)
+                services.update_user(
+                    user, full_name=form.full_name.data, role=role, unit=unit, active=form.active.data
+                )
         except services.AuthError as exc:
             form.username.errors.append(str(exc))
         else:

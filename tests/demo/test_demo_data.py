@@ -9,8 +9,7 @@ from survey_app.demo.seed import DATA, DEMO_USERS
 from survey_app.extensions import db
 from survey_app.models import Staff, Unit, UnitKind, User
 from tests.conftest import login
-
-SHARED_SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+from tests.shared import shared_dir
 
 
 def run_seed(app) -> list[str]:
@@ -57,7 +56,7 @@ def test_every_demo_user_can_sign_in_with_the_listed_password(app, client):
 
 def test_demo_districts_come_from_the_source_articles():
     """Every demo district is one the articles in ../shared/seeds describe."""
-    text = " ".join(p.read_text(encoding="utf-8") for p in SHARED_SEEDS.glob("*.txt"))
+    text = " ".join(p.read_text(encoding="utf-8") for p in (shared_dir() / "seeds").glob("*.txt"))
     with (DATA / "units.csv").open(encoding="utf-8") as handle:
         districts = [row["name"] for row in csv.DictReader(handle) if row["kind"] == "district"]
     for name in districts:

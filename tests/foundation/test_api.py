@@ -62,7 +62,19 @@ def test_cli_token_prints_a_working_token_on_its_last_line(app, org, client):
 
 def test_cli_creates_users(app, org, client):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["users", "create", "mai", "--role", "official", "--unit", "00109", "--password", "pass-word-2026"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "mai",
+            "--role",
+            "official",
+            "--unit",
+            "00109",
+            "--password",
+            "pass-word-2026",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert client.get("/official").status_code == 302
     from tests.conftest import login

@@ -52,7 +52,9 @@ def test_every_ui_string_has_a_vietnamese_translation():
             with po.open("rb") as handle:
                 for message in read_po(handle):
                     if message.id and message.string and not message.fuzzy:
-                        translated[message.id if isinstance(message.id, str) else message.id[0]] = message.string
+                        translated[message.id if isinstance(message.id, str) else message.id[0]] = (
+                            message.string
+                        )
     method_map = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
     missing = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(

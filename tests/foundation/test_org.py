@@ -24,7 +24,9 @@ def test_subtree_follows_the_tree(org):
 
 
 def test_moving_a_unit_moves_its_subtree(org):
-    services.update_unit(org.ward, name=org.ward.name, kind=org.ward.kind, parent=org.sibling, active_from=None)
+    services.update_unit(
+        org.ward, name=org.ward.name, kind=org.ward.kind, parent=org.sibling, active_from=None
+    )
     db.session.commit()
     assert "00109-MC" in subtree_codes(org.sibling)
     assert "00109" not in subtree_codes(org.district)
@@ -119,23 +121,34 @@ def test_import_rejects_bad_header_and_non_utf8(app, org, tmp_path):
 def test_import_through_the_ui_lists_errors_with_lines(client, org):
     login(client, "admin1")
     data = {"file": (__import__("io").BytesIO(b"code,name,kind,parent_code\n1,,ward,\n"), "u.csv")}
-    body = post_form(client, "/org/units/import", data, content_type="multipart/form-data").get_data(as_text=True)
+    body = post_form(client, "/org/units/import", data, content_type="multipart/form-data").get_data(
+        as_text=True
+    )
     assert "2:" in body  # the line number of the bad row
     assert services.get_unit_by_code("1") is None
 
 
 def test_unit_admin_adds_counter_and_staff_in_own_subtree_only(client, org):
     login(client, "unit_admin1")
-    response = post_form(client, f"/org/units/{org.centre.id}/counters/new", {"code": "Q1", "name": "Quầy 1", "active": "y"})
+    response = post_form(
+        client, f"/org/units/{org.centre.id}/counters/new", {"code": "Q1", "name": "Quầy 1", "active": "y"}
+    )
     assert response.status_code == 302
     counter = db.session.scalar(select(Counter).where(Counter.code == "Q1"))
     response = post_form(
         client,
         f"/org/units/{org.centre.id}/staff/new",
-        {"full_name": "Nguyễn Thị Mai", "title": "Công chức Tư pháp - Hộ tịch", "counter_id": counter.id, "active": "y"},
+        {
+            "full_name": "Nguyễn Thị Mai",
+            "title": "Công chức Tư pháp - Hộ tịch",
+            "counter_id": counter.id,
+            "active": "y",
+        },
     )
     assert response.status_code == 302
-    assert db.session.scalar(select(Staff).where(Staff.full_name == "Nguyễn Thị Mai")).counter_id == counter.id
+    assert (
+        db.session.scalar(select(Staff).where(Staff.full_name == "Nguyễn Thị Mai")).counter_id == counter.id
+    )
     # the sibling district's unit is invisible
     assert client.get(f"/org/units/{org.sibling_ward.id}/counters/new").status_code == 404
 
@@ -174,8 +187,14 @@ def test_staff_photo_must_be_a_real_image(client, org, tmp_path):
 
 def test_admin_actions_land_in_the_audit_log(client, org):
     login(client, "admin1")
-    post_form(client, "/org/units/new", {"code": "00115", "name": "Phường Mới", "kind": "ward", "parent_id": org.district.id})
-    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "unit.create").order_by(AuditEntry.id.desc()))
+    post_form(
+        client,
+        "/org/units/new",
+        {"code": "00115", "name": "Phường Mới", "kind": "ward", "parent_id": org.district.id},
+    )
+    entry = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "unit.create").order_by(AuditEntry.id.desc())
+    )
     assert entry.actor_label == "admin1"
     assert entry.after["code"] == "00115"
     page = client.get("/admin/audit/?action=unit.").get_data(as_text=True)
@@ -185,7 +204,9 @@ def test_admin_actions_land_in_the_audit_log(client, org):
 def test_invalid_unit_form_rerenders_and_changes_nothing(client, org):
     login(client, "admin1")
     before = db.session.query(Unit).count()
-    response = post_form(client, "/org/units/new", {"code": "bad code!", "name": "", "kind": "ward", "parent_id": 0})
+    response = post_form(
+        client, "/org/units/new", {"code": "bad code!", "name": "", "kind": "ward", "parent_id": 0}
+    )
     assert response.status_code == 200
     assert 'aria-invalid="true"' in response.get_data(as_text=True)
     assert db.session.query(Unit).count() == before

@@ -47,7 +47,13 @@ def expected_status(route: Route, probe: str) -> int:
 def matrix_org(org):
     """The test organisation with one record of each kind the routes point at."""
     org.counter = Counter(unit=org.centre, code="Q1", name="Quầy 1")
-    org.staff = Staff(unit=org.centre, counter=org.counter, full_name="Nguyễn Văn An", photo=b"\xff\xd8\xff", photo_mime="image/jpeg")
+    org.staff = Staff(
+        unit=org.centre,
+        counter=org.counter,
+        full_name="Nguyễn Văn An",
+        photo=b"\xff\xd8\xff",
+        photo_mime="image/jpeg",
+    )
     org.field = ProcedureField(code="ho-tich", name_vi="Hộ tịch", name_en="Civil status")
     db.session.add_all([org.counter, org.staff, org.field])
     db.session.commit()
@@ -66,10 +72,20 @@ def test_every_route_is_in_the_matrix(app):
     assert declared - served == set(), "access rules for routes that do not exist"
 
 
+def signed_in_session(app, org, probe: str):
+    """The session cookie of the probe's user after one real sign-in (None for anonymous visitors)."""
+    if probe == "anonymous":
+        return None
+    client = app.test_client()
+    assert login(client, org.users["sibling" if probe == "sibling" else probe].username).status_code == 302
+    return client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+
+
 @pytest.mark.parametrize("probe", PROBES)
 def test_route_matrix(app, matrix_org, probe):
     org = matrix_org
     failures = []
+    session_cookie = signed_in_session(app, org, probe)
     for route in all_routes():
         client = app.test_client()
         headers = {}
@@ -80,9 +96,14 @@ def test_route_matrix(app, matrix_org, probe):
                 db.session.commit()
                 headers["Authorization"] = f"Bearer {plain}"
             else:
-                assert login(client, user.username).status_code == 302
+                # each route gets a fresh client holding the probe's session (a logout ends only that one)
+                client.set_cookie(session_cookie.key, session_cookie.value, path=session_cookie.path)
         # a token of the probe's own, for routes that act on one
-        owner = org.users["sibling" if probe == "sibling" else probe] if probe != "anonymous" else org.users["admin"]
+        owner = (
+            org.users["sibling" if probe == "sibling" else probe]
+            if probe != "anonymous"
+            else org.users["admin"]
+        )
         token, _plain = issue_token(owner, "target")
         db.session.commit()
         org.token_id = token.id
@@ -90,7 +111,9 @@ def test_route_matrix(app, matrix_org, probe):
         if route.method == "GET":
             response = client.get(url, headers=headers)
         else:
-            data = {"csrf_token": csrf_token(client, "/auth/login" if probe == "anonymous" else "/account")}
+            # token routes carry no session: their client fetches its CSRF token as a visitor would
+            anonymous_page = probe == "anonymous" or route.access.startswith("token")
+            data = {"csrf_token": csrf_token(client, "/auth/login" if anonymous_page else "/account")}
             response = client.post(url, data=data, headers=headers)
         want = expected_status(route, probe)
         if response.status_code != want:

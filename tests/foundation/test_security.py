@@ -29,7 +29,9 @@ def test_no_inline_script_in_pages(client, org):
 
 def test_session_cookie_is_httponly_and_samesite(client, org):
     token = csrf_token(client)
-    response = client.post("/auth/login", data={"username": "leader1", "password": PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/auth/login", data={"username": "leader1", "password": PASSWORD, "csrf_token": token}
+    )
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
@@ -88,7 +90,9 @@ def test_rate_limits_are_shared_through_redis_between_app_servers(tmp_path_facto
         client = app.test_client()
         token = csrf_token(client)
         statuses.append(
-            client.post("/auth/login", data={"username": "x", "password": "y", "csrf_token": token}).status_code
+            client.post(
+                "/auth/login", data={"username": "x", "password": "y", "csrf_token": token}
+            ).status_code
         )
     assert statuses == [200, 200, 200, 429]
     redis.Redis.from_url(url).flushdb()

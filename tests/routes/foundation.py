@@ -21,7 +21,9 @@ ROUTES = [
     Route("org.edit_unit", lambda o: f"/org/units/{o.ward.id}/edit", "manage_tree", scoped=True),
     Route("org.merge_unit", lambda o: f"/org/units/{o.ward.id}/merge", "manage_tree", scoped=True),
     Route("org.close_unit", lambda o: f"/org/units/{o.ward.id}/close", "manage_tree", scoped=True),
-    Route("org.counter_form", lambda o: f"/org/units/{o.centre.id}/counters/new", "manage_people", scoped=True),
+    Route(
+        "org.counter_form", lambda o: f"/org/units/{o.centre.id}/counters/new", "manage_people", scoped=True
+    ),
     Route("org.counter_form", lambda o: f"/org/counters/{o.counter.id}/edit", "manage_people", scoped=True),
     Route("org.staff_form", lambda o: f"/org/units/{o.centre.id}/staff/new", "manage_people", scoped=True),
     Route("org.staff_form", lambda o: f"/org/staff/{o.staff.id}/edit", "manage_people", scoped=True),
