@@ -1,5 +1,59 @@
-"""`flask --app wsgi kiosk …` commands."""
+"""`flask --app wsgi kiosk …` commands: scripted provisioning and roll-up checks."""
 
+from __future__ import annotations
+
+import click
 from flask.cli import AppGroup
+from sqlalchemy import select
 
-cli = AppGroup("kiosk", help="kiosk commands.")
+from survey_app.extensions import db
+
+cli = AppGroup("kiosk", help="Kiosk devices and ratings.")
+
+
+@cli.command("register")
+@click.option("--unit", "unit_code", required=True, help="Official code of the unit where the kiosk stands.")
+@click.option("--counter", "counter_code", default=None, help="Code of the counter it is bound to, if any.")
+@click.option("--name", default=None, help="A name for the device (default: 'Kiosk <unit code>').")
+def register(unit_code: str, counter_code: str | None, name: str | None) -> None:
+    """Register an already-paired kiosk and print its device token (on the last line, shown once)."""
+    from survey_app.kiosk.services import KioskError, register_device_with_token
+    from survey_app.models import Counter
+    from survey_app.org.services import get_unit_by_code
+
+    unit = get_unit_by_code(unit_code)
+    if unit is None:
+        raise click.ClickException(f"no unit with code {unit_code}")
+    counter = None
+    if counter_code:
+        counter = db.session.scalar(
+            select(Counter).where(Counter.unit_id == unit.id, Counter.code == counter_code)
+        )
+        if counter is None:
+            raise click.ClickException(f"no counter {counter_code} at {unit.code}")
+    try:
+        device, token = register_device_with_token(unit, counter=counter, name=name or f"Kiosk {unit.code}")
+    except KioskError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    place = f"{unit.code}/{counter.code}" if counter else unit.code
+    click.echo(f"registered kiosk #{device.id} {device.name!r} at {place}; device token (shown once):")
+    click.echo(token)
+
+
+@cli.command("rebuild-rollup")
+def rebuild_rollup() -> None:
+    """Recompute every kiosk roll-up from the raw ratings and report any drift (exit status 1 if any)."""
+    from survey_app.kiosk.services import rebuild_rollups
+
+    report = rebuild_rollups()
+    db.session.commit()
+    for table, rows in report.rows.items():
+        drift = report.drift[table]
+        click.echo(
+            f"{table}: {rows} rows, {'drift in ' + str(drift) + ' keys (repaired)' if drift else 'in step'}"
+        )
+    if report.drifted:
+        click.echo("drift found and repaired", err=True)
+        raise SystemExit(1)
+    click.echo("all roll-ups in step")

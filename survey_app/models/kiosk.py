@@ -1,1 +1,215 @@
-"""Models of the kiosk feature."""
+"""Models of the kiosk feature: devices, the append-only ratings table, follow-ups and roll-ups.
+
+Roll-up tables are kept exactly in step with `kiosk_rating` in the transaction of every insert and
+every flag change; only counted ratings (no flag, or a cleared one) are in them. "None" for counter,
+staff or field is stored as 0 so unique keys and upserts work; day, hour and weekday are local time.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, Integer, SmallInteger, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey_app.models.base import Base, UTCDateTime, utcnow
+from survey_app.models.org import Counter, Staff, Unit
+
+
+class DeviceStatus(enum.StrEnum):
+    """Where a kiosk device is in its life."""
+
+    pending = "pending"  # registered, waiting for its pairing code to be entered
+    active = "active"
+    revoked = "revoked"
+
+
+class FlagState(enum.StrEnum):
+    """Review state of a rating; only `none` and `cleared` ratings are counted."""
+
+    none = "none"
+    flagged = "flagged"
+    cleared = "cleared"  # an admin found the rating genuine: counted
+    confirmed = "confirmed"  # an admin confirmed the problem: stays excluded
+
+
+class Flag(enum.StrEnum):
+    """Why a rating was stored but set aside."""
+
+    too_close = "too_close"
+    future = "future"
+    too_old = "too_old"
+    unknown_staff = "unknown_staff"
+
+
+class FollowUpState(enum.StrEnum):
+    """Progress of a dissatisfied rating with a comment."""
+
+    open = "open"
+    acknowledged = "acknowledged"
+    done = "done"
+
+
+class KioskDevice(Base):
+    """A tablet at a one-stop shop; its token and pairing code are stored as SHA-256 digests."""
+
+    __tablename__ = "kiosk_device"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counter.id"))
+    name: Mapped[str] = mapped_column(String(120))
+    status: Mapped[DeviceStatus] = mapped_column(
+        Enum(DeviceStatus, native_enum=False, length=20), default=DeviceStatus.pending
+    )
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    pairing_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    pairing_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    paired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    app_version: Mapped[str | None] = mapped_column(String(40))
+    queue_length: Mapped[int | None] = mapped_column(Integer)
+
+    unit: Mapped[Unit] = relationship()
+    counter: Mapped[Counter | None] = relationship()
+
+
+class KioskRating(Base):
+    """One press on a kiosk; rows are never deleted, only their flag state changes."""
+
+    __tablename__ = "kiosk_rating"
+    __table_args__ = (
+        Index("ix_kiosk_rating_device_rated", "device_id", "rated_at"),
+        Index("ix_kiosk_rating_unit_rated", "unit_id", "rated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("kiosk_device.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counter.id"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    claimed_staff_id: Mapped[int | None] = mapped_column(Integer)  # as sent, when it was not a known staff
+    field_id: Mapped[int | None] = mapped_column(ForeignKey("procedure_field.id"))
+    level: Mapped[str] = mapped_column(String(20))
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    comment: Mapped[str | None] = mapped_column(Text)
+    dossier_code: Mapped[str | None] = mapped_column(String(50))
+    rated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    local_day: Mapped[date] = mapped_column(Date)  # rated_at in Asia/Ho_Chi_Minh
+    local_hour: Mapped[int] = mapped_column(SmallInteger)
+    flag: Mapped[Flag | None] = mapped_column(Enum(Flag, native_enum=False, length=20))
+    flag_state: Mapped[FlagState] = mapped_column(
+        Enum(FlagState, native_enum=False, length=20), default=FlagState.none, index=True
+    )
+    flag_reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    flag_reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    device: Mapped[KioskDevice] = relationship()
+    unit: Mapped[Unit] = relationship()
+    counter: Mapped[Counter | None] = relationship()
+    staff: Mapped[Staff | None] = relationship()
+
+    @property
+    def counted(self) -> bool:
+        """Whether the rating counts in roll-ups and indices."""
+        return self.flag_state in (FlagState.none, FlagState.cleared)
+
+
+class KioskFollowUp(Base):
+    """A dissatisfied rating with a comment, awaiting the unit's acknowledgement and action."""
+
+    __tablename__ = "kiosk_followup"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rating_id: Mapped[int] = mapped_column(ForeignKey("kiosk_rating.id"), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    state: Mapped[FollowUpState] = mapped_column(
+        Enum(FollowUpState, native_enum=False, length=20), default=FollowUpState.open
+    )
+    action_note: Mapped[str | None] = mapped_column(Text)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    rating: Mapped[KioskRating] = relationship()
+
+
+# --- roll-ups (counts of counted ratings) ---------------------------------------------------
+
+
+class KioskRollup(Base):
+    """The fine cube: counts per local day, unit, counter, staff, procedure field and level."""
+
+    __tablename__ = "kiosk_rollup"
+    __table_args__ = (
+        Index(
+            "ix_kiosk_rollup_unit_cover", "unit_id", "day", "counter_id", "staff_id", "field_id", "level", "n"
+        ),
+    )
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    counter_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    field_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    level: Mapped[str] = mapped_column(String(20), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class KioskUnitDay(Base):
+    """Counts per local day, unit and level."""
+
+    __tablename__ = "kiosk_unit_day"
+    __table_args__ = (Index("ix_kiosk_unit_day_unit_cover", "unit_id", "day", "level", "n"),)
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    level: Mapped[str] = mapped_column(String(20), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class KioskUnitMonth(Base):
+    """Counts per month (its first day), unit and level."""
+
+    __tablename__ = "kiosk_unit_month"
+    __table_args__ = (Index("ix_kiosk_unit_month_unit_cover", "unit_id", "month", "level", "n"),)
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    level: Mapped[str] = mapped_column(String(20), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class KioskHeat(Base):
+    """Counts per month, unit, local weekday (0 = Monday) and local hour, and level."""
+
+    __tablename__ = "kiosk_heat"
+    __table_args__ = (Index("ix_kiosk_heat_unit_cover", "unit_id", "month", "weekday", "hour", "level", "n"),)
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    weekday: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    hour: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    level: Mapped[str] = mapped_column(String(20), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class KioskReasonMonth(Base):
+    """Counts of each reason given for dissatisfaction, per month and unit."""
+
+    __tablename__ = "kiosk_reason_month"
+    __table_args__ = (Index("ix_kiosk_reason_month_unit_cover", "unit_id", "month", "reason", "n"),)
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reason: Mapped[str] = mapped_column(String(40), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+ROLLUP_MODELS = (KioskRollup, KioskUnitDay, KioskUnitMonth, KioskHeat, KioskReasonMonth)

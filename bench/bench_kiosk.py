@@ -1,0 +1,308 @@
+"""Kiosk ingest on loopback, on SQLite and PostgreSQL, against LimeSurvey's 67 API responses/s.
+
+A gunicorn server (2 gthread workers × 4 threads by default, for the 2-core target machine) serves the
+app; an asyncio load generator in this process keeps CONCURRENCY keep-alive connections busy (closed loop,
+like wrk):
+
+- single-rating POSTs for BENCH_KIOSK_SECONDS (60) from 50 devices, 5% of them replaying an id sent
+  before: ratings/s, p50/p99 latency, then a check that every id answered "created" is stored exactly
+  once, no replay made a row, and the roll-ups are in step (target ≥ 500/s, p99 < 100 ms, 0 lost/dup);
+- a bare Flask JSON endpoint in the same server, same load: requests/s, and the ratio (target ≥ 0.5);
+- a 100,000-rating backlog (one device back from a long outage) drained in batches of 500 by one
+  client, as the kiosk's queue does it (target < 60 s).
+
+Environment: BENCH_KIOSK_BACKENDS ("sqlite,postgresql"), BENCH_KIOSK_PG_URL (default
+postgresql://postgres@127.0.0.1:5432/bench_kiosk, created when missing), BENCH_KIOSK_SECONDS (60),
+BENCH_KIOSK_BACKLOG (100000), BENCH_KIOSK_CONCURRENCY (8), BENCH_KIOSK_PORT (5077),
+BENCH_KIOSK_WORKERS (2) and BENCH_KIOSK_THREADS (4) of gunicorn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+BACKENDS = [b for b in os.environ.get("BENCH_KIOSK_BACKENDS", "sqlite,postgresql").split(",") if b]
+PG_URL = os.environ.get("BENCH_KIOSK_PG_URL", "postgresql://postgres@127.0.0.1:5432/bench_kiosk")
+SQLITE_PATH = Path(os.environ.get("BENCH_KIOSK_SQLITE", "/tmp/bench_kiosk.db"))  # noqa: S108 - throw-away
+SECONDS = float(os.environ.get("BENCH_KIOSK_SECONDS", 60))
+BACKLOG = int(os.environ.get("BENCH_KIOSK_BACKLOG", 100_000))
+CONCURRENCY = int(os.environ.get("BENCH_KIOSK_CONCURRENCY", 8))
+PORT = int(os.environ.get("BENCH_KIOSK_PORT", 5077))
+WORKERS = int(os.environ.get("BENCH_KIOSK_WORKERS", 2))
+THREADS = int(os.environ.get("BENCH_KIOSK_THREADS", 4))
+DEVICES = 50
+REPLAY_SHARE = 0.05
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _url(backend: str) -> str:
+    return f"sqlite:///{SQLITE_PATH}" if backend == "sqlite" else PG_URL
+
+
+def server_app():
+    """The app gunicorn serves: the real app plus a bare JSON endpoint to compare against."""
+    from flask import jsonify
+
+    from survey_app import create_app
+
+    app = create_app(
+        {
+            "APP_ENV": "testing",
+            "SQLALCHEMY_DATABASE_URI": os.environ["BENCH_KIOSK_DB"],
+            "KIOSK_MAX_AGE_DAYS": 3650,
+        }
+    )
+    app.add_url_rule("/bench/bare", "bench_bare", lambda: jsonify(ok=True), methods=["POST"])
+    return app
+
+
+def _prepare(backend: str) -> list[str]:
+    """A fresh migrated database with one one-stop shop and DEVICES paired kiosks; their tokens."""
+    from survey_app import create_app
+
+    if backend == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+    else:
+        base, name = PG_URL.rsplit("/", 1)
+        engine = sa.create_engine(f"{base}/postgres".replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        engine.dispose()
+    app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": _url(backend)})
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        from survey_app.extensions import db
+        from survey_app.kiosk import services
+        from survey_app.models import Counter, Staff, UnitKind
+        from survey_app.org.services import create_unit
+
+        if backend == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade(revision="heads")
+        city = create_unit(code="01", name="Thành phố Hà Nội", kind=UnitKind.province, parent=None)
+        centre = create_unit(
+            code="01-MC", name="Trung tâm Phục vụ hành chính công", kind=UnitKind.centre, parent=city
+        )
+        counter = Counter(unit=centre, code="Q1", name="Quầy 1")
+        db.session.add_all([counter, Staff(unit=centre, counter=counter, full_name="Nguyễn Văn A")])
+        db.session.flush()
+        tokens = [
+            services.register_device_with_token(centre, counter=None, name=f"Kiosk {i}")[1]
+            for i in range(DEVICES)
+        ]
+        db.session.commit()
+        db.engine.dispose()
+    return tokens
+
+
+def _start_server(backend: str) -> subprocess.Popen:
+    env = {**os.environ, "BENCH_KIOSK_DB": _url(backend), "PYTHONPATH": str(ROOT)}
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        f"--workers={WORKERS}",
+        "--worker-class=gthread",
+        f"--threads={THREADS}",
+        f"--bind=127.0.0.1:{PORT}",
+        "--log-level=warning",
+        "bench.bench_kiosk:server_app()",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", PORT), timeout=0.5).close()
+            time.sleep(1.0)  # both workers up
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+async def _exchange(reader, writer, path: str, token: str, body: bytes) -> tuple[int, bytes]:
+    """One HTTP/1.1 keep-alive POST; returns (status, body)."""
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    writer.write(head + body)
+    await writer.drain()
+    status = int((await reader.readline()).split()[1])
+    length = 0
+    while True:
+        line = await reader.readline()
+        if line in (b"\r\n", b""):
+            break
+        name, _sep, value = line.decode("latin-1").partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+    return status, await reader.readexactly(length)
+
+
+class Load:
+    """What one closed-loop run sent and got back."""
+
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.created: set[str] = set()
+        self.sent: list[str] = []
+        self.replays = 0
+        self.replays_created = 0
+        self.errors = 0
+
+
+async def _run(path: str, tokens: list[str], seconds: float, ratings: bool) -> tuple[Load, float]:
+    load = Load()
+    rng = random.Random(7)
+    start = datetime.now(UTC) - timedelta(days=20)
+    counter = iter(range(10**9))
+    deadline = time.perf_counter() + seconds
+
+    async def client(index: int) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
+        while time.perf_counter() < deadline:
+            number = next(counter)
+            token = tokens[number % len(tokens)]
+            replay = bool(ratings and load.sent) and rng.random() < REPLAY_SHARE
+            rating_id = rng.choice(load.sent) if replay else str(uuid.uuid4())
+            item = {
+                "id": rating_id,
+                "level": rng.choice(["very_satisfied", "satisfied", "satisfied", "dissatisfied"]),
+                "rated_at": (start + timedelta(seconds=10 * number)).isoformat(),
+            }
+            if item["level"] == "dissatisfied":
+                item["reasons"] = ["long_wait"]
+            body = json.dumps({"ratings": [item]}).encode()
+            began = time.perf_counter()
+            try:
+                status, answer = await _exchange(reader, writer, path, token, body)
+            except (ConnectionError, asyncio.IncompleteReadError):
+                load.errors += 1
+                writer.close()
+                reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
+                continue
+            load.latencies.append(time.perf_counter() - began)
+            if status != 200:
+                load.errors += 1
+                continue
+            if ratings:
+                result = json.loads(answer)["results"][0]["status"]
+                if replay:
+                    load.replays += 1
+                    load.replays_created += result == "created" and rating_id not in load.created
+                elif result == "created":
+                    load.created.add(rating_id)
+                    load.sent.append(rating_id)
+        writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client(i) for i in range(CONCURRENCY)))
+    return load, time.perf_counter() - started
+
+
+def _p(values: list[float], q: float) -> float:
+    return (
+        statistics.quantiles(values, n=1000)[int(q * 1000) - 1] * 1000 if len(values) > 10 else float("nan")
+    )
+
+
+def _check_rows(backend: str, load: Load) -> tuple[int, int, int]:
+    """(stored rows, created ids missing from the table, roll-up keys out of step)."""
+    from survey_app import create_app
+
+    app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": _url(backend)})
+    with app.app_context():
+        from survey_app.extensions import db
+        from survey_app.kiosk.services import rebuild_rollups
+        from survey_app.models.kiosk import KioskRating
+
+        stored = set(db.session.scalars(sa.select(KioskRating.uuid)))
+        report = rebuild_rollups()
+        db.session.rollback()  # only the report is wanted
+        db.engine.dispose()
+    return len(stored), len(load.created - stored), sum(report.drift.values())
+
+
+def _drain_backlog(token: str) -> tuple[float, int]:
+    """Post BACKLOG ratings in batches of 500 from one device, one request at a time."""
+    start = datetime.now(UTC) - timedelta(days=20)
+    items = [
+        {
+            "id": str(uuid.uuid4()),
+            "level": "satisfied" if i % 9 else "dissatisfied",
+            "reasons": [] if i % 9 else ["long_wait"],
+            "rated_at": (start + timedelta(seconds=12 * i)).isoformat(),
+        }
+        for i in range(BACKLOG)
+    ]
+    bodies = [json.dumps({"ratings": items[i : i + 500]}).encode() for i in range(0, BACKLOG, 500)]
+
+    async def drain() -> int:
+        created = 0
+        reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
+        for body in bodies:
+            status, answer = await _exchange(reader, writer, "/api/v1/kiosk/ratings", token, body)
+            assert status == 200, answer[:300]
+            created += sum(r["status"] == "created" for r in json.loads(answer)["results"])
+        writer.close()
+        return created
+
+    started = time.perf_counter()
+    created = asyncio.run(drain())
+    return time.perf_counter() - started, created
+
+
+def _bench_backend(backend: str, report) -> None:
+    name = f"kiosk[{backend}]"
+    tokens = _prepare(backend)
+    server = _start_server(backend)
+    try:
+        _warm, _seconds = asyncio.run(_run("/bench/bare", tokens, 3, ratings=False))  # both workers warm
+        bare, bare_seconds = asyncio.run(_run("/bench/bare", tokens, min(SECONDS, 20), ratings=False))
+        load, seconds = asyncio.run(_run("/api/v1/kiosk/ratings", tokens, SECONDS, ratings=True))
+        rate = len(load.latencies) / seconds
+        bare_rate = len(bare.latencies) / bare_seconds
+        report.add(
+            name, f"single-rating POSTs/s ({CONCURRENCY} conns, {SECONDS:.0f} s)", rate, "req/s", "≥ 500"
+        )
+        report.add(name, "  p50 latency", _p(load.latencies, 0.5), "ms")
+        report.add(name, "  p99 latency", _p(load.latencies, 0.99), "ms", "< 100")
+        report.add(name, "  vs LimeSurvey API (67 responses/s)", rate / 67, "×")
+        report.add(name, "bare Flask JSON endpoint", bare_rate, "req/s")
+        report.add(name, "  ingest / bare ratio", rate / bare_rate, "", "≥ 0.5")
+        report.add(name, "  replays sent (5%)", load.replays, "req")
+        stored, lost, drift = _check_rows(backend, load)
+        report.add(name, "  errors (non-200 / dropped connections)", load.errors, "req", "0")
+        report.add(name, "  lost rows (answered created, not stored)", lost, "rows", "0")
+        report.add(name, "  replays stored again", load.replays_created, "rows", "0")
+        report.add(name, "  rows beyond the ids answered created", stored - len(load.created), "rows", "0")
+        report.add(name, "  roll-up keys out of step", drift, "keys", "0")
+        took, created = _drain_backlog(tokens[0])
+        report.add(name, f"drain {BACKLOG:,} backlog in batches of 500", took, "s", "< 60")
+        report.add(name, "  backlog ratings/s", created / took, "ratings/s")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def run(report) -> None:
+    """Every figure, for each configured backend."""
+    for backend in BACKENDS:
+        _bench_backend(backend, report)

@@ -1,0 +1,276 @@
+"""The kiosk in Chromium: pairing, each rating path, offline queue across a reload, idle reset, language."""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Iterator
+
+import pytest
+from PIL import Image, ImageDraw
+from sqlalchemy import func, select
+
+from survey_app.extensions import db
+from survey_app.kiosk import services
+from survey_app.models import Counter, ProcedureField, Staff, Unit
+from survey_app.models.kiosk import KioskDevice, KioskFollowUp, KioskRating
+from tests.browser.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+TABLET = {"width": 1280, "height": 800}
+
+
+def portrait(colour: str) -> bytes:
+    """A small drawn portrait (head and shoulders) as JPEG."""
+    image = Image.new("RGB", (180, 180), "#dfe6ef")
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((55, 25, 125, 95), fill="#f1c8a5")
+    draw.ellipse((25, 105, 155, 235), fill=colour)
+    out = io.BytesIO()
+    image.save(out, format="JPEG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def shop(live_app, live_org, monkeypatch):
+    """A one-stop shop with a counter, two civil servants, two fields and a kiosk waiting to be paired."""
+    for key, value in {
+        "KIOSK_THANKS_SECONDS": 1,
+        "KIOSK_IDLE_SECONDS": 3,
+        "KIOSK_MIN_INTERVAL_SECONDS": 0,
+        "KIOSK_FEED_REFRESH_SECONDS": 1,
+    }.items():
+        monkeypatch.setitem(live_app.config, key, value)
+    org = live_org
+    counter = Counter(unit=org.centre, code="Q1", name="Quầy 1 - Hộ tịch, chứng thực")
+    lan = Staff(
+        unit=org.centre,
+        counter=counter,
+        full_name="Nguyễn Thị Lan",
+        title="Công chức Tư pháp - Hộ tịch",
+        photo=portrait("#0b57a4"),
+        photo_mime="image/jpeg",
+        photo_version=1,
+    )
+    binh = Staff(unit=org.centre, counter=counter, full_name="Trần Văn Bình", title="Công chức Văn phòng")
+    fields = [
+        ProcedureField(code="ho-tich", name_vi="Hộ tịch", name_en="Civil status", position=1),
+        ProcedureField(code="chung-thuc", name_vi="Chứng thực", name_en="Certification", position=2),
+        ProcedureField(code="dat-dai", name_vi="Đất đai", name_en="Land", position=3),
+    ]
+    db.session.add_all([counter, lan, binh, *fields])
+    db.session.flush()
+    device, code = services.register_device(org.centre, counter=counter, name="Kiosk quầy 1")
+    db.session.commit()
+    return {"org": org, "lan": lan, "binh": binh, "device": device, "code": code}
+
+
+@pytest.fixture
+def tablet(browser) -> Iterator:
+    """A tablet-sized page; offline network errors and a bad pairing code's 422 are expected, nothing else."""
+    context = browser.new_context(viewport=TABLET, locale="vi-VN", has_touch=True)
+    page = context.new_page()
+    errors: list[str] = []
+
+    def on_console(message) -> None:
+        expected = "net::ERR_" in message.text or "status of 422" in message.text
+        if message.type == "error" and not expected:
+            errors.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert errors == [], f"console errors: {errors}"
+
+
+def stored(live_app) -> list[KioskRating]:
+    """Every stored rating, oldest press first."""
+    with live_app.app_context():
+        rows = list(db.session.scalars(select(KioskRating).order_by(KioskRating.rated_at)))
+        db.session.expunge_all()
+        return rows
+
+
+def wait_for_rows(live_app, n: int, timeout: float = 15) -> list[KioskRating]:
+    """Poll the database until it holds n ratings."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        rows = stored(live_app)
+        if len(rows) >= n:
+            return rows
+        time.sleep(0.1)
+    return stored(live_app)
+
+
+def back_at_start(page) -> None:
+    """The thank-you screen has returned to the question by itself."""
+    page.wait_for_selector("#k-start:not([hidden])", timeout=5000)
+
+
+def test_pair_rate_each_path_offline_queue_and_idle_reset(live_server, live_app, shop, tablet):
+    page = tablet
+    page.goto(f"{live_server.url}/kiosk")
+    page.wait_for_selector("#k-pair:not([hidden])")
+    page.fill("#k-pair-code", "00000000")
+    page.click("#k-pair button[type=submit]")
+    page.wait_for_selector("#k-pair-error:has-text('Mã ghép nối không hợp lệ')")
+    page.fill("#k-pair-code", shop["code"])
+    page.click("#k-pair button[type=submit]")
+    page.wait_for_selector("#k-start:not([hidden])")
+    assert page.inner_text("#k-unit") == "Bộ phận Một cửa phường Bưởi"
+    assert page.locator(".k-level").all_inner_texts() == ["Rất hài lòng", "Hài lòng", "Không hài lòng"]
+    assert page.locator(".k-person .k-name").all_inner_texts() == ["Nguyễn Thị Lan", "Trần Văn Bình"]
+    page.wait_for_function("document.querySelector('.k-person img').naturalWidth > 0")
+    screenshot(page, "kiosk-start-vi")
+
+    # 1. very satisfied, with the civil servant and the procedure field
+    page.click(".k-person:has-text('Nguyễn Thị Lan')")
+    assert page.get_attribute(".k-person:has-text('Nguyễn Thị Lan')", "aria-pressed") == "true"
+    page.click(".k-chip:has-text('Hộ tịch')")
+    page.fill("#k-dossier", "000.00.09.H49-260301-0001")
+    page.click(".k-level[data-level=very_satisfied]")
+    page.wait_for_selector("#k-thanks:not([hidden])")
+    assert "Cảm ơn Ông/Bà đã đánh giá!" in page.inner_text("#k-thanks")
+    rows = wait_for_rows(live_app, 1)
+    assert [(r.level, r.staff_id, r.dossier_code) for r in rows] == [
+        ("very_satisfied", shop["lan"].id, "000.00.09.H49-260301-0001")
+    ]
+    back_at_start(page)
+    assert page.get_attribute(".k-person:has-text('Nguyễn Thị Lan')", "aria-pressed") == "false"
+
+    # 2. dissatisfied: a reason is required, the comment is optional
+    page.click(".k-level[data-level=dissatisfied]")
+    page.wait_for_selector("#k-reasons:not([hidden])")
+    screenshot(page, "kiosk-reasons-vi")
+    page.click("#k-send")
+    assert page.inner_text("#k-reasons-error") == "Vui lòng chọn ít nhất một lý do."
+    page.click(".k-reason:has-text('Thời gian chờ lâu')")
+    page.click(".k-reason:has-text('Hướng dẫn chưa rõ')")
+    page.fill("#k-comment", "Phải đi lại 3 lần mới nộp được hồ sơ")
+    page.click("#k-send")
+    page.wait_for_selector("#k-thanks:not([hidden])")
+    rows = wait_for_rows(live_app, 2)
+    assert rows[-1].level == "dissatisfied" and rows[-1].reasons == ["long_wait", "unclear_guidance"]
+    with live_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(KioskFollowUp)) == 1
+    back_at_start(page)
+
+    # 3. the service worker controls the page before the network goes away
+    page.wait_for_function(
+        "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=10000
+    )
+
+    # 4. offline: five presses queue up, survive a reload, and arrive exactly once when the network is back
+    page.context.set_offline(True)
+    for _ in range(5):
+        page.click(".k-level[data-level=satisfied]")
+        page.wait_for_selector("#k-thanks:not([hidden])")
+        back_at_start(page)
+    page.wait_for_selector("#k-pending:has-text('Chờ gửi: 5')")
+    assert len(stored(live_app)) == 2
+    page.reload()
+    page.wait_for_selector("#k-start:not([hidden])")
+    page.wait_for_selector("#k-pending:has-text('Chờ gửi: 5')")
+    screenshot(page, "kiosk-offline-pending-vi")
+    page.context.set_offline(False)
+    page.wait_for_selector("#k-pending", state="hidden", timeout=15000)
+    rows = wait_for_rows(live_app, 7)
+    assert len(rows) == 7 and [r.level for r in rows[2:]] == ["satisfied"] * 5
+    assert len({r.uuid for r in rows}) == 7
+    with live_app.app_context():
+        device = db.session.get(KioskDevice, shop["device"].id)
+        assert device.app_version == "kiosk-1.0" and device.last_seen_at is not None
+
+    # 5. idle reset: a half-finished rating is dropped after the idle time
+    page.click(".k-person:has-text('Trần Văn Bình')")
+    page.click(".k-level[data-level=dissatisfied]")
+    page.click(".k-reason:has-text('Khác')")
+    page.wait_for_selector("#k-start:not([hidden])", timeout=8000)
+    assert page.get_attribute(".k-person:has-text('Trần Văn Bình')", "aria-pressed") == "false"
+    page.click(".k-level[data-level=dissatisfied]")
+    assert page.get_attribute(".k-reason:has-text('Khác')", "aria-pressed") == "false"
+    page.click("#k-back")
+    time.sleep(0.5)
+    assert len(stored(live_app)) == 7  # nothing was sent by the abandoned rating
+
+
+def test_language_toggle_and_keyboard_use(live_server, live_app, shop, tablet):
+    page = tablet
+    with live_app.app_context():
+        centre = db.session.get(Unit, shop["org"].centre.id)
+        _device, token = services.register_device_with_token(centre, counter=None, name="Kiosk sảnh")
+        db.session.commit()
+    page.goto(f"{live_server.url}/kiosk")
+    page.evaluate("token => localStorage.setItem('kiosk.token', token)", token)
+    page.reload()
+    page.wait_for_selector("#k-start:not([hidden])")
+    assert page.get_attribute("html", "lang") == "vi"
+    page.click("#k-lang")
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.inner_text("#k-question") == "How satisfied are you with the service you received today?"
+    assert page.locator(".k-level").all_inner_texts() == ["Very satisfied", "Satisfied", "Dissatisfied"]
+    assert page.inner_text(".k-chip >> nth=0") == "Civil status"
+    screenshot(page, "kiosk-start-en")
+    # keyboard only: Tab to the first level button and press Enter
+    page.focus(".k-level >> nth=1")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#k-thanks:not([hidden])")
+    assert "Thank you for your rating!" in page.inner_text("#k-thanks")
+    screenshot(page, "kiosk-thanks-en")
+    rows = wait_for_rows(live_app, 1)
+    assert [(r.level, r.staff_id) for r in rows] == [("satisfied", None)]
+    page.click("#k-lang")  # the choice is kept by the tablet
+    page.reload()
+    page.wait_for_selector("#k-start:not([hidden])")
+    assert page.get_attribute("html", "lang") == "vi"
+
+
+def test_unit_admin_registers_a_kiosk_and_an_official_watches_the_feed(live_server, live_app, shop, browser):
+    from tests.browser.conftest import sign_in
+    from tests.conftest import PASSWORD
+
+    admin = browser.new_context(viewport={"width": 1280, "height": 860}, locale="vi-VN").new_page()
+    sign_in(admin, live_server.url, "unit_admin1", PASSWORD)
+    admin.goto(f"{live_server.url}/kiosk/devices")
+    counter_option = admin.locator("#place option", has_text="Quầy 1 - Hộ tịch, chứng thực")
+    admin.select_option("#place", counter_option.get_attribute("value"))
+    admin.fill("#name", "Kiosk quầy 1 (mới)")
+    admin.click("main button[type=submit]:has-text('Đăng ký')")
+    code = admin.inner_text("#pairing-code").replace(" ", "")
+    assert len(code) == 8
+    screenshot(admin, "kiosk-admin-devices")
+
+    tablet = browser.new_context(viewport=TABLET, locale="vi-VN").new_page()
+    tablet.goto(f"{live_server.url}/kiosk")
+    tablet.fill("#k-pair-code", code)
+    tablet.click("#k-pair button[type=submit]")
+    tablet.click(".k-level[data-level=dissatisfied]")
+    tablet.click(".k-reason:has-text('Thái độ phục vụ chưa tốt')")
+    tablet.fill("#k-comment", "Cán bộ trả lời cộc lốc")
+    tablet.click("#k-send")
+    tablet.wait_for_selector("#k-thanks:not([hidden])")
+    assert len(wait_for_rows(live_app, 1)) == 1
+
+    admin.goto(f"{live_server.url}/kiosk/devices")
+    row = admin.locator("#devices tr", has_text="Kiosk quầy 1 (mới)")
+    assert "đã ghép nối" in row.inner_text() and "kiosk-1.0" in row.inner_text()
+    admin.context.close()
+
+    official = browser.new_context(viewport={"width": 1280, "height": 860}, locale="vi-VN").new_page()
+    sign_in(official, live_server.url, "official1", PASSWORD)
+    official.goto(f"{live_server.url}/kiosk/feed")
+    assert "Cán bộ trả lời cộc lốc" in official.inner_text("#feed")
+    tablet.wait_for_selector("#k-start:not([hidden])")
+    tablet.click(".k-level[data-level=very_satisfied]")
+    official.wait_for_selector("#feed li:has-text('Rất hài lòng')", timeout=15000)  # arrives without a reload
+    screenshot(official, "kiosk-feed")
+    official.goto(f"{live_server.url}/kiosk/follow-ups")
+    official.fill("textarea[name=note]", "Đã nhắc nhở cán bộ, xin lỗi công dân qua điện thoại")
+    official.click("main button[value=done]")
+    assert "Đã cập nhật việc xử lý." in official.inner_text("main")
+    official.goto(f"{live_server.url}/kiosk/follow-ups?state=done")
+    screenshot(official, "kiosk-follow-ups-done")
+    official.context.close()
+    tablet.context.close()
