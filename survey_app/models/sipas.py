@@ -1,1 +1,187 @@
-"""Models of the sipas feature."""
+"""SIPAS surveys: campaigns, their units, anonymous responses and the in-step count cube."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Enum,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey_app.models.base import Base, UTCDateTime, utcnow
+from survey_app.models.org import Unit
+
+
+class CampaignState(enum.StrEnum):
+    """Life of a campaign: draft → open → closed → published (frozen)."""
+
+    draft = "draft"
+    open = "open"
+    closed = "closed"
+    published = "published"
+
+
+class Channel(enum.StrEnum):
+    """How a response was collected."""
+
+    online = "online"
+    paper = "paper"
+    phone = "phone"
+    interview = "interview"
+
+
+class BatchState(enum.StrEnum):
+    """A paper batch is open while forms are typed, closed when the count matches."""
+
+    open = "open"
+    closed = "closed"
+
+
+class SipasCampaign(Base):
+    """A survey campaign (đợt khảo sát) using one questionnaire version."""
+
+    __tablename__ = "sipas_campaign"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    questionnaire: Mapped[str] = mapped_column(String(40))
+    start_on: Mapped[date] = mapped_column(Date)
+    end_on: Mapped[date] = mapped_column(Date)
+    state: Mapped[CampaignState] = mapped_column(
+        Enum(CampaignState, native_enum=False, length=12), default=CampaignState.draft
+    )
+    channels: Mapped[str] = mapped_column(String(80), default="online,paper,phone,interview")
+    owner_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    owner_unit: Mapped[Unit | None] = relationship()
+    units: Mapped[list[SipasCampaignUnit]] = relationship(
+        back_populates="campaign", cascade="all, delete-orphan", order_by="SipasCampaignUnit.id"
+    )
+
+    @property
+    def channel_list(self) -> list[Channel]:
+        """The channels the campaign collects through."""
+        return [Channel(c) for c in self.channels.split(",") if c]
+
+
+class SipasCampaignUnit(Base):
+    """A unit taking part in a campaign, with its sample target."""
+
+    __tablename__ = "sipas_campaign_unit"
+    __table_args__ = (UniqueConstraint("campaign_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("sipas_campaign.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    target: Mapped[int] = mapped_column(Integer, default=0)
+    population: Mapped[int | None] = mapped_column(Integer)  # N: dossiers returned in the period
+
+    campaign: Mapped[SipasCampaign] = relationship(back_populates="units")
+    unit: Mapped[Unit] = relationship()
+
+
+class SipasBatch(Base):
+    """A bundle of paper forms typed in by an official."""
+
+    __tablename__ = "sipas_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("sipas_campaign.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    place: Mapped[str] = mapped_column(String(200))
+    collected_on: Mapped[date] = mapped_column(Date)
+    forms_in_hand: Mapped[int] = mapped_column(Integer)
+    state: Mapped[BatchState] = mapped_column(
+        Enum(BatchState, native_enum=False, length=10), default=BatchState.open
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    campaign: Mapped[SipasCampaign] = relationship()
+    unit: Mapped[Unit] = relationship()
+
+
+class SipasResponse(Base):
+    """One anonymous completed questionnaire: nothing in it identifies the person."""
+
+    __tablename__ = "sipas_response"
+    __table_args__ = (UniqueConstraint("campaign_id", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("sipas_campaign.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    external_id: Mapped[str] = mapped_column(String(64))  # response_id of imports; random otherwise
+    channel: Mapped[Channel] = mapped_column(Enum(Channel, native_enum=False, length=12))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("sipas_batch.id"), index=True)
+    excluded: Mapped[bool] = mapped_column(Boolean, default=False)
+    exclude_reason: Mapped[str] = mapped_column(String(200), default="")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))  # paper: the typist
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    answers: Mapped[list[SipasAnswer]] = relationship(cascade="all, delete-orphan")
+
+
+class SipasAnswer(Base):
+    """One answer of a response (value 1–5 for criteria, the option value otherwise)."""
+
+    __tablename__ = "sipas_answer"
+    __table_args__ = {"sqlite_with_rowid": False}  # one B-tree clustered on the key: bulk loads twice as fast
+
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("sipas_response.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[int] = mapped_column(SmallInteger)
+
+
+class SipasCount(Base):
+    """Answers per (campaign, unit, question, value) of non-excluded responses; value 0 = no answer.
+
+    Kept exactly in step with sipas_answer in the same transaction; reports read only this.
+    """
+
+    __tablename__ = "sipas_count"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("sipas_campaign.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    question_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SipasUnitN(Base):
+    """Non-excluded responses per (campaign, unit, channel)."""
+
+    __tablename__ = "sipas_unit_n"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("sipas_campaign.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(12), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SipasDeviceMark(Base):
+    """ "This device has answered this campaign": a hash of a random cookie, never linked to a response."""
+
+    __tablename__ = "sipas_device_mark"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("sipas_campaign.id"), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -1,5 +1,199 @@
-"""`flask --app wsgi sipas …` commands."""
+"""`flask --app wsgi sipas …` commands: the same services as the pages, for scripts."""
 
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
 from flask.cli import AppGroup
 
-cli = AppGroup("sipas", help="sipas commands.")
+from survey_app.extensions import db
+
+cli = AppGroup("sipas", help="SIPAS surveys: campaigns, import, reports.")
+campaign_cli = AppGroup("campaign", help="Create and run survey campaigns.")
+cli.add_command(campaign_cli)
+
+
+def _day(_ctx, _param, value: str | None) -> date | None:
+    """A YYYY-MM-DD option."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter("use YYYY-MM-DD") from exc
+
+
+def _campaign(code: str):
+    """The campaign with a code, or a clear error."""
+    from survey_app.sipas.services import get_campaign
+
+    campaign = get_campaign(code)
+    if campaign is None:
+        raise click.ClickException(f"no campaign {code}")
+    return campaign
+
+
+@campaign_cli.command("create")
+@click.argument("code")
+@click.option("--questionnaire", required=True, help="Questionnaire version, e.g. sipas-2023.")
+@click.option("--name", required=True)
+@click.option("--start", required=True, callback=_day, help="YYYY-MM-DD")
+@click.option("--end", required=True, callback=_day, help="YYYY-MM-DD")
+@click.option("--channels", default="online,paper,phone,interview", show_default=True)
+@click.option("--owner", "owner_code", default=None, help="Code of the unit running the campaign.")
+def create_campaign(code, questionnaire, name, start, end, channels, owner_code) -> None:
+    """Create a campaign in draft (participating units can be added later)."""
+    from survey_app.org.services import get_unit_by_code
+    from survey_app.sipas.services import SipasError, create_campaign
+
+    owner = get_unit_by_code(owner_code) if owner_code else None
+    if owner_code and owner is None:
+        raise click.ClickException(f"no unit with code {owner_code}")
+    try:
+        campaign = create_campaign(
+            code=code,
+            name=name,
+            questionnaire=questionnaire,
+            start_on=start,
+            end_on=end,
+            channels=[c.strip() for c in channels.split(",")],
+            owner_unit=owner,
+        )
+    except SipasError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"created campaign {campaign.code} ({campaign.questionnaire}, draft)")
+
+
+@campaign_cli.command("add-unit")
+@click.argument("code")
+@click.argument("unit_code")
+@click.option("--target", type=int, default=None, help="Forms to collect.")
+@click.option("--dossiers", type=int, default=None, help="N dossiers returned: target = N/(1+N·0.05²).")
+def add_unit(code, unit_code, target, dossiers) -> None:
+    """Add a participating unit with its sample target."""
+    from survey_app.org.services import get_unit_by_code
+    from survey_app.sipas.services import SipasError, set_campaign_unit
+
+    unit = get_unit_by_code(unit_code)
+    if unit is None:
+        raise click.ClickException(f"no unit with code {unit_code}")
+    try:
+        link = set_campaign_unit(_campaign(code), unit, target=target, population=dossiers)
+    except SipasError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"{unit.code}: target {link.target}")
+
+
+@campaign_cli.command("state")
+@click.argument("code")
+@click.argument("action", type=click.Choice(["open", "close", "publish"]))
+def change_state(code, action) -> None:
+    """Open, close or publish a campaign."""
+    from survey_app.sipas.services import SipasError, change_state
+
+    try:
+        campaign = change_state(_campaign(code), action)
+    except SipasError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"{campaign.code}: {campaign.state.value}")
+
+
+@cli.command("questionnaires")
+def list_questionnaires() -> None:
+    """List the usable questionnaire versions and every refused file with its problem."""
+    from survey_app.sipas.questionnaire import catalogue
+
+    found = catalogue()
+    for version, questionnaire in sorted(found.versions.items()):
+        click.echo(
+            f"{version}: {len(questionnaire.criteria)} criteria, {len(questionnaire.elements)} elements"
+        )
+    for error in found.errors:
+        click.echo(f"refused: {error}", err=True)
+    if found.errors:
+        raise SystemExit(1)
+
+
+@cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--campaign", "code", required=True)
+def import_file(path: Path, code: str) -> None:
+    """Import responses from a UTF-8 CSV file; nothing is imported when any line is wrong."""
+    from survey_app.sipas.services import import_csv
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise click.ClickException("the file is not UTF-8 text") from exc
+    result = import_csv(_campaign(code), text)
+    if not result.ok:
+        db.session.rollback()
+        for error in result.errors:
+            click.echo(error, err=True)
+        raise click.ClickException(f"{len(result.errors)} problem(s); nothing was imported.")
+    db.session.commit()
+    click.echo(f"imported {result.created}, already there {result.skipped}")
+
+
+@cli.command("report")
+@click.option("--campaign", "code", required=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+def report(code: str, fmt: str) -> None:
+    """Indices of every unit with responses in its subtree (pooled counts, unrounded)."""
+    from survey_app.analytics.sipas_queries import all_units_report
+
+    campaign = _campaign(code)
+    units = all_units_report(campaign)
+    if fmt == "json":
+        click.echo(json.dumps({"campaign": campaign.code, "units": units}, ensure_ascii=False, indent=1))
+        return
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(
+        ["unit", "level", "code", "index", "n", "mean", "ci_low", "ci_high", *map(str, range(1, 6))]
+    )
+    for unit in units:
+        writer.writerow([unit["unit"], "overall", "", unit["overall"], unit["n"]])
+        for level in ("aspects", "elements"):
+            for part, value in unit[level].items():
+                writer.writerow([unit["unit"], level[:-1], part, value])
+        for criterion, f in unit["criteria"].items():
+            writer.writerow(
+                [
+                    unit["unit"],
+                    "criterion",
+                    criterion,
+                    f["index"],
+                    f["n"],
+                    f["mean"],
+                    f["ci_low"],
+                    f["ci_high"],
+                ]
+                + [f["counts"][str(level)] for level in range(1, 6)]
+            )
+
+
+@cli.command("export")
+@click.option("--campaign", "code", required=True)
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Default: stdout."
+)
+def export(code: str, output: Path | None) -> None:
+    """Raw responses as CSV (read and written in chunks)."""
+    from survey_app.sipas.services import export_rows
+
+    handle = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        writer = csv.writer(handle, lineterminator="\n")
+        for row in export_rows(_campaign(code)):
+            writer.writerow(row)
+    finally:
+        if output:
+            handle.close()

@@ -1,0 +1,59 @@
+"""Shared set-up of the SIPAS tests: a ward-short campaign over the test district's two wards."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from survey_app.extensions import db
+from survey_app.models.sipas import SipasCount, SipasUnitN
+from survey_app.sipas import services
+
+HEADER = "response_id,unit_code,channel,submitted_at," + ",".join(f"S{i:02d}" for i in range(1, 10)) + ",D1"
+
+# Four forms of the ward-short questionnaire (S01…S09; empty = no answer), worked by hand in the tests.
+FORMS = [
+    "r1,00109,online,2026-03-05T09:30:00+07:00,5,4,3,4,,2,5,4,1,1",
+    "r2,00109,paper,2026-03-06T10:00:00+07:00,4,2,4,5,3,4,4,,5,2",
+    "r3,00112,phone,2026-03-07,1,4,4,4,4,4,4,4,4,",
+    "r4,00112,paper,2026-04-30T23:00:00+07:00,2,5,5,1,5,5,3,2,4,0",
+]
+CSV_TEXT = HEADER + "\n" + "\n".join(FORMS) + "\n"
+
+
+def make_campaign(org, code: str = "TH-2026", *, questionnaire: str = "ward-short", units: bool = True):
+    """A draft campaign for March–April 2026, with both wards of the district taking part."""
+    campaign = services.create_campaign(
+        code=code,
+        name="Khảo sát SIPAS Tây Hồ 2026",
+        questionnaire=questionnaire,
+        start_on=date(2026, 3, 1),
+        end_on=date(2026, 4, 30),
+        owner_unit=org.district,
+    )
+    if units:
+        services.set_campaign_unit(campaign, org.ward, target=100)
+        services.set_campaign_unit(campaign, org.ward2, target=None, population=6100)
+    db.session.commit()
+    return campaign
+
+
+def cube(campaign) -> dict[tuple[int, str, int], int]:
+    """The count cube of a campaign, zeros left out."""
+    rows = db.session.execute(
+        select(SipasCount.unit_id, SipasCount.question_code, SipasCount.value, SipasCount.n).where(
+            SipasCount.campaign_id == campaign.id
+        )
+    )
+    return {(u, q, v): n for u, q, v, n in rows if n}
+
+
+def unit_n(campaign) -> dict[tuple[int, str], int]:
+    """Counted responses per (unit, channel), zeros left out."""
+    rows = db.session.execute(
+        select(SipasUnitN.unit_id, SipasUnitN.channel, SipasUnitN.n).where(
+            SipasUnitN.campaign_id == campaign.id
+        )
+    )
+    return {(u, c): n for u, c, n in rows if n}
