@@ -1,5 +1,55 @@
 """`flask --app wsgi dialogue …` commands."""
 
-from flask.cli import AppGroup
+from __future__ import annotations
 
-cli = AppGroup("dialogue", help="dialogue commands.")
+import sys
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from survey_app.dialogue import services
+from survey_app.dialogue.workdays import official_holidays, write_holidays_csv
+from survey_app.extensions import db
+from survey_app.models.dialogue import DialogueComment
+from survey_app.org.services import get_unit_by_code, subtree_ids_query
+
+cli = AppGroup("dialogue", help="Dialogue conferences: follow-up of the comments.")
+
+
+@cli.command("overdue")
+@click.option("--unit", "unit_code", default=None, help="Only comments assigned within this unit's subtree.")
+def overdue(unit_code: str | None) -> None:
+    """List the comments whose written answer is overdue, per department (for a reminder e-mail or a cron)."""
+    today = services.today()
+    query = (
+        select(DialogueComment)
+        .where(services.overdue_filter(today))
+        .options(selectinload(DialogueComment.department), selectinload(DialogueComment.conference))
+        .order_by(DialogueComment.department_id, DialogueComment.due_on, DialogueComment.id)
+    )
+    if unit_code:
+        unit = get_unit_by_code(unit_code)
+        if unit is None:
+            raise click.BadParameter(f"no unit {unit_code}", param_hint="--unit")
+        query = query.where(DialogueComment.department_id.in_(subtree_ids_query(unit.id)))
+    comments = db.session.scalars(query).all()
+    for comment in comments:
+        days = (today - comment.due_on).days
+        department = comment.department.name if comment.department else "-"
+        click.echo(
+            f"{department}\t{comment.due_on:%d/%m/%Y}\t{days} days late\t"
+            f"{comment.conference.title} #{comment.number}"
+        )
+    click.echo(f"{len(comments)} overdue comment(s) on {today:%d/%m/%Y}")
+
+
+@cli.command("holidays")
+@click.option("--from-year", type=int, required=True)
+@click.option("--to-year", type=int, required=True)
+def holidays_csv(from_year: int, to_year: int) -> None:
+    """Print Vietnam's public holidays as a DIALOGUE_HOLIDAYS_FILE (check it against the year's notice)."""
+    if to_year < from_year:
+        raise click.BadParameter("must not be before --from-year", param_hint="--to-year")
+    write_holidays_csv(official_holidays(from_year, to_year), sys.stdout)

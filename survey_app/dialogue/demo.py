@@ -1,8 +1,286 @@
-"""Demo data of the dialogue feature, added by `flask seed-demo`."""
+"""Demo data of the dialogue feature (`flask seed-demo`): Tây Hồ's 2018 conference and a year of others."""
 
+from __future__ import annotations
+
+import json
+import random
 from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from survey_app.auth.services import create_user
+from survey_app.dialogue import services
+from survey_app.extensions import db
+from survey_app.models import ProcedureField, Role, Unit, UnitKind, User
+from survey_app.models.dialogue import (
+    CommentChannel,
+    CommentStatus,
+    ConferenceForm,
+    DialogueConference,
+    SpeakerKind,
+)
+from survey_app.org.services import get_unit_by_code
+
+DATA = Path(__file__).resolve().parent / "data"
+# A department official to try the inbox with (its password is printed when it is first created).
+DEPARTMENT_USER = ("tayho.qldt", "Vũ Thị Mai", "003-QLDT", "demo-Official-2026")
+# Districts hold two conferences a year (Hà Nội's plan); some wards and communes one.
+DISTRICTS = ["003", "009", "274", "311"]
+WARDS = ["00109", "00112", "00352", "00361", "09985", "11680"]
+FORWARD_BODIES = {
+    "xay-dung": "Sở Xây dựng",
+    "dat-dai": "Sở Tài nguyên và Môi trường",
+    "cu-tru": "Công an quận",
+}
+
+
+def _load(name: str) -> dict:
+    with (DATA / name).open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _fields() -> dict[str, int]:
+    return dict(db.session.execute(select(ProcedureField.code, ProcedureField.id)).all())
+
+
+def _utc(day: date, hour: int) -> datetime:
+    """A local hour of a day as an aware UTC instant."""
+    return datetime.combine(day, time(hour), services.local_zone()).astimezone(UTC)
+
+
+def _exists(host: Unit, title: str) -> bool:
+    return (
+        db.session.scalar(
+            select(DialogueConference.id).where(
+                DialogueConference.host_unit_id == host.id, DialogueConference.title == title
+            )
+        )
+        is not None
+    )
+
+
+def seed_department_user() -> Iterator[str]:
+    """An official of Tây Hồ's urban management department, who answers from the inbox."""
+    username, full_name, unit_code, password = DEPARTMENT_USER
+    unit = get_unit_by_code(unit_code)
+    if unit is None or db.session.scalar(select(User.id).where(User.username == username)):
+        return
+    create_user(username=username, full_name=full_name, role=Role.official, unit=unit, password=password)
+    yield f"user {username} (official, unit {unit_code}) password: {password}"
+
+
+def seed_tay_ho_2018() -> Iterator[str]:
+    """Quận Tây Hồ, 01/6/2018: 12 departments, wards, 30 participants, 11 comments answered on the spot."""
+    data = _load("demo_tayho_2018.json")
+    host = get_unit_by_code(data["host"])
+    if host is None or _exists(host, data["title"]):
+        return
+    held_at = datetime.fromisoformat(data["held_at_local"]).replace(tzinfo=services.local_zone())
+    invitees = [get_unit_by_code(c) for c in data["invite_departments"] + data["invite_wards"]]
+    fields = _fields()
+    with services.clock(held_at - timedelta(days=14)):
+        conference = services.create_conference(
+            services.ConferenceData(
+                title=data["title"],
+                held_at=held_at,
+                chair=data["chair"],
+                co_organiser=data["co_organiser"],
+                venue=data["venue"],
+                form=ConferenceForm(data["form"]),
+                scope=data["scope"],
+                expected_participants=data["expected_participants"],
+                conclusion=data["conclusion"],
+                invitee_ids=[u.id for u in invitees if u is not None],
+            ),
+            host,
+            None,
+        )
+    with services.clock(held_at):
+        services.change_state(conference, "start", None)
+    for i, item in enumerate(data["comments"]):
+        addressed = get_unit_by_code(item["addressed"])
+        with services.clock(held_at + timedelta(minutes=25 + 9 * i)):
+            services.add_comment(
+                conference,
+                services.CommentInput(
+                    content=item["content"],
+                    category=item["category"],
+                    speaker_kind=SpeakerKind(item["speaker_kind"]),
+                    speaker_organisation=item.get("organisation", ""),
+                    field_id=fields.get(item["field"]),
+                    addressed_department_id=addressed.id if addressed else None,
+                    outcome="on_spot",
+                    answered_by=item["answered_by"],
+                    answer=item["answer"],
+                ),
+                None,
+            )
+    with services.clock(held_at + timedelta(hours=3, minutes=30)):
+        services.change_state(conference, "close", None)
+    with services.clock(held_at + timedelta(days=2)):
+        services.change_state(conference, "publish", None)
+    yield f"dialogue: {data['title']} (01/06/2018, {len(data['comments'])} comments answered on the spot)"
+
+
+def _weekday(day: date) -> date:
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def _department(host: Unit, suffix: str) -> Unit:
+    """The host's department with the code suffix, else the host itself (wards have no departments)."""
+    unit = get_unit_by_code(f"{host.code}-{suffix}")
+    return unit if unit is not None and unit.is_active else host
+
+
+def _answerer(unit: Unit, host: Unit) -> str:
+    if unit.kind == UnitKind.department:
+        return f"Lãnh đạo {unit.name}"
+    return (
+        f"Phó Chủ tịch UBND {host.name.split(' ', 1)[-1]}"
+        if host.kind != UnitKind.province
+        else "Lãnh đạo UBND"
+    )
+
+
+def _conference_plan(today: date) -> list[tuple[str, date, str]]:
+    """(host code, date, title) of the year of demo conferences, the last one still to come."""
+    plan = []
+    for i, code in enumerate(DISTRICTS):
+        for k, days_ago in enumerate((330 - 9 * i, 150 - 7 * i)):
+            day = _weekday(today - timedelta(days=days_ago))
+            plan.append(
+                (code, day, f"Hội nghị đối thoại với tổ chức, cá nhân về thủ tục hành chính lần thứ {k + 1}")
+            )
+    for i, code in enumerate(WARDS):
+        day = _weekday(today - timedelta(days=260 - 35 * i))
+        plan.append((code, day, "Hội nghị đối thoại giữa người đứng đầu cấp ủy, chính quyền với Nhân dân"))
+    plan.append(
+        (
+            "003",
+            _weekday(today + timedelta(days=21)),
+            "Hội nghị đối thoại về thủ tục hành chính lĩnh vực đất đai",
+        )
+    )
+    return plan
+
+
+def _follow_up(rng: random.Random, comment, answer: str, today: date, held: date) -> date | None:
+    """Answer, leave open or forward a written comment the way follow-ups really go; the answer's day."""
+    if comment.due_on is None:
+        return None
+    roll = rng.random()
+    if comment.field_id and roll < 0.08:
+        code = db.session.scalar(select(ProcedureField.code).where(ProcedureField.id == comment.field_id))
+        body = FORWARD_BODIES.get(code)
+        if body:
+            with services.clock(_utc(min(held + timedelta(days=3), today), 9)):
+                services.forward(comment, body, None)
+            return None
+    if comment.due_on < today:
+        if roll < 0.82:
+            day = comment.due_on - timedelta(days=rng.randint(0, 6))
+        elif roll < 0.92:
+            day = comment.due_on + timedelta(days=rng.randint(1, 8))
+        else:
+            return None  # still open: overdue
+    elif roll < 0.45:
+        day = held + timedelta(days=rng.randint(2, 6))
+    else:
+        if roll < 0.7:
+            with services.clock(_utc(min(held + timedelta(days=2), today), 10)):
+                services.start_work(comment, None)
+        return None
+    day = max(day, held)
+    if day > today:
+        return None
+    with services.clock(_utc(day, rng.choice((9, 10, 14, 15, 16)))):
+        services.answer_in_writing(comment, answer, None)
+    return day
+
+
+def seed_year(today: date | None = None) -> Iterator[str]:
+    """A year of conferences across the demo districts, wards and communes, with realistic comments."""
+    today = today or services.today()
+    pool = _load("demo_comments.json")["comments"]
+    fields = _fields()
+    rng = random.Random(2026)
+    added = 0
+    for code, day, title in _conference_plan(today):
+        host = get_unit_by_code(code)
+        if host is None or not host.is_active:
+            continue
+        title = f"{title} năm {day.year} – {host.name}"
+        if _exists(host, title):
+            continue
+        held_at = _utc(day, rng.choice((8, 14)))
+        with services.clock(held_at - timedelta(days=20)):
+            conference = services.create_conference(
+                services.ConferenceData(
+                    title=title,
+                    held_at=held_at,
+                    chair=f"Chủ tịch UBND {host.name}",
+                    co_organiser=f"Ủy ban MTTQ Việt Nam {host.name}",
+                    venue=f"Hội trường UBND {host.name}",
+                    form=ConferenceForm.conference if rng.random() < 0.8 else ConferenceForm.seminar,
+                    scope="Thủ tục hành chính; hoạt động của Bộ phận Một cửa; dịch vụ công trực tuyến.",
+                    expected_participants=rng.choice((30, 40, 50, 60)),
+                    invitee_ids=[
+                        u.id for u in services.invitable_units(host) if u.kind == UnitKind.department
+                    ][:12],
+                ),
+                host,
+                None,
+            )
+        added += 1
+        if day > today:
+            continue
+        with services.clock(held_at):
+            services.change_state(conference, "start", None)
+        comments = []
+        for i, item in enumerate(rng.sample(pool, rng.randint(7, 12))):
+            on_spot = rng.random() < 0.55 or item["category"] == "praise"
+            department = _department(host, item["dept"])
+            with services.clock(held_at + timedelta(minutes=20 + 8 * i)):
+                comment = services.add_comment(
+                    conference,
+                    services.CommentInput(
+                        content=item["content"],
+                        category=item["category"],
+                        speaker_kind=SpeakerKind(item.get("kind", "individual")),
+                        speaker_organisation=item.get("organisation", ""),
+                        channel=CommentChannel.written if i == 0 else CommentChannel.spoken,
+                        field_id=fields.get(item["field"]),
+                        addressed_department_id=department.id,
+                        outcome="on_spot" if on_spot else "written",
+                        answered_by=_answerer(department, host) if on_spot else "",
+                        answer=item["answer"] if on_spot else "",
+                        department_id=department.id,
+                    ),
+                    None,
+                )
+            comments.append((comment, item["answer"]))
+        with services.clock(held_at + timedelta(hours=3)):
+            services.change_state(conference, "close", None)
+        answered_on = [day]
+        for comment, answer in comments:
+            if comment.status == CommentStatus.assigned:
+                answered_on.append(_follow_up(rng, comment, answer, today, day) or day)
+        if (today - day).days > 30:
+            # Published once the answers of the first weeks are in, so none is published before it is given.
+            publish_on = min(max(day + timedelta(days=25), max(answered_on) + timedelta(days=1)), today)
+            with services.clock(_utc(publish_on, 16)):
+                services.change_state(conference, "publish", None)
+        db.session.flush()
+    if added:
+        yield f"dialogue: {added} conferences in the last year, {len(DISTRICTS) + len(WARDS)} host units"
 
 
 def seed() -> Iterator[str]:
     """Add the feature's demo data; running it again adds nothing."""
-    yield from ()
+    yield from seed_department_user()
+    yield from seed_tay_ho_2018()
+    yield from seed_year()

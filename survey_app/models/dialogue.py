@@ -1,1 +1,187 @@
-"""Models of the dialogue feature."""
+"""Models of the dialogue feature: conferences, the comments raised there and their status history."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey_app.models.base import Base, UTCDateTime, utcnow
+from survey_app.models.org import ProcedureField, Unit
+
+
+class ConferenceState(enum.StrEnum):
+    """Life of a conference: planned → in session → closed → published."""
+
+    planned = "planned"
+    in_session = "in_session"
+    closed = "closed"
+    published = "published"
+
+
+class ConferenceForm(enum.StrEnum):
+    """How the conference is held (hội nghị / tọa đàm / trực tuyến)."""
+
+    conference = "conference"
+    seminar = "seminar"
+    online = "online"
+
+
+class SpeakerKind(enum.StrEnum):
+    """Who raised a comment (cá nhân / tổ chức / doanh nghiệp)."""
+
+    individual = "individual"
+    organisation = "organisation"
+    business = "business"
+
+
+class CommentChannel(enum.StrEnum):
+    """How a comment reached the conference."""
+
+    spoken = "spoken"
+    written = "written"
+    online = "online"
+
+
+class CommentStatus(enum.StrEnum):
+    """Where a comment is in its follow-up."""
+
+    received = "received"
+    answered_on_spot = "answered_on_spot"
+    assigned = "assigned"
+    forwarded = "forwarded"
+    in_progress = "in_progress"
+    answered = "answered"
+    published = "published"
+
+
+OPEN_STATUSES = (CommentStatus.assigned, CommentStatus.forwarded, CommentStatus.in_progress)
+
+
+class DialogueConference(Base):
+    """A dialogue conference of a host unit with citizens and businesses."""
+
+    __tablename__ = "dialogue_conference"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    chair: Mapped[str] = mapped_column(String(200), default="")
+    co_organiser: Mapped[str] = mapped_column(String(200), default="")
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    venue: Mapped[str] = mapped_column(String(300), default="")
+    form: Mapped[ConferenceForm] = mapped_column(
+        Enum(ConferenceForm, native_enum=False, length=20), default=ConferenceForm.conference
+    )
+    scope: Mapped[str] = mapped_column(Text, default="")
+    expected_participants: Mapped[int | None] = mapped_column(Integer)
+    participant_organisations: Mapped[int | None] = mapped_column(Integer)
+    participant_individuals: Mapped[int | None] = mapped_column(Integer)
+    conclusion: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[ConferenceState] = mapped_column(
+        Enum(ConferenceState, native_enum=False, length=20), default=ConferenceState.planned, index=True
+    )
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    host_unit: Mapped[Unit] = relationship()
+    invitees: Mapped[list[DialogueInvitee]] = relationship(
+        back_populates="conference", cascade="all, delete-orphan"
+    )
+    comments: Mapped[list[DialogueComment]] = relationship(
+        back_populates="conference", order_by="DialogueComment.number"
+    )
+
+
+class DialogueInvitee(Base):
+    """A department or ward invited to a conference."""
+
+    __tablename__ = "dialogue_invitee"
+
+    conference_id: Mapped[int] = mapped_column(
+        ForeignKey("dialogue_conference.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True, index=True)
+
+    conference: Mapped[DialogueConference] = relationship(back_populates="invitees")
+    unit: Mapped[Unit] = relationship()
+
+
+class DialogueComment(Base):
+    """A comment (ý kiến) raised at or sent to a conference, with its answer or assignment."""
+
+    __tablename__ = "dialogue_comment"
+    __table_args__ = (UniqueConstraint("conference_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(ForeignKey("dialogue_conference.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    # Set by the live-logging screen so a draft resent after a network drop is stored once.
+    client_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    speaker_kind: Mapped[SpeakerKind] = mapped_column(
+        Enum(SpeakerKind, native_enum=False, length=20), default=SpeakerKind.individual
+    )
+    speaker_name: Mapped[str] = mapped_column(String(200), default="")
+    speaker_organisation: Mapped[str] = mapped_column(String(200), default="")
+    name_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    channel: Mapped[CommentChannel] = mapped_column(
+        Enum(CommentChannel, native_enum=False, length=20), default=CommentChannel.spoken
+    )
+    category: Mapped[str] = mapped_column(String(40), index=True)
+    field_id: Mapped[int | None] = mapped_column(ForeignKey("procedure_field.id"))
+    content: Mapped[str] = mapped_column(Text)
+    addressed_department_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    status: Mapped[CommentStatus] = mapped_column(
+        Enum(CommentStatus, native_enum=False, length=20), default=CommentStatus.received, index=True
+    )
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    forwarded_to: Mapped[str] = mapped_column(String(300), default="")
+    answered_on_spot: Mapped[bool] = mapped_column(Boolean, default=False)
+    answered_by: Mapped[str] = mapped_column(String(200), default="")
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    conference: Mapped[DialogueConference] = relationship(back_populates="comments")
+    field: Mapped[ProcedureField | None] = relationship()
+    addressed_department: Mapped[Unit | None] = relationship(foreign_keys=[addressed_department_id])
+    department: Mapped[Unit | None] = relationship(foreign_keys=[department_id])
+    events: Mapped[list[DialogueCommentEvent]] = relationship(
+        back_populates="comment", order_by="DialogueCommentEvent.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def public_speaker(self) -> str:
+        """The speaker as the public may see it: a name only when the speaker agreed."""
+        if self.name_consent and self.speaker_name:
+            return self.speaker_name
+        return self.speaker_organisation if self.speaker_kind != SpeakerKind.individual else ""
+
+
+class DialogueCommentEvent(Base):
+    """One step of a comment's status history, with who and when."""
+
+    __tablename__ = "dialogue_comment_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("dialogue_comment.id", ondelete="CASCADE"), index=True)
+    status: Mapped[CommentStatus] = mapped_column(Enum(CommentStatus, native_enum=False, length=20))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    actor_label: Mapped[str] = mapped_column(String(120), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    comment: Mapped[DialogueComment] = relationship(back_populates="events")

@@ -1,0 +1,158 @@
+"""Forms of the dialogue feature: planning, live logging, assignment, answers."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from survey_app.forms.common import VnDateField
+
+TIME_RE = re.compile(r"^([01]?\d|2[0-3])[:hH.]([0-5]\d)$")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _time_of(text: str) -> time | None:
+    match = TIME_RE.match((text or "").strip())
+    return time(int(match.group(1)), int(match.group(2))) if match else None
+
+
+class ConferencePlanForm(FlaskForm):
+    """Plan or edit a conference."""
+
+    title = StringField(
+        _l("Title"), validators=[DataRequired(_l("Enter the conference title.")), Length(max=300)]
+    )
+    host_unit_id = SelectField(_l("Host unit"), coerce=int, choices=[])
+    held_on = VnDateField(_l("Date"), validators=[DataRequired(_l("Enter the date of the conference."))])
+    held_time = StringField(
+        _l("Time (hh:mm)"),
+        default="08:00",
+        validators=[DataRequired(_l("Enter the time as hh:mm."))],
+        render_kw={"inputmode": "numeric", "placeholder": "08:00"},
+    )
+    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=300)])
+    chair = StringField(_l("Chair"), validators=[Optional(), Length(max=200)])
+    co_organiser = StringField(_l("Co-organiser"), validators=[Optional(), Length(max=200)])
+    form = SelectField(_l("Form"), choices=[])
+    scope = TextAreaField(_l("Scope"), validators=[Optional(), Length(max=4000)], render_kw={"rows": 3})
+    invitee_ids = MultiCheckboxField(_l("Invited departments and wards"), coerce=int, choices=[])
+    expected_participants = IntegerField(
+        _l("Expected participants"),
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=100000, message=_l("Enter a number from 0 to 100000.")),
+        ],
+    )
+    participant_organisations = IntegerField(
+        _l("Organisations and businesses that took part"),
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=100000, message=_l("Enter a number from 0 to 100000.")),
+        ],
+    )
+    participant_individuals = IntegerField(
+        _l("Individuals who took part"),
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=100000, message=_l("Enter a number from 0 to 100000.")),
+        ],
+    )
+    conclusion = TextAreaField(
+        _l("Conclusions of the chair"), validators=[Optional(), Length(max=8000)], render_kw={"rows": 4}
+    )
+
+    def validate_held_on(self, field) -> None:
+        if field.data is not None and not 2000 <= field.data.year <= 2100:
+            raise ValidationError(_l("Enter a date between 2000 and 2100."))
+
+    def validate_held_time(self, field) -> None:
+        if _time_of(field.data) is None:
+            raise ValidationError(_l("Enter the time as hh:mm."))
+
+    def local_start(self) -> datetime:
+        """The naive local start of the conference."""
+        return datetime.combine(self.held_on.data, _time_of(self.held_time.data))
+
+
+class CommentForm(FlaskForm):
+    """One comment on the live-logging screen."""
+
+    client_key = HiddenField()
+    content = TextAreaField(
+        _l("Content of the comment"),
+        validators=[DataRequired(_l("Enter the content of the comment.")), Length(max=4000)],
+        render_kw={"rows": 4},
+    )
+    category = SelectField(_l("Category"), choices=[])
+    speaker_kind = SelectField(_l("Speaker"), choices=[])
+    speaker_name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=200)])
+    speaker_organisation = StringField(
+        _l("Organisation / business"), validators=[Optional(), Length(max=200)]
+    )
+    name_consent = BooleanField(_l("The speaker agrees to the name being published"))
+    channel = SelectField(_l("Channel"), choices=[])
+    field_id = SelectField(_l("Procedure field"), coerce=int, choices=[])
+    addressed_department_id = SelectField(_l("Addressed to"), coerce=int, choices=[])
+    outcome = RadioField(_l("Response"), choices=[], default="on_spot")
+    answered_by = StringField(_l("Answered by"), validators=[Optional(), Length(max=200)])
+    answer = TextAreaField(
+        _l("Answer given"), validators=[Optional(), Length(max=8000)], render_kw={"rows": 3}
+    )
+    department_id = SelectField(_l("Department to answer in writing"), coerce=int, choices=[])
+    due_on = VnDateField(_l("Due date"), validators=[Optional()])
+
+
+class AssignForm(FlaskForm):
+    """Assign ticked comments to a department."""
+
+    comment_ids = MultiCheckboxField(_l("Comments"), coerce=int, choices=[])
+    department_id = SelectField(_l("Department"), coerce=int, choices=[])
+    due_on = VnDateField(_l("Due date"), validators=[Optional()])
+
+
+class AnswerForm(FlaskForm):
+    """A department's written answer."""
+
+    answer = TextAreaField(
+        _l("Written answer"),
+        validators=[DataRequired(_l("Enter the answer.")), Length(max=8000)],
+        render_kw={"rows": 6},
+    )
+
+
+class ForwardForm(FlaskForm):
+    """Forward a comment to the competent body."""
+
+    body = StringField(
+        _l("Competent body"),
+        validators=[DataRequired(_l("Enter the competent body the comment goes to.")), Length(max=300)],
+    )
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=1000)])
+
+
+class ActionForm(FlaskForm):
+    """A button that posts an action (state change, in progress)."""
+
+    action = HiddenField()

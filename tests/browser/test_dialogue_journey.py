@@ -1,0 +1,223 @@
+"""The dialogue journey in a real browser: plan, log 11 comments by keyboard, follow up, publish, minutes."""
+
+import io
+from datetime import date
+
+import pytest
+from docx import Document
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from survey_app.extensions import db
+from survey_app.models.dialogue import CommentStatus, DialogueComment, DialogueConference
+from tests.browser.conftest import screenshot, sign_in
+from tests.conftest import PASSWORD
+from tests.dialogue.helpers import add_departments
+
+pytestmark = pytest.mark.browser
+
+# (content, outcome, speaker name, name may be published)
+COMMENTS = [
+    ("Cán bộ Bộ phận Một cửa quận niềm nở, hướng dẫn tận tình.", "on_spot", "Nguyễn Văn An", True),
+    ("Thái độ cán bộ một cửa các phường đã chuyển biến tích cực.", "on_spot", "Trần Thị Bích", False),
+    ("Đề nghị hướng dẫn nộp hồ sơ trực tuyến mức độ 3, 4.", "on_spot", "", False),
+    ("Thủ tục đăng ký hộ kinh doanh cá thể cần giấy tờ gì?", "on_spot", "", False),
+    ("Quy trình cấp giấy phép xây dựng nhà ở riêng lẻ thế nào?", "on_spot", "", False),
+    ("Hướng dẫn thủ tục cấp biển số nhà trong ngõ mới.", "on_spot", "", False),
+    ("Thủ tục xác nhận mức độ khuyết tật làm ở đâu?", "on_spot", "", False),
+    ("Hồ sơ chứng thực hợp đồng phải chờ nhiều ngày.", "written", "Lê Văn Cường", False),
+    ("Đề nghị công khai danh mục thủ tục được rút ngắn thời gian.", "written", "", False),
+    ("Tra cứu tình trạng hồ sơ trực tuyến còn khó khăn.", "written", "", False),
+    ("Khu vực chờ của Bộ phận Một cửa còn chật.", "later", "", False),
+]
+
+
+def log_comment(page, index, content, outcome, name, consent, department_id):
+    """Type one comment with the keyboard only, then record it with Ctrl+Enter."""
+    page.focus("#content")
+    page.keyboard.type(content)
+    page.keyboard.press("Tab")  # category
+    page.keyboard.press("ArrowDown" if index % 2 else "Home")
+    if name:
+        page.focus("#speaker_name")
+        page.keyboard.type(name)
+        if consent:
+            page.focus("#name_consent")
+            page.keyboard.press("Space")
+    if outcome == "on_spot":
+        page.keyboard.press("Alt+1")  # focuses "answered by"
+        page.keyboard.type("Trưởng phòng Tư pháp")
+        page.keyboard.press("Tab")
+        page.keyboard.type(f"Trả lời tại chỗ cho ý kiến {index}.")
+    elif outcome == "written":
+        page.keyboard.press("Alt+2")  # focuses the department
+        page.select_option("#department_id", str(department_id))
+    else:
+        page.keyboard.press("Alt+3")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("#logged-count")).to_have_text(str(index))
+
+
+def test_dialogue_conference_journey(page, live_server, live_org, live_app):
+    base = live_server.url
+    org = live_org
+    add_departments(org)
+    tp = org.dept_tp.id
+    sign_in(page, base, "official1", PASSWORD)
+
+    # 1. Plan the conference and print its invitation.
+    page.goto(f"{base}/dialogue/new")
+    page.fill("#title", "Hội nghị đối thoại về thủ tục hành chính lần thứ nhất năm 2018")
+    page.select_option("#host_unit_id", str(org.district.id))
+    page.fill("#held_on", "01/06/2018")
+    page.fill("#held_time", "08:00")
+    page.fill("#venue", "Hội trường UBND quận Tây Hồ")
+    page.fill("#chair", "Nguyễn Đình Khuyến – Phó Chủ tịch UBND quận")
+    page.fill("#co_organiser", "Ủy ban MTTQ quận")
+    page.check(f"input[name=invitee_ids][value='{tp}']")
+    page.check(f"input[name=invitee_ids][value='{org.dept_qldt.id}']")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert page.locator("#conference-state").inner_text() == "Đã lên kế hoạch"
+    conference_url = page.url
+    page.click("text=Giấy mời")
+    assert "GIẤY MỜI" in page.inner_text("article")
+    assert "Phòng Tư pháp quận Tây Hồ" in page.inner_text("article")
+    screenshot(page, "dialogue-invitation")
+    page.goto(conference_url)
+    with page.expect_navigation():
+        page.click("#state-button")  # open the session
+    assert page.locator("#conference-state").inner_text() == "Đang diễn ra"
+
+    # 2. Live logging by keyboard; a draft survives a reload.
+    page.click("#live-link")
+    page.wait_for_selector("#live-form")
+    for index, (content, outcome, name, consent) in enumerate(COMMENTS[:5], start=1):
+        log_comment(page, index, content, outcome, name, consent, tp)
+    page.focus("#content")
+    page.keyboard.type("Bản nháp chưa gửi")
+    page.reload()
+    assert page.input_value("#content") == "Bản nháp chưa gửi"
+    assert page.locator("#live-status").inner_text() != ""
+    page.fill("#content", "")
+    for index, (content, outcome, name, consent) in enumerate(COMMENTS[5:], start=6):
+        log_comment(page, index, content, outcome, name, consent, tp)
+    assert "Đã ghi nhận ý kiến số 11." in page.inner_text("#live-status")
+    screenshot(page, "dialogue-live")
+    comments = db.session.scalars(select(DialogueComment).order_by(DialogueComment.number)).all()
+    assert [c.content for c in comments] == [c[0] for c in COMMENTS]
+    assert [c.status for c in comments].count(CommentStatus.answered_on_spot) == 7
+    assert comments[0].name_consent and not comments[1].name_consent
+    assert comments[7].due_on == date(2018, 6, 15)  # 10 working days after Friday 01/6/2018
+
+    # 3. Close; assign the comment left for later with the bulk form.
+    page.goto(conference_url)
+    with page.expect_navigation():
+        page.click("#state-button")
+    page.check("#comment-11 input[type=checkbox]")
+    page.select_option("#department_id", str(org.dept_qldt.id))
+    with page.expect_navigation():
+        page.click("#assign-form button[type=submit]")
+    assert "Đã giao 1 ý kiến." in page.inner_text("main")
+    page.click("header form button[type=submit]")
+
+    # 4. The department answers one comment from its inbox, using a template.
+    sign_in(page, base, "tuphap1", PASSWORD)
+    page.goto(f"{base}/dialogue/inbox")
+    rows = page.locator("#inbox tbody tr")
+    assert rows.count() == 3  # the three written comments of Tư pháp, not Quản lý đô thị's
+    page.click(f"text={COMMENTS[7][0]}")
+    page.click("[data-template]")
+    assert page.input_value("#a-answer").startswith("Tiếp thu ý kiến")
+    page.fill(
+        "#a-answer",
+        "Phòng Tư pháp đã bố trí thêm người ký chứng thực; hồ sơ nộp trước 15 giờ trả trong ngày.",
+    )
+    with page.expect_navigation():
+        page.click("#answer-form button[type=submit]")
+    assert "Đã trả lời bằng văn bản" in page.inner_text("#history")
+
+    # 5. Time passes: on 18/6/2018 the two unanswered comments are overdue.
+    live_app.config["DIALOGUE_TODAY"] = date(2018, 6, 18)
+    try:
+        page.goto(f"{base}/dialogue/inbox")
+        assert page.locator("#inbox tr.overdue").count() == 2
+        assert page.locator(".overdue-badge").count() == 2
+        screenshot(page, "dialogue-inbox-overdue")
+    finally:
+        del live_app.config["DIALOGUE_TODAY"]
+    page.click("header form button[type=submit]")
+
+    # 6. The host publishes every held answer at once; the public page shows no name without consent.
+    sign_in(page, base, "official1", PASSWORD)
+    page.goto(conference_url)
+    with page.expect_navigation():
+        page.click("#state-button")
+    assert page.locator("#conference-state").inner_text() == "Đã công bố"
+    screenshot(page, "dialogue-ledger")
+    page.click("#public-link")
+    public = page.inner_text("main")
+    assert "Phòng Tư pháp đã bố trí thêm người ký chứng thực" in public
+    assert "Nguyễn Văn An" in public
+    assert "Trần Thị Bích" not in public and "Lê Văn Cường" not in public
+    screenshot(page, "dialogue-public")
+
+    # 7. Download the minutes and check their content.
+    page.goto(conference_url)
+    with page.expect_download() as download:
+        page.click("#minutes-docx")
+    data = download.value.path().read_bytes()
+    text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+    assert "BIÊN BẢN" in text and "Hội nghị đã nhận được 11 ý kiến:" in text
+    for content, *_rest in COMMENTS:
+        assert content in text
+    assert "Trưởng phòng Tư pháp trả lời tại hội nghị: Trả lời tại chỗ cho ý kiến 1." in text
+    assert "trả lời bằng văn bản: Phòng Tư pháp đã bố trí thêm người ký chứng thực" in text
+    assert "Giao Phòng Quản lý đô thị quận Tây Hồ trả lời bằng văn bản trước ngày 15/06/2018." in text
+    conference = db.session.scalar(select(DialogueConference))
+    page.goto(f"{base}/dialogue/{conference.id}/minutes")
+    assert "BIÊN BẢN" in page.inner_text("article")
+    screenshot(page, "dialogue-minutes")
+
+
+def test_comments_typed_while_offline_are_kept_and_resent(page, live_server, live_org):
+    from tests.dialogue.helpers import make_conference
+
+    conference = make_conference(live_org)
+    sign_in(page, live_server.url, "official1", PASSWORD)
+    page.goto(f"{live_server.url}/dialogue/{conference.id}/live")
+    page.context.set_offline(True)
+    page.focus("#content")
+    page.keyboard.type("Ý kiến ghi khi mất mạng")
+    page.keyboard.press("Alt+3")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("#live-status")).to_contain_text("Mất kết nối: 1 ý kiến")
+    assert page.input_value("#content") == ""  # the form is free for the next speaker
+    page.context.set_offline(False)  # back online: the queued comment is resent by itself
+    expect(page.locator("#live-status")).to_contain_text("Đã ghi nhận ý kiến số 1.")
+    page.reload()
+    expect(page.locator("#logged-count")).to_have_text("1")  # stored once
+    saved = db.session.scalars(select(DialogueComment)).all()
+    assert [c.content for c in saved] == ["Ý kiến ghi khi mất mạng"]
+    # Chromium reports the failed request of the offline moment on the console; nothing else may appear.
+    page.console_errors[:] = [e for e in page.console_errors if "ERR_INTERNET_DISCONNECTED" not in e]
+
+
+def test_a_refused_comment_comes_back_into_the_form(page, live_server, live_org):
+    from tests.dialogue.helpers import make_conference
+
+    conference = make_conference(live_org)
+    sign_in(page, live_server.url, "official1", PASSWORD)
+    page.goto(f"{live_server.url}/dialogue/{conference.id}/live")
+    page.focus("#content")
+    page.keyboard.type("Ý kiến thiếu nội dung trả lời")
+    page.keyboard.press("Alt+1")  # answered on the spot, but no answer typed
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("#live-status")).to_contain_text("Hãy nhập nội dung đã trả lời tại hội nghị.")
+    assert page.input_value("#content") == "Ý kiến thiếu nội dung trả lời"
+    page.fill("#answered_by", "Chánh Văn phòng")
+    page.fill("#answer", "Đã trả lời.")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("#logged-count")).to_have_text("1")
+    assert db.session.scalar(select(DialogueComment.content)) == "Ý kiến thiếu nội dung trả lời"
+    page.console_errors[:] = [e for e in page.console_errors if "status of 400" not in e]
