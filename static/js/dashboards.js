@@ -1,0 +1,45 @@
+/* Draws the dashboards' Plotly figures. Figures are built on the server and sit as JSON in
+   data-figure attributes (no inline script: the CSP allows scripts from this site only). */
+(function () {
+  "use strict";
+
+  function draw(element) {
+    var figure;
+    try {
+      figure = JSON.parse(element.getAttribute("data-figure"));
+    } catch (err) {
+      element.textContent = "";
+      return;
+    }
+    var title = element.getAttribute("aria-label") || "chart";
+    var config = {
+      responsive: true,
+      displaylogo: false,
+      modeBarButtonsToRemove: ["select2d", "lasso2d"],
+      toImageButtonOptions: { format: "png", filename: title.replace(/[^\w\-]+/g, "_"), scale: 2 }
+    };
+    window.Plotly.newPlot(element, figure.data || [], figure.layout || {}, config).then(function () {
+      element.classList.add("drawn");
+    });
+  }
+
+  function init() {
+    var printers = document.querySelectorAll("[data-action='print']");
+    for (var p = 0; p < printers.length; p += 1) {
+      printers[p].addEventListener("click", function () { window.print(); });
+    }
+    if (!window.Plotly) {
+      return;
+    }
+    var plots = document.querySelectorAll("[data-figure]");
+    for (var i = 0; i < plots.length; i += 1) {
+      draw(plots[i]);
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

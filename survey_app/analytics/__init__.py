@@ -1,0 +1,1 @@
+"""Statistics: pure functions over counts, and the aggregating SQL queries that feed them."""

@@ -1,0 +1,362 @@
+"""Charts of the dashboards: a Plotly figure (JSON, drawn by static/js/dashboards.js) plus its data table.
+
+Figures are written as plain Plotly JSON (dicts), not through plotly.graph_objects, whose validation
+costs tens of milliseconds per figure on every page view.
+
+Every chart carries the table it is drawn from: it is shown beneath the chart (accessible) and is what
+the CSV/XLSX downloads contain. Withheld cells (too few answers) are None in "pct"/"num" columns.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+BRAND = "#0b5394"
+GOOD = "#2e7d32"
+BAD = "#c62828"
+GREY = "#9aa5b1"
+LEVEL_COLOURS = ["#1b5e20", "#66bb6a", "#fbc02d", "#ef6c00", "#c62828"]
+
+
+@dataclass
+class Column:
+    """A column of a chart's data table; kind says how to format it (text, int, pct, num, pp)."""
+
+    label: str
+    kind: str = "text"
+
+
+@dataclass
+class Chart:
+    """One chart: id (for downloads), title, figure JSON and the data table behind it."""
+
+    id: str
+    title: str
+    columns: list[Column]
+    rows: list[list[Any]]
+    figure: str | None = None
+    note: str = ""
+    highlight: list[bool] = field(default_factory=list)  # rows to mark (e.g. below target)
+
+    @property
+    def empty(self) -> bool:
+        """Whether there is nothing to show."""
+        return not self.rows
+
+
+def _separators() -> str:
+    """Plotly number separators: decimal comma and dot for thousands in Vietnamese."""
+    return ".," if str(get_locale() or "vi") == "en" else ",."
+
+
+def _layout(**extra) -> dict:
+    """A plain, accessible layout shared by every figure."""
+    layout = {
+        "separators": _separators(),
+        "font": {"family": "system-ui, 'Noto Sans', Arial, sans-serif", "size": 13, "color": "#1f2933"},
+        "margin": {"l": 60, "r": 20, "t": 10, "b": 60},
+        "height": 340,
+        "hoverlabel": {"namelength": -1},
+        "legend": {"orientation": "h", "y": -0.2},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+    }
+    layout.update(extra)
+    return layout
+
+
+def _axis(title: str = "", **extra) -> dict:
+    axis = {"title": {"text": title}, "gridcolor": "#e4e7eb", "zeroline": False, "automargin": True}
+    axis.update(extra)
+    return axis
+
+
+def _figure(data: list[dict], layout: dict) -> str:
+    return json.dumps({"data": data, "layout": layout}, ensure_ascii=False, separators=(",", ":"))
+
+
+def _suppressed_text() -> str:
+    return _("not enough sample")
+
+
+def _withheld_annotations(labels: list[str], values: list, horizontal: bool = True) -> list[dict]:
+    """ "not enough sample" where a withheld bar would be (bar text would sit on the axis labels)."""
+    notes = []
+    for label, value in zip(labels, values, strict=True):
+        if value is not None:
+            continue
+        note = {"showarrow": False, "text": _suppressed_text(), "font": {"color": "#52606d", "size": 12}}
+        if horizontal:
+            note.update(x=0, y=label, xref="x", yref="y", xanchor="left")
+        else:
+            note.update(x=label, y=0, xref="x", yref="y", yanchor="bottom", textangle=-90)
+        notes.append(note)
+    return notes
+
+
+def _target_line(target: float, vertical: bool) -> dict:
+    line = {"type": "line", "line": {"dash": "dash", "color": BAD, "width": 2}}
+    if vertical:
+        line.update(xref="x", yref="paper", x0=target, x1=target, y0=0, y1=1)
+    else:
+        line.update(xref="paper", yref="y", x0=0, x1=1, y0=target, y1=target)
+    return line
+
+
+def _bar_height(count: int) -> int:
+    return max(220, 40 + 28 * count)
+
+
+def rate_over_time(periods: list[str], rates: list[float | None], ns: list[int], target: float | None) -> str:
+    """Line of the satisfaction rate per period; withheld periods are gaps."""
+    trace = {
+        "type": "scatter",
+        "x": periods,
+        "y": rates,
+        "mode": "lines+markers",
+        "name": _("Satisfaction rate"),
+        "line": {"color": BRAND, "width": 3},
+        "customdata": ns,
+        "hovertemplate": "%{x}: %{y:.1f}% (n = %{customdata:,})<extra></extra>",
+        "connectgaps": False,
+    }
+    layout = _layout(
+        yaxis=_axis(_("Satisfaction rate (%)"), range=[0, 101]),
+        xaxis=_axis("", type="category"),
+        showlegend=False,
+    )
+    if target is not None:
+        layout["shapes"] = [_target_line(target, vertical=False)]
+        layout["annotations"] = [
+            {
+                "xref": "paper",
+                "x": 1,
+                "y": target,
+                "yanchor": "bottom",
+                "xanchor": "right",
+                "showarrow": False,
+                "text": _("Target"),
+                "font": {"color": BAD},
+            }
+        ]
+    return _figure([trace], layout)
+
+
+def rate_bars(labels: list[str], rates: list[float | None], ns: list[int], target: float | None) -> str:
+    """Horizontal bars of rates; below-target bars red, withheld ones labelled "not enough sample"."""
+    colours = [GREY if r is None else (BAD if target is not None and r < target else BRAND) for r in rates]
+    trace = {
+        "type": "bar",
+        "orientation": "h",
+        "y": labels,
+        "x": [0 if r is None else r for r in rates],
+        "marker": {"color": colours},
+        "customdata": ns,
+        "hovertemplate": "%{y}: %{x:.1f}% (n = %{customdata:,})<extra></extra>",
+    }
+    layout = _layout(
+        xaxis=_axis(_("Satisfaction rate (%)"), range=[0, 105]),
+        yaxis=_axis("", autorange="reversed", type="category"),
+        height=_bar_height(len(labels)),
+        margin={"l": 10, "r": 20, "t": 10, "b": 50},
+        annotations=_withheld_annotations(labels, rates),
+        showlegend=False,
+    )
+    if target is not None:
+        layout["shapes"] = [_target_line(target, vertical=True)]
+    return _figure([trace], layout)
+
+
+def value_bars(
+    labels: list[str], values: list[float | None], axis_title: str, horizontal: bool = True
+) -> str:
+    """Plain bars (counts, indices); withheld values labelled "not enough sample"."""
+    colours = [GREY if v is None else BRAND for v in values]
+    drawn = [0 if v is None else v for v in values]
+    if horizontal:
+        trace = {
+            "type": "bar",
+            "orientation": "h",
+            "y": labels,
+            "x": drawn,
+            "marker": {"color": colours},
+            "hovertemplate": "%{y}: %{x:,}<extra></extra>",
+        }
+        layout = _layout(
+            xaxis=_axis(axis_title),
+            yaxis=_axis("", autorange="reversed", type="category"),
+            height=_bar_height(len(labels)),
+            margin={"l": 10, "r": 20, "t": 10, "b": 50},
+        )
+    else:
+        trace = {
+            "type": "bar",
+            "x": labels,
+            "y": drawn,
+            "marker": {"color": colours},
+            "hovertemplate": "%{x}: %{y:,}<extra></extra>",
+        }
+        layout = _layout(yaxis=_axis(axis_title), xaxis=_axis("", type="category"))
+    layout["annotations"] = _withheld_annotations(labels, values, horizontal)
+    layout["showlegend"] = False
+    return _figure([trace], layout)
+
+
+def interval_bars(
+    labels: list[str],
+    values: list[float | None],
+    lows: list[float | None],
+    highs: list[float | None],
+    axis_title: str,
+) -> str:
+    """Index bars with their 95% intervals as error bars."""
+    plus = [None if v is None or h is None else h - v for v, h in zip(values, highs, strict=True)]
+    minus = [None if v is None or lo is None else v - lo for v, lo in zip(values, lows, strict=True)]
+    trace = {
+        "type": "bar",
+        "orientation": "h",
+        "y": labels,
+        "x": [0 if v is None else v for v in values],
+        "marker": {"color": [GREY if v is None else BRAND for v in values]},
+        "error_x": {"type": "data", "array": plus, "arrayminus": minus, "color": "#1f2933"},
+        "hovertemplate": "%{y}: %{x:.2f}<extra></extra>",
+    }
+    layout = _layout(
+        xaxis=_axis(axis_title, range=[0, 105]),
+        yaxis=_axis("", autorange="reversed", type="category"),
+        height=_bar_height(len(labels)),
+        margin={"l": 10, "r": 20, "t": 10, "b": 50},
+        annotations=_withheld_annotations(labels, values),
+        showlegend=False,
+    )
+    return _figure([trace], layout)
+
+
+def _level_colours(count: int) -> list[str]:
+    """Green for the satisfied end, red for the dissatisfied end, whatever the number of levels."""
+    if count == 3:
+        return [LEVEL_COLOURS[0], LEVEL_COLOURS[1], LEVEL_COLOURS[4]]
+    if count == 2:
+        return [GOOD, BAD]
+    return [LEVEL_COLOURS[i % len(LEVEL_COLOURS)] for i in range(count)]
+
+
+def stacked_shares(categories: list[str], series: list[tuple[str, list[float | None]]]) -> str:
+    """100% stacked horizontal bars: the share of each level per category."""
+    colours = _level_colours(len(series))
+    traces = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "y": categories,
+            "x": [0 if v is None else v for v in values],
+            "name": name,
+            "marker": {"color": colours[i]},
+            "hovertemplate": name + ": %{x:.1f}%<extra></extra>",
+        }
+        for i, (name, values) in enumerate(series)
+    ]
+    layout = _layout(
+        barmode="stack",
+        xaxis=_axis(_("Share (%)"), range=[0, 100]),
+        yaxis=_axis("", autorange="reversed", type="category"),
+        height=max(200, 110 + 32 * len(categories)),
+        margin={"l": 10, "r": 20, "t": 40, "b": 50},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "traceorder": "normal"},
+    )
+    return _figure(traces, layout)
+
+
+def heatmap(z: list[list[float | None]], x: list[str], y: list[str], label: str) -> str:
+    """Weekday × hour heatmap; withheld cells are blank."""
+    trace = {
+        "type": "heatmap",
+        "z": z,
+        "x": x,
+        "y": y,
+        "colorscale": "RdYlGn",
+        "zmin": 50,
+        "zmax": 100,
+        "hoverongaps": False,
+        "colorbar": {"title": {"text": label}},
+        "hovertemplate": "%{y} %{x}: %{z:.1f}%<extra></extra>",
+    }
+    layout = _layout(
+        xaxis=_axis(_("Hour"), type="category"), yaxis=_axis("", autorange="reversed", type="category")
+    )
+    return _figure([trace], layout)
+
+
+def lines(x: list[str], series: list[tuple[str, list[float | None]]], axis_title: str) -> str:
+    """Several lines over categories (e.g. index across campaigns)."""
+    traces = [
+        {
+            "type": "scatter",
+            "x": x,
+            "y": values,
+            "name": name,
+            "mode": "lines+markers",
+            "line": {"color": BRAND, "width": 3},
+            "hovertemplate": name + ": %{y:.2f}<extra></extra>",
+        }
+        for name, values in series
+    ]
+    layout = _layout(yaxis=_axis(axis_title), xaxis=_axis("", type="category"), showlegend=len(series) > 1)
+    return _figure(traces, layout)
+
+
+def _wrap(text: str, width: int) -> str:
+    """Break a long label into lines (Plotly draws <br> as a line break)."""
+    lines_out, current = [], ""
+    for word in text.split():
+        if current and len(current) + 1 + len(word) > width:
+            lines_out.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    lines_out.append(current)
+    return "<br>".join(lines_out)
+
+
+def radar(labels: list[str], values: list[float | None], name: str) -> str:
+    """Element indices as a radar chart."""
+    wrapped = [_wrap(label, 22) for label in labels]
+    trace = {
+        "type": "scatterpolar",
+        "r": values + values[:1],
+        "theta": wrapped + wrapped[:1],
+        "fill": "toself",
+        "name": name,
+        "line": {"color": BRAND},
+        "hovertemplate": "%{theta}: %{r:.2f}<extra></extra>",
+    }
+    layout = _layout(
+        polar={"radialaxis": {"range": [0, 100]}},
+        showlegend=False,
+        height=380,
+        margin={"l": 130, "r": 150, "t": 40, "b": 40},
+    )
+    return _figure([trace], layout)
+
+
+def grouped_bars(categories: list[str], series: list[tuple[str, list[float | None]]], axis_title: str) -> str:
+    """Grouped vertical bars (e.g. conferences held vs required)."""
+    colours = [BRAND, GREY, GOOD, BAD]
+    traces = [
+        {
+            "type": "bar",
+            "x": categories,
+            "y": values,
+            "name": name,
+            "marker": {"color": colours[i % len(colours)]},
+            "hovertemplate": name + " %{x}: %{y:,}<extra></extra>",
+        }
+        for i, (name, values) in enumerate(series)
+    ]
+    layout = _layout(barmode="group", yaxis=_axis(axis_title), xaxis=_axis("", type="category"))
+    return _figure(traces, layout)

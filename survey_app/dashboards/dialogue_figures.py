@@ -1,0 +1,242 @@
+"""The dialogue view: conferences held per unit and half-year against the required number, comments by
+category and department, the share answered on the spot, written answers on time, the overdue list."""
+
+from __future__ import annotations
+
+from collections import Counter as Tally
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask import current_app
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from survey_app.analytics import dashboard_queries as q
+from survey_app.analytics.suppression import safe_share
+from survey_app.dashboards import charts
+from survey_app.dashboards.charts import Chart, Column
+from survey_app.dashboards.services import LOCAL_TZ, Filters, min_n, today_local
+from survey_app.extensions import db
+
+
+def required_per_half_year() -> int:
+    """Conferences each unit must hold every six months (Hà Nội 2026: at least one)."""
+    return int(current_app.config.get("DIALOGUE_REQUIRED_PER_HALF_YEAR", 1))
+
+
+def utc_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """[local start 00:00, local day after end 00:00) as UTC instants."""
+    first = datetime.combine(start, time(0), LOCAL_TZ).astimezone(UTC)
+    after = datetime.combine(end + timedelta(days=1), time(0), LOCAL_TZ).astimezone(UTC)
+    return first, after
+
+
+def half_years(start: date, end: date) -> list[tuple[int, int]]:
+    """(year, 1 or 2) of every half-year the period touches."""
+    out = []
+    year, half = start.year, 1 if start.month <= 6 else 2
+    while (year, half) <= (end.year, 1 if end.month <= 6 else 2):
+        out.append((year, half))
+        year, half = (year, 2) if half == 1 else (year + 1, 1)
+    return out
+
+
+def half_year_label(year: int, half: int) -> str:
+    """ "6 tháng đầu năm 2026" / "First half of 2026"."""
+    return _("First half of %(year)s", year=year) if half == 1 else _("Second half of %(year)s", year=year)
+
+
+def category_label(code: str) -> str:
+    """A comment category's name from the dialogue module's list (the code when unknown)."""
+    try:
+        from survey_app.dialogue.services import category_name
+
+        return category_name(code, str(get_locale() or "vi"))
+    except (ImportError, LookupError, ValueError, OSError):
+        return code
+
+
+@dataclass
+class DialogueSummary:
+    """Headline figures of the dialogue view."""
+
+    conferences: int
+    comments: int
+    on_spot: int
+    on_spot_share: float | None
+    written_due: int
+    written_on_time: int
+    on_time_share: float | None
+    overdue: int
+
+
+def _local_day(moment: datetime | None) -> date | None:
+    return moment.astimezone(LOCAL_TZ).date() if moment else None
+
+
+def dialogue_dashboard(filters: Filters) -> tuple[DialogueSummary, list[Chart]]:
+    """Every dialogue figure of a unit's subtree over the period."""
+    session = db.session
+    unit, minimum, today = filters.unit, min_n(), today_local()
+    start_utc, end_utc = utc_bounds(filters.start, filters.end)
+    result: list[Chart] = []
+
+    # Conferences each unit held itself, per half-year, against the required number.
+    children = q.child_units(session, unit.id)
+    hosts = [(unit.id, unit.name)] + [(c[0], c[2]) for c in children]
+    halves = half_years(filters.start, filters.end)
+    held: Tally = Tally()
+    for host_id, held_at in q.conferences_held(session, [h[0] for h in hosts], start_utc, end_utc):
+        day = _local_day(held_at)
+        held[(host_id, day.year, 1 if day.month <= 6 else 2)] += 1
+    required = required_per_half_year()
+    rows, highlight = [], []
+    for host_id, name in hosts:
+        for year, half in halves:
+            count = held[(host_id, year, half)]
+            rows.append([name, half_year_label(year, half), count, required])
+            highlight.append(count < required)
+    series = [
+        (_("Held in %(half)s", half=half_year_label(year, half)), [held[(h[0], year, half)] for h in hosts])
+        for year, half in halves
+    ]
+    series.append((_("Required per half-year"), [required] * len(hosts)))
+    result.append(
+        Chart(
+            "conferences",
+            _("Conferences held per unit and half-year"),
+            [
+                Column(_("Unit")),
+                Column(_("Half-year")),
+                Column(_("Held"), "int"),
+                Column(_("Required"), "int"),
+            ],
+            rows,
+            charts.grouped_bars([h[1] for h in hosts], series, _("Conferences")),
+            note=_("Rows below the required number are highlighted."),
+            highlight=highlight,
+        )
+    )
+
+    # Comments of the subtree's conferences in the period.
+    facts = q.comment_facts(session, unit.id, start_utc, end_utc)
+    by_category: Tally = Tally()
+    per_department: dict = defaultdict(
+        lambda: {"n": 0, "written": 0, "answered": 0, "on_time": 0, "overdue": 0}
+    )
+    on_spot = written_due = written_on_time = overdue = 0
+    for category, department_id, status, due_on, answered_on_spot, answered_at in facts:
+        by_category[category] += 1
+        if answered_on_spot:
+            on_spot += 1
+            continue
+        if due_on is None:
+            continue
+        due = due_on if isinstance(due_on, date) else date.fromisoformat(str(due_on)[:10])
+        line = per_department[department_id or 0]
+        line["n"] += 1
+        answered_day = _local_day(answered_at) if status in q.ANSWERED_STATES else None
+        if answered_day is not None:
+            line["answered"] += 1
+        if answered_day is not None or due < today:  # its deadline has been tested
+            written_due += 1
+            line["written"] += 1
+            if answered_day is not None and answered_day <= due:
+                written_on_time += 1
+                line["on_time"] += 1
+        if answered_day is None and status in q.OPEN_COMMENT_STATES and due < today:
+            overdue += 1
+            line["overdue"] += 1
+    total = len(facts)
+    summary = DialogueSummary(
+        conferences=q.subtree_conference_count(session, unit.id, start_utc, end_utc),
+        comments=total,
+        on_spot=on_spot,
+        on_spot_share=safe_share(on_spot, total, minimum),
+        written_due=written_due,
+        written_on_time=written_on_time,
+        on_time_share=safe_share(written_on_time, written_due, minimum),
+        overdue=overdue,
+    )
+
+    categories = sorted(by_category.items(), key=lambda item: (-item[1], item[0]))
+    labels = [category_label(code) for code, _n in categories]
+    result.append(
+        Chart(
+            "categories",
+            _("Comments by category"),
+            [Column(_("Category")), Column(_("Comments"), "int"), Column(_("Share"), "pct")],
+            [
+                [label, n, safe_share(n, total, minimum)]
+                for label, (_c, n) in zip(labels, categories, strict=True)
+            ],
+            charts.value_bars(labels, [n for _c, n in categories], _("Comments")) if categories else None,
+        )
+    )
+
+    names = q.unit_names(session, [d for d in per_department if d])
+    departments = sorted(per_department.items(), key=lambda item: (-item[1]["n"], names.get(item[0], "")))
+    dept_rows = [
+        [
+            names.get(dept_id, _("Not assigned")),
+            line["n"],
+            line["answered"],
+            safe_share(line["on_time"], line["written"], minimum),
+            line["overdue"],
+        ]
+        for dept_id, line in departments
+    ]
+    result.append(
+        Chart(
+            "departments",
+            _("Written answers by department"),
+            [
+                Column(_("Department")),
+                Column(_("Assigned"), "int"),
+                Column(_("Answered"), "int"),
+                Column(_("On time"), "pct"),
+                Column(_("Overdue"), "int"),
+            ],
+            dept_rows,
+            charts.grouped_bars(
+                [r[0] for r in dept_rows],
+                [(_("Answered"), [r[2] for r in dept_rows]), (_("Overdue"), [r[4] for r in dept_rows])],
+                _("Comments"),
+            )
+            if dept_rows
+            else None,
+            highlight=[r[4] > 0 for r in dept_rows],
+        )
+    )
+
+    late = q.overdue_comments(session, unit.id, today, start_utc, end_utc)
+    late_names = q.unit_names(session, [r[4] for r in late if r[4]])
+    result.append(
+        Chart(
+            "overdue",
+            _("Overdue written answers"),
+            [
+                Column(_("Conference")),
+                Column(_("Host unit")),
+                Column(_("Comment no."), "int"),
+                Column(_("Category")),
+                Column(_("Department")),
+                Column(_("Due date"), "date"),
+                Column(_("Days overdue"), "int"),
+            ],
+            [
+                [
+                    title,
+                    host,
+                    number,
+                    category_label(cat),
+                    late_names.get(dept, _("Not assigned")),
+                    due,
+                    (today - due).days,
+                ]
+                for title, host, number, cat, dept, due in late
+            ],
+        )
+    )
+    return summary, result

@@ -1,0 +1,100 @@
+"""The leadership report ("Báo cáo kết quả đo lường sự hài lòng"): key figures of the three sources for a
+unit and period, with server-drawn SVG charts so the printed page and the PDF need no JavaScript."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from survey_app.dashboards import dialogue_figures, services, sipas_figures, svg
+from survey_app.dashboards.charts import Chart
+from survey_app.dashboards.services import LOCAL_TZ, Filters
+from survey_app.models import User
+
+
+@dataclass
+class ReportSection:
+    """One chart of the report: its table, and a static drawing of it when it has one."""
+
+    chart: Chart
+    drawing: Markup | None = None
+
+
+@dataclass
+class LeadershipReport:
+    """Everything the report shows."""
+
+    filters: Filters
+    generated_at: datetime
+    kiosk: services.KioskSummary
+    kiosk_sections: list[ReportSection] = field(default_factory=list)
+    sipas: sipas_figures.SipasSummary | None = None
+    sipas_sections: list[ReportSection] = field(default_factory=list)
+    dialogue: dialogue_figures.DialogueSummary | None = None
+    dialogue_sections: list[ReportSection] = field(default_factory=list)
+
+
+def _bars(chart: Chart, label_col: int, value_col: int, **options) -> Markup:
+    rows = chart.rows[:25]
+    return svg.hbars(
+        [str(r[label_col]) for r in rows],
+        [r[value_col] for r in rows],
+        withheld=_("not enough sample"),
+        title=chart.title,
+        **options,
+    )
+
+
+def build(filters: Filters, user: User) -> LeadershipReport:
+    """Kiosk, SIPAS and dialogue figures of a unit's subtree for the report."""
+    target = services.kiosk_target()
+    kiosk_summary, kiosk_charts = services.kiosk_dashboard(filters, user)
+    by_id = {c.id: c for c in kiosk_charts}
+    report = LeadershipReport(filters, datetime.now(LOCAL_TZ), kiosk_summary)
+    trend = by_id["trend"]
+    report.kiosk_sections.append(
+        ReportSection(
+            trend,
+            svg.line([r[0] for r in trend.rows], [r[3] for r in trend.rows], target=target, title=trend.title)
+            if any(r[3] is not None for r in trend.rows)
+            else None,
+        )
+    )
+    for chart_id in ("units", "fields", "reasons"):
+        chart = by_id.get(chart_id)
+        if chart is None or chart.empty:
+            continue
+        if chart_id == "reasons":
+            drawing = _bars(chart, 0, 1, digits=0)
+        else:
+            drawing = _bars(chart, 0, 2, maximum=100, target=target, suffix="%")
+        report.kiosk_sections.append(ReportSection(chart, drawing))
+
+    sipas_filters = Filters(filters.unit, filters.start, filters.end)
+    sipas_summary, sipas_charts = sipas_figures.sipas_dashboard(sipas_filters)
+    if sipas_summary.campaign:
+        report.sipas = sipas_summary
+        for chart in sipas_charts:
+            if chart.id in ("elements", "ranking") and not chart.empty:
+                report.sipas_sections.append(ReportSection(chart, _bars(chart, 0, 2, maximum=100, digits=2)))
+
+    dialogue_summary, dialogue_charts = dialogue_figures.dialogue_dashboard(filters)
+    report.dialogue = dialogue_summary
+    for chart in dialogue_charts:
+        if chart.id == "categories" and not chart.empty:
+            report.dialogue_sections.append(ReportSection(chart, _bars(chart, 0, 1, digits=0)))
+        elif chart.id in ("conferences", "overdue") and not chart.empty:
+            report.dialogue_sections.append(ReportSection(chart))
+    return report
+
+
+def html_to_pdf(html: str, base_url: str) -> bytes | None:
+    """The report page as a PDF (WeasyPrint), or None when WeasyPrint cannot run on this server."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError):
+        return None
+    return HTML(string=html, base_url=base_url).write_pdf()

@@ -1,0 +1,120 @@
+"""Small server-drawn SVG charts for the printable report and its PDF (no JavaScript needed there)."""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from survey_app.core.formatting import number
+
+INK = "#1f2933"
+BAR = "#0b5394"
+BAD = "#c62828"
+GRID = "#d0d7de"
+MUTED = "#616e7c"
+
+
+def _fmt(value: float, digits: int) -> str:
+    return number(value, digits)
+
+
+def hbars(
+    labels: list[str],
+    values: list[float | None],
+    *,
+    maximum: float | None = None,
+    target: float | None = None,
+    digits: int = 1,
+    suffix: str = "",
+    withheld: str = "",
+    title: str = "",
+) -> Markup:
+    """Horizontal bars with their values written at the end; withheld values say so instead."""
+    label_w, bar_w, row_h = 230, 330, 22
+    top = 6
+    height = top + row_h * len(labels) + 8
+    width = label_w + bar_w + 90
+    shown = [v for v in values if v is not None]
+    scale_max = maximum or (max(shown) if shown else 1) or 1
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="svg-chart" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">'
+    ]
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        y = top + i * row_h
+        short = label if len(label) <= 38 else label[:36] + "…"
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" font-size="12" fill="{INK}">'
+            f"{escape(short)}</text>"
+        )
+        if value is None:
+            parts.append(
+                f'<text x="{label_w + 4}" y="{y + 15}" font-size="12" font-style="italic" fill="{MUTED}">'
+                f"{escape(withheld)}</text>"
+            )
+            continue
+        length = max(1.0, bar_w * min(value, scale_max) / scale_max)
+        colour = BAD if target is not None and value < target else BAR
+        parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{length:.1f}" height="15" fill="{colour}"/>')
+        parts.append(
+            f'<text x="{label_w + length + 4:.1f}" y="{y + 15}" font-size="12" fill="{INK}">'
+            f"{escape(_fmt(value, digits))}{escape(suffix)}</text>"
+        )
+    if target is not None and scale_max:
+        x = label_w + bar_w * min(target, scale_max) / scale_max
+        parts.append(
+            f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height}" stroke="{BAD}" stroke-dasharray="4 3"/>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every label and value above went through escape()
+
+
+def line(
+    labels: list[str], values: list[float | None], *, target: float | None = None, title: str = ""
+) -> Markup:
+    """A 0–100 line over categories; gaps where a value is withheld."""
+    width, height, left, bottom, top = 640, 220, 40, 40, 10
+    inner_w, inner_h = width - left - 10, height - top - bottom
+    step = inner_w / max(1, len(labels) - 1) if len(labels) > 1 else 0
+
+    def y_of(v: float) -> float:
+        return top + inner_h * (1 - v / 100)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="svg-chart" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">'
+    ]
+    for tick in (0, 25, 50, 75, 100):
+        y = y_of(tick)
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" stroke="{GRID}"/>')
+        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="11">{tick}</text>')
+    if target is not None:
+        y = y_of(target)
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" '
+            f'stroke="{BAD}" stroke-dasharray="4 3"/>'
+        )
+    segment: list[str] = []
+    every = max(1, len(labels) // 12)
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        x = left + (i * step if len(labels) > 1 else inner_w / 2)
+        if i % every == 0:
+            parts.append(
+                f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="10">'
+                f"{escape(label)}</text>"
+            )
+        if value is None:
+            if len(segment) > 1:
+                parts.append(
+                    f'<polyline fill="none" stroke="{BAR}" stroke-width="2.5" points="{" ".join(segment)}"/>'
+                )
+            segment = []
+            continue
+        point = f"{x:.1f},{y_of(value):.1f}"
+        segment.append(point)
+        parts.append(f'<circle cx="{x:.1f}" cy="{y_of(value):.1f}" r="3" fill="{BAR}"/>')
+    if len(segment) > 1:
+        parts.append(
+            f'<polyline fill="none" stroke="{BAR}" stroke-width="2.5" points="{" ".join(segment)}"/>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every label and value above went through escape()

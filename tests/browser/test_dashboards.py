@@ -1,0 +1,94 @@
+"""Browser journeys of the dashboards: charts drawn without console errors, filters in the URL change the
+figures (and the back button restores them), small units suppressed, the public page without free text."""
+
+from __future__ import annotations
+
+import pytest
+
+from survey_app.extensions import db
+from survey_app.models.dialogue import DialogueComment
+from tests.browser.conftest import screenshot, sign_in
+from tests.conftest import PASSWORD
+from tests.dashboards.data import build_dialogue_data, build_kiosk_data, build_sipas_data
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def dash_org(live_org):
+    """The dashboards' test data in the live server's database."""
+    build_kiosk_data(live_org)
+    build_sipas_data(live_org)
+    build_dialogue_data(live_org)
+    comment = db.session.query(DialogueComment).filter_by(number=9).one()
+    comment.content = "SECRET-COMMENT from a citizen"
+    db.session.commit()
+    return live_org
+
+
+def all_charts_drawn(page) -> int:
+    """Wait until every Plotly figure on the page is drawn; return how many there are."""
+    count = page.locator("main .plot").count()
+    if count:
+        page.wait_for_function(
+            "document.querySelectorAll('main .plot.drawn').length"
+            " === document.querySelectorAll('main .plot').length"
+        )
+    assert page.locator("main .plot .main-svg").count() >= count
+    return count
+
+
+def test_kiosk_filters_change_the_figures_and_live_in_the_url(page, live_server, dash_org):
+    sign_in(page, live_server.url, "leader1", PASSWORD)
+    page.goto(f"{live_server.url}/dashboards/kiosk?unit=003&start=01/01/2026&end=31/01/2026")
+    assert all_charts_drawn(page) >= 5
+    rate = page.locator("[data-testid=kiosk-rate]")
+    assert rate.inner_text() == "78,6%"
+    screenshot(page, "dashboards-kiosk-district")
+
+    page.select_option("main #unit", "00109")
+    with page.expect_navigation():
+        page.click("main form.filters button[type=submit]")
+    assert "unit=00109" in page.url
+    assert rate.inner_text() == "83,3%"
+    all_charts_drawn(page)
+
+    page.select_option("main #unit", "00112")  # Thụy Khuê: 10 ratings
+    with page.expect_navigation():
+        page.click("main form.filters button[type=submit]")
+    assert rate.inner_text() == "không đủ mẫu"
+    screenshot(page, "dashboards-kiosk-small-unit")
+
+    page.go_back()
+    assert page.locator("[data-testid=kiosk-rate]").inner_text() == "83,3%"
+
+
+def test_sipas_dialogue_and_report_views_render(page, live_server, dash_org):
+    sign_in(page, live_server.url, "leader1", PASSWORD)
+    page.goto(f"{live_server.url}/dashboards/sipas?unit=003")
+    assert all_charts_drawn(page) >= 4
+    assert page.locator("[data-testid=sipas-overall]").inner_text() == "84,89"
+    screenshot(page, "dashboards-sipas")
+
+    page.select_option("main #campaign", "C2024")
+    with page.expect_navigation():
+        page.click("main form.filters button[type=submit]")
+    assert page.locator("[data-testid=sipas-overall]").inner_text() == "80,00"
+
+    page.goto(f"{live_server.url}/dashboards/dialogue?unit=003&start=01/01/2025&end=31/12/2025")
+    assert all_charts_drawn(page) >= 3
+    assert page.locator("[data-testid=overdue]").inner_text() == "2"
+    screenshot(page, "dashboards-dialogue")
+
+    page.goto(f"{live_server.url}/dashboards/report?unit=003&start=01/01/2026&end=31/01/2026")
+    assert page.locator("main article svg").count() >= 3
+    screenshot(page, "dashboards-report")
+
+
+def test_public_scoreboard_without_login_shows_no_free_text(page, live_server, dash_org):
+    page.goto(f"{live_server.url}/public/003?month=01/2026")
+    assert all_charts_drawn(page) == 2
+    body = page.locator("main").inner_text()
+    assert "SECRET-COMMENT" not in body and "Đối thoại quý I" not in body
+    assert "83,3%" in body and "không đủ mẫu" in body
+    screenshot(page, "dashboards-public")

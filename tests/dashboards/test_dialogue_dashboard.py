@@ -1,0 +1,63 @@
+"""The dialogue view: conferences held vs required, comments by category/department, answers, overdue."""
+
+from __future__ import annotations
+
+from tests.conftest import login
+
+YEAR_2025 = "unit=003&start=01/01/2025&end=31/12/2025"
+
+
+def test_dialogue_figures(client, dialogue_data):
+    login(client, "leader1")
+    client.application.config["SMALL_SAMPLE_MIN"] = 4
+    try:
+        html = client.get(f"/dashboards/dialogue?{YEAR_2025}").get_data(as_text=True)
+    finally:
+        client.application.config["SMALL_SAMPLE_MIN"] = 30
+    assert 'data-testid="conferences">3<' in html  # the planned one is not counted
+    assert 'data-testid="comments">12<' in html
+    assert "66,7%" in html  # 8 of 12 answered on the spot
+    assert "25,0%" in html  # 1 of the 4 written answers due was on time
+    assert 'data-testid="overdue">2<' in html
+
+
+def test_small_numbers_are_not_shown_as_percentages(client, dialogue_data):
+    login(client, "leader1")
+    html = client.get(f"/dashboards/dialogue?{YEAR_2025}").get_data(as_text=True)
+    assert 'data-testid="on-spot"><span class="suppressed">không đủ mẫu' in html
+
+
+def test_conferences_against_the_required_number(client, dialogue_data):
+    login(client, "leader1")
+    text = (
+        client.get(f"/dashboards/dialogue/export/conferences.csv?{YEAR_2025}").get_data().decode("utf-8-sig")
+    )
+    lines = text.strip().splitlines()
+    assert (
+        "Quận Tây Hồ,6 tháng đầu năm 2025,1,1" in lines and "Quận Tây Hồ,6 tháng cuối năm 2025,0,1" in lines
+    )
+    assert (
+        "Phường Bưởi,6 tháng đầu năm 2025,1,1" in lines and "Phường Bưởi,6 tháng cuối năm 2025,1,1" in lines
+    )
+    assert "Phường Thụy Khuê,6 tháng cuối năm 2025,0,1" in lines
+
+
+def test_comments_by_category_and_department_and_overdue_list(client, dialogue_data):
+    login(client, "leader1")
+    base = "/dashboards/dialogue/export/{}.csv?" + YEAR_2025
+    categories = client.get(base.format("categories")).get_data().decode("utf-8-sig").strip().splitlines()
+    assert [line.split(",")[-2] for line in categories[1:]] == ["5", "4", "3"]  # attitude, delays, online
+    departments = client.get(base.format("departments")).get_data().decode("utf-8-sig")
+    assert "Phòng Tư pháp,3,2," in departments
+    overdue = client.get(base.format("overdue")).get_data().decode("utf-8-sig").strip().splitlines()
+    assert len(overdue) == 3
+    assert (
+        overdue[1].startswith("Đối thoại quý I,Quận Tây Hồ,9,") and ",Phòng Tư pháp,2025-04-10," in overdue[1]
+    )
+    assert overdue[2].startswith("Đối thoại quý I,Quận Tây Hồ,10,")
+
+
+def test_a_later_period_has_no_comments(client, dialogue_data):
+    login(client, "leader1")
+    html = client.get("/dashboards/dialogue?unit=003&start=01/01/2026&end=30/06/2026").get_data(as_text=True)
+    assert 'data-testid="comments">0<' in html and 'data-testid="conferences">0<' in html

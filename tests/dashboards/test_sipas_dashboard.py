@@ -1,0 +1,86 @@
+"""The SIPAS view: pooled indices, Wilson intervals, ranking, trend across campaigns, sample progress."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from survey_app.extensions import db
+from survey_app.models.sipas import CampaignState, SipasCampaign
+from tests.conftest import login
+from tests.dashboards.helpers import add_sipas
+
+
+def page(client, query: str) -> str:
+    response = client.get(f"/dashboards/sipas?{query}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_district_index_is_computed_from_pooled_counts(client, sipas_data):
+    login(client, "leader1")
+    html = page(client, "unit=003")
+    assert "Khảo sát 2025" in html  # the latest campaign by default
+    # Pooled: S01 46/50 = 92, others 42/50 = 84; element S3 = (92+84+84)/3 = 86,67; overall
+    # = (86,67 + 84 + 84)/3 = 84,89 (never the mean of the wards' own indices)
+    assert "84,89" in html and "86,67" in html
+    assert "50 phiếu trả lời" in html
+    # S01's 95% Wilson interval for 46 of 50: 81,16 – 96,85
+    assert "81,16" in html and "96,85" in html
+    # ranking: Bưởi 81,11 = (83,33 + 80 + 80)/3; Thụy Khuê has only 10 responses
+    assert "81,11" in html and "không đủ mẫu" in html
+
+
+def test_trend_across_campaigns_and_campaign_filter(client, sipas_data):
+    login(client, "leader1")
+    trend = client.get("/dashboards/sipas/export/trend.csv?unit=003").get_data().decode("utf-8-sig")
+    assert trend.strip().splitlines()[1:] == ["Khảo sát 2024,30,80.0", "Khảo sát 2025,50,84.89"]
+    html = page(client, "unit=003&campaign=C2024")
+    assert "Khảo sát 2024" in html and "30 phiếu trả lời" in html and "80,00" in html
+
+
+def test_sample_progress_follows_the_channel_filter(client, sipas_data):
+    login(client, "leader1")
+    rows = client.get("/dashboards/sipas/export/progress.csv?unit=003").get_data().decode("utf-8-sig")
+    assert "Phường Bưởi,50,40,80.0" in rows and "Phường Thụy Khuê,40,10,25.0" in rows
+    paper = client.get("/dashboards/sipas/export/progress.csv?unit=003&channel=paper").get_data()
+    assert "Phường Bưởi,50,30,60.0" in paper.decode("utf-8-sig")
+
+
+def test_small_unit_is_suppressed_and_bad_campaign_is_reported(client, sipas_data):
+    login(client, "leader1")
+    html = page(client, "unit=00112")
+    assert 'data-testid="sipas-overall"><span class="suppressed">không đủ mẫu' in html
+    html = page(client, "unit=003&campaign=NOPE")
+    assert "Một số bộ lọc không hợp lệ" in html and "84,89" in html
+
+
+def test_no_campaign_yet(client, org):
+    login(client, "leader1")
+    assert "Chưa có đợt khảo sát SIPAS nào" in page(client, "unit=003")
+
+
+def test_expectation_priorities_highest_first(client, org):
+    campaign = SipasCampaign(
+        code="P2026",
+        name="Khảo sát 2026",
+        questionnaire="sipas-2023",
+        start_on=date(2026, 3, 1),
+        end_on=date(2026, 4, 30),
+        state=CampaignState.open,
+    )
+    db.session.add(campaign)
+    db.session.flush()
+    # "Wanted" = the top two of four levels: X01 30 of 40 = 75; X02 20 of 40 = 50; X03 no valid answer
+    add_sipas(
+        campaign,
+        org.ward,
+        {"online": 40},
+        {"X01": {4: 20, 3: 10, 2: 6, 1: 4}, "X02": {4: 10, 3: 10, 1: 20}, "X03": {0: 40}},
+    )
+    db.session.commit()
+    login(client, "leader1")
+    text = client.get("/dashboards/sipas/export/expectations.csv?unit=003").get_data().decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert "cung cấp thông tin" in lines[1] and lines[1].endswith(",40,75.0")
+    assert "trụ sở" in lines[2] and lines[2].endswith(",40,50.0")
+    assert lines[3].endswith(",0,không đủ mẫu")
