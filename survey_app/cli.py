@@ -99,7 +99,6 @@ def seed_demo() -> None:
 def register(app: Flask) -> None:
     """Attach every command group to the app."""
     from survey_app.dialogue.cli import cli as dialogue_cli
-    from survey_app.dashboards.cli import cli as dashboards_cli
     from survey_app.kiosk.cli import cli as kiosk_cli
     from survey_app.sipas.cli import cli as sipas_cli
 
@@ -111,6 +110,5 @@ def register(app: Flask) -> None:
         kiosk_cli,
         sipas_cli,
         dialogue_cli,
-        dashboards_cli,
     ):
         app.cli.add_command(command)

@@ -447,26 +447,13 @@ def comment(comment_id: int):
     )
 
 
-@bp.get("/<int:conference_id>/minutes")
+@bp.get("/<int:conference_id>/<any(minutes, conclusion):kind>")
 @require(Capability.enter_data)
-def minutes(conference_id: int):
-    """The printable minutes (biên bản)."""
+def document(conference_id: int, kind: str):
+    """The printable minutes (biên bản) or conclusion notice (thông báo kết luận)."""
     conference = _conference_or_404(conference_id)
     return render_template(
-        "dialogue/minutes.html",
-        conference=conference,
-        comments=_load_conference_comments(conference),
-        **_document_context(conference),
-    )
-
-
-@bp.get("/<int:conference_id>/conclusion")
-@require(Capability.enter_data)
-def conclusion(conference_id: int):
-    """The printable conclusion notice (thông báo kết luận)."""
-    conference = _conference_or_404(conference_id)
-    return render_template(
-        "dialogue/conclusion.html",
+        f"dialogue/{kind}.html",
         conference=conference,
         comments=_load_conference_comments(conference),
         **_document_context(conference),
