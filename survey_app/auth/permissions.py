@@ -45,14 +45,14 @@ def scope_root(user: User) -> int | None:
     return None if user.role == Role.admin else user.unit_id
 
 
-def require(capability: Capability) -> Callable:
-    """View decorator: sign-in required (302 to login), then the capability (403)."""
+def require(*capabilities: Capability) -> Callable:
+    """View decorator: sign-in required (302 to login), then any one of the capabilities (403)."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
-            if not has_capability(current_user, capability):
+            if not any(has_capability(current_user, capability) for capability in capabilities):
                 abort(403)
             return view(*args, **kwargs)
 

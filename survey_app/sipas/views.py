@@ -266,14 +266,14 @@ def _report_context(code: str) -> dict:
 
 
 @bp.get("/campaigns/<code>/results")
-@require(Capability.read_results)
+@require(Capability.read_results, Capability.enter_data)
 def results(code: str):
     """Index tables of a unit's subtree: overall, elements, criteria, units, sample progress."""
     return render_template("sipas/results.html", **_report_context(code))
 
 
 @bp.get("/campaigns/<code>/report")
-@require(Capability.read_results)
+@require(Capability.read_results, Capability.enter_data)
 def print_report(code: str):
     """The same figures laid out for printing."""
     return render_template("sipas/report.html", **_report_context(code))

@@ -36,7 +36,9 @@ def expected_status(route: Route, probe: str) -> int:
         return 401 if api else 302
     role = Role.unit_admin if probe == "sibling" else Role(probe)
     needed = route.access.split(":", 1)[1] if ":" in route.access else route.access
-    if needed not in ("login", "token") and Capability(needed) not in ROLE_CAPABILITIES[role]:
+    if needed not in ("login", "token") and not any(
+        Capability(each) in ROLE_CAPABILITIES[role] for each in needed.split("|")
+    ):
         return 403
     if probe == "sibling" and route.scoped:
         return 404

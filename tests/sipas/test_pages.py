@@ -293,3 +293,18 @@ def test_a_spoiled_paper_form_is_left_out_and_counted_again(client, org):
     assert campaign_report(campaign, org.ward)["criteria"]["S01"]["index"] == 50.0
     actions = set(db.session.scalars(select(AuditEntry.action)))
     assert {"sipas.response.exclude", "sipas.response.include"} <= actions
+
+
+def test_an_official_of_the_unit_reads_the_campaign_results(client, org):
+    campaign = make_campaign(org)
+    services.import_csv(campaign, CSV_TEXT)
+    db.session.commit()
+    login(client, "official1")
+    page = client.get(f"/sipas/campaigns/{campaign.code}").get_data(as_text=True)
+    assert f"/sipas/campaigns/{campaign.code}/results" in page
+    html = client.get(f"/sipas/campaigns/{campaign.code}/results?unit=003").get_data(as_text=True)
+    assert "70,14%" in html  # the same pooled district figure the leader reads
+    assert client.get(f"/sipas/campaigns/{campaign.code}/report?unit=00109").status_code == 200
+    assert (
+        client.get(f"/sipas/campaigns/{campaign.code}/export.csv").status_code == 403
+    )  # raw rows stay with leaders
