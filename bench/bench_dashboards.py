@@ -383,10 +383,10 @@ def _generate_sipas(backend: str, ward0: int, admin_id: int) -> None:
         f"SELECT r.id, q.code, {value} FROM sipas_response r CROSS JOIN ({criteria}) q"
     )
     _exec(
-        "INSERT INTO sipas_count (campaign_id, unit_id, question_code, value, n) "
-        "SELECT r.campaign_id, r.unit_id, a.question_code, a.value, count(*) "
+        "INSERT INTO sipas_count (campaign_id, unit_id, channel, question_code, value, n) "
+        "SELECT r.campaign_id, r.unit_id, r.channel, a.question_code, a.value, count(*) "
         "FROM sipas_answer a JOIN sipas_response r ON r.id = a.response_id WHERE NOT r.excluded "
-        "GROUP BY r.campaign_id, r.unit_id, a.question_code, a.value"
+        "GROUP BY r.campaign_id, r.unit_id, r.channel, a.question_code, a.value"
     )
     _exec(
         "INSERT INTO sipas_unit_n (campaign_id, unit_id, channel, n) "

@@ -217,7 +217,14 @@ def _bench_backend(backend: str, report) -> None:
                 counts = [per_unit * w // sum(weights) for w in weights]
                 counts[5] += per_unit - sum(counts)
                 cube_rows += [
-                    {"campaign_id": big.id, "unit_id": ward.id, "question_code": code, "value": v, "n": n}
+                    {
+                        "campaign_id": big.id,
+                        "unit_id": ward.id,
+                        "channel": "paper",
+                        "question_code": code,
+                        "value": v,
+                        "n": n,
+                    }
                     for v, n in enumerate(counts)
                 ]
             n_rows.append({"campaign_id": big.id, "unit_id": ward.id, "channel": "paper", "n": per_unit})

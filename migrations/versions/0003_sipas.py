@@ -100,6 +100,7 @@ def upgrade():
         "sipas_count",
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=12), nullable=False),
         sa.Column("question_code", sa.String(length=16), nullable=False),
         sa.Column("value", sa.SmallInteger(), nullable=False),
         sa.Column("n", sa.Integer(), nullable=False),
@@ -108,7 +109,7 @@ def upgrade():
         ),
         sa.ForeignKeyConstraint(["unit_id"], ["unit.id"], name=op.f("fk_sipas_count_unit_id_unit")),
         sa.PrimaryKeyConstraint(
-            "campaign_id", "unit_id", "question_code", "value", name=op.f("pk_sipas_count")
+            "campaign_id", "unit_id", "channel", "question_code", "value", name=op.f("pk_sipas_count")
         ),
     )
     op.create_table(

@@ -246,7 +246,8 @@ sipas_campaign_unit = sa.table(
     "sipas_campaign_unit", *(sa.column(c) for c in ("campaign_id", "unit_id", "target"))
 )
 sipas_count = sa.table(
-    "sipas_count", *(sa.column(c) for c in ("campaign_id", "unit_id", "question_code", "value", "n"))
+    "sipas_count",
+    *(sa.column(c) for c in ("campaign_id", "unit_id", "channel", "question_code", "value", "n")),
 )
 sipas_unit_n = sa.table("sipas_unit_n", *(sa.column(c) for c in ("campaign_id", "unit_id", "channel", "n")))
 
@@ -284,6 +285,7 @@ def sipas_counts_by_ancestor(
     campaign_ids: Sequence[int],
     ancestor_ids: Sequence[int],
     codes: Sequence[str] | None = None,
+    channel: str = "",
 ) -> dict[tuple[int, int], dict[str, dict[int, int]]]:
     """{(campaign id, ancestor id): {question: {value: n}}}: answer counts pooled over each subtree."""
     if not campaign_ids or not ancestor_ids:
@@ -306,6 +308,8 @@ def sipas_counts_by_ancestor(
     )
     if codes is not None:
         q = q.where(sipas_count.c.question_code.in_(list(codes)))
+    if channel:
+        q = q.where(sipas_count.c.channel == channel)
     out: dict[tuple[int, int], dict[str, dict[int, int]]] = {}
     for campaign_id, unit_id, code, value, n in session.execute(q):
         if n:

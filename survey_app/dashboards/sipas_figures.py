@@ -1,8 +1,7 @@
 """The SIPAS view: indices with intervals for a campaign, unit ranking, trend, expectations, sample progress.
 
 Figures come from the count cube (`sipas_count`, `sipas_unit_n`) pooled over subtrees; the index maths
-is `survey_app.analytics.sipas_index`. The cube has no channel column, so the channel filter narrows
-the response counts (sample progress) but not the indices; the page says so.
+is `survey_app.analytics.sipas_index`. The channel filter narrows every figure (the cube keeps the channel).
 """
 
 from __future__ import annotations
@@ -73,12 +72,12 @@ def sipas_dashboard(filters: Filters) -> tuple[SipasSummary, list[Chart]]:
     questionnaire = questionnaire_of(version)
     children = q.child_units(session, unit.id)
     ids = [unit.id] + [c[0] for c in children]
-    responses = q.sipas_responses_by_ancestor(session, [campaign_id], ids)
+    responses = q.sipas_responses_by_ancestor(session, [campaign_id], ids, channel=filters.channel)
     summary.n = sum(responses.get((campaign_id, unit.id), {}).values())
     if questionnaire is None:
         summary.known = False
         return summary, []
-    counts = q.sipas_counts_by_ancestor(session, [campaign_id], ids)
+    counts = q.sipas_counts_by_ancestor(session, [campaign_id], ids, channel=filters.channel)
     own = counts.get((campaign_id, unit.id), {})
     summary.overall, report = _overall(questionnaire, own, summary.n, minimum)
     suppressed = is_suppressed(summary.n, minimum)
@@ -170,8 +169,9 @@ def sipas_dashboard(filters: Filters) -> tuple[SipasSummary, list[Chart]]:
 
     # Trend across campaigns (oldest first), each with its own questionnaire.
     history = list(reversed(campaigns))
-    history_counts = q.sipas_counts_by_ancestor(session, [c[0] for c in history], [unit.id])
-    history_n = q.sipas_responses_by_ancestor(session, [c[0] for c in history], [unit.id])
+    history_ids = [c[0] for c in history]
+    history_counts = q.sipas_counts_by_ancestor(session, history_ids, [unit.id], channel=filters.channel)
+    history_n = q.sipas_responses_by_ancestor(session, history_ids, [unit.id], channel=filters.channel)
     trend_rows, trend_labels, trend_values = [], [], []
     for cid, _ccode, cname, cversion, _cs, _cst in history:
         n = sum(history_n.get((cid, unit.id), {}).values())
@@ -219,7 +219,7 @@ def sipas_dashboard(filters: Filters) -> tuple[SipasSummary, list[Chart]]:
             )
         )
 
-    # Sample progress of each child unit's subtree (or the unit itself): the channel filter applies here.
+    # Sample progress of each child unit's subtree (or the unit itself).
     progress_units = [(c[0], c[2]) for c in children] or [(unit.id, unit.name)]
     targets = q.sipas_targets_by_ancestor(session, campaign_id, [u[0] for u in progress_units])
     collected = q.sipas_responses_by_ancestor(
@@ -252,7 +252,6 @@ def sipas_dashboard(filters: Filters) -> tuple[SipasSummary, list[Chart]]:
             )
             if progress_rows
             else None,
-            note=_("Indices count every channel; the channel filter applies to the responses collected."),
         )
     )
     return summary, result

@@ -153,7 +153,7 @@ class SipasAnswer(Base):
 
 
 class SipasCount(Base):
-    """Answers per (campaign, unit, question, value) of non-excluded responses; value 0 = no answer.
+    """Answers per (campaign, unit, channel, question, value) of non-excluded responses; 0 = no answer.
 
     Kept exactly in step with sipas_answer in the same transaction; reports read only this.
     """
@@ -162,6 +162,7 @@ class SipasCount(Base):
 
     campaign_id: Mapped[int] = mapped_column(ForeignKey("sipas_campaign.id"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(12), primary_key=True)
     question_code: Mapped[str] = mapped_column(String(16), primary_key=True)
     value: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     n: Mapped[int] = mapped_column(Integer, default=0)

@@ -228,11 +228,14 @@ def ensure_accepts_entry(campaign: SipasCampaign, submitted_at: datetime) -> Non
 
 # --- the count cube ----------------------------------------------------------------------------
 
+CubeKey = tuple[int, str, str, int]  # unit id, channel, question code, value (0 = no answer)
+
 
 _UPSERT = {
     "sipas_count": (
-        "INSERT INTO sipas_count (campaign_id, unit_id, question_code, value, n) "
-        "VALUES ({p}, {p}, {p}, {p}, {p}) ON CONFLICT (campaign_id, unit_id, question_code, value) "
+        "INSERT INTO sipas_count (campaign_id, unit_id, channel, question_code, value, n) "
+        "VALUES ({p}, {p}, {p}, {p}, {p}, {p}) "
+        "ON CONFLICT (campaign_id, unit_id, channel, question_code, value) "
         "DO UPDATE SET n = sipas_count.n + excluded.n"
     ),
     "sipas_unit_n": (
@@ -257,9 +260,9 @@ def _driver_executemany(sql: str, rows: list[tuple]) -> None:
 
 _PG_UPSERT = {
     "sipas_count": (
-        "INSERT INTO sipas_count (campaign_id, unit_id, question_code, value, n) "
-        "SELECT * FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::smallint[], %s::int[]) "
-        "ON CONFLICT (campaign_id, unit_id, question_code, value) "
+        "INSERT INTO sipas_count (campaign_id, unit_id, channel, question_code, value, n) "
+        "SELECT * FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::varchar[], %s::smallint[], %s::int[]) "
+        "ON CONFLICT (campaign_id, unit_id, channel, question_code, value) "
         "DO UPDATE SET n = sipas_count.n + excluded.n"
     ),
     "sipas_unit_n": (
@@ -284,17 +287,17 @@ def _upsert(table: str, rows: list[tuple]) -> None:
 
 
 def apply_to_cube(
-    campaign_id: int, cube: Tally[tuple[int, str, int]], unit_n: Tally[tuple[int, str]], sign: int = 1
+    campaign_id: int, cube: Tally[CubeKey], unit_n: Tally[tuple[int, str]], sign: int = 1
 ) -> None:
     """Add (or with sign −1 take away) pooled answer counts and response counts (INSERT … ON CONFLICT)."""
     db.session.flush()
-    _upsert("sipas_count", [(campaign_id, u, q, v, sign * n) for (u, q, v), n in cube.items() if n])
+    _upsert("sipas_count", [(campaign_id, u, c, q, v, sign * n) for (u, c, q, v), n in cube.items() if n])
     _upsert("sipas_unit_n", [(campaign_id, u, c, sign * n) for (u, c), n in unit_n.items() if n])
 
 
 def _cube_of(unit_id: int, channel: str, answers: dict[str, int], codes: list[str]):
     """The cube increments of one response: every question once, 0 when unanswered."""
-    cube: Tally[tuple[int, str, int]] = Tally((unit_id, code, answers.get(code, 0)) for code in codes)
+    cube: Tally[CubeKey] = Tally((unit_id, channel, code, answers.get(code, 0)) for code in codes)
     return cube, Tally({(unit_id, channel): 1})
 
 
@@ -699,7 +702,7 @@ def insert_responses(
     the time building per-row parameters.
     """
     codes = questionnaire.all_codes
-    per_unit: dict[int, Tally[tuple[str, int]]] = {}
+    per_place: dict[tuple[int, str], Tally[tuple[str, int]]] = {}
     unit_n: Tally[tuple[int, str]] = Tally()
     copy = db.session.get_bind().dialect.name == "postgresql"
     db.session.flush()
@@ -711,23 +714,20 @@ def insert_responses(
             _insert_chunk(campaign, chunk)
         for _ext, unit_id, channel, _moment, answers in chunk:
             unit_n[(unit_id, channel)] += 1
-            tally = per_unit.get(unit_id)
+            tally = per_place.get((unit_id, channel))
             if tally is None:
-                tally = per_unit[unit_id] = Tally()
+                tally = per_place[(unit_id, channel)] = Tally()
             tally.update(answers.items())
-    cube: Tally[tuple[int, str, int]] = Tally()
-    responses_of_unit: Tally[int] = Tally()
-    for (unit_id, _channel), n in unit_n.items():
-        responses_of_unit[unit_id] += n
-    for unit_id, tally in per_unit.items():
+    cube: Tally[CubeKey] = Tally()
+    for (unit_id, channel), tally in per_place.items():
         answered: Tally[str] = Tally()
         for (code, value), n in tally.items():
-            cube[(unit_id, code, value)] += n
+            cube[(unit_id, channel, code, value)] += n
             answered[code] += n
         for code in codes:
-            missing = responses_of_unit[unit_id] - answered[code]
+            missing = unit_n[(unit_id, channel)] - answered[code]
             if missing:
-                cube[(unit_id, code, 0)] += missing
+                cube[(unit_id, channel, code, 0)] += missing
     apply_to_cube(campaign.id, cube, unit_n)
 
 
@@ -845,33 +845,36 @@ def recount_cube(campaign: SipasCampaign) -> None:
     questionnaire = questionnaire_of(campaign)
     db.session.execute(delete(SipasCount).where(SipasCount.campaign_id == campaign.id))
     db.session.execute(delete(SipasUnitN).where(SipasUnitN.campaign_id == campaign.id))
-    cube: Tally[tuple[int, str, int]] = Tally()
+    cube: Tally[CubeKey] = Tally()
     unit_n: Tally[tuple[int, str]] = Tally()
-    per_unit = db.session.execute(
+    per_place = db.session.execute(
         select(SipasResponse.unit_id, SipasResponse.channel, func.count())
         .where(SipasResponse.campaign_id == campaign.id, SipasResponse.excluded.is_(False))
         .group_by(SipasResponse.unit_id, SipasResponse.channel)
     ).all()
-    for unit_id, channel, n in per_unit:
+    for unit_id, channel, n in per_place:
         unit_n[(unit_id, str(channel))] += n
     answered = db.session.execute(
-        select(SipasResponse.unit_id, SipasAnswer.question_code, SipasAnswer.value, func.count())
+        select(
+            SipasResponse.unit_id,
+            SipasResponse.channel,
+            SipasAnswer.question_code,
+            SipasAnswer.value,
+            func.count(),
+        )
         .join(SipasAnswer, SipasAnswer.response_id == SipasResponse.id)
         .where(SipasResponse.campaign_id == campaign.id, SipasResponse.excluded.is_(False))
-        .group_by(SipasResponse.unit_id, SipasAnswer.question_code, SipasAnswer.value)
+        .group_by(SipasResponse.unit_id, SipasResponse.channel, SipasAnswer.question_code, SipasAnswer.value)
     ).all()
-    per_unit_total: Tally[int] = Tally()
-    for (unit_id, _channel), n in unit_n.items():
-        per_unit_total[unit_id] += n
-    answered_per: Tally[tuple[int, str]] = Tally()
-    for unit_id, code, value, n in answered:
-        cube[(unit_id, code, value)] += n
-        answered_per[(unit_id, code)] += n
-    for unit_id, total in per_unit_total.items():
+    answered_per: Tally[tuple[int, str, str]] = Tally()
+    for unit_id, channel, code, value, n in answered:
+        cube[(unit_id, str(channel), code, value)] += n
+        answered_per[(unit_id, str(channel), code)] += n
+    for (unit_id, channel), total in unit_n.items():
         for code in questionnaire.all_codes:
-            rest = total - answered_per[(unit_id, code)]
+            rest = total - answered_per[(unit_id, channel, code)]
             if rest:
-                cube[(unit_id, code, 0)] += rest
+                cube[(unit_id, channel, code, 0)] += rest
     apply_to_cube(campaign.id, cube, unit_n)
 
 

@@ -66,7 +66,9 @@ def build_sipas_data(org):
             SipasCampaignUnit(campaign_id=old.id, unit_id=org.ward.id, target=30),
         ]
     )
-    add_sipas(new, org.ward, {"paper": 30, "online": 10}, same_answers(TYPICAL, S01={5: 30, 4: 6, 3: 4}))
+    # Bưởi's 40 answers add up to TYPICAL (S01: {5: 30, 4: 6, 3: 4}); paper forms were kinder than online
+    add_sipas(new, org.ward, {"paper": 30}, same_answers({5: 18, 4: 9, 3: 3}, S01={5: 27, 4: 3}))
+    add_sipas(new, org.ward, {"online": 10}, same_answers({5: 2, 4: 3, 3: 3, 2: 2}, S01={5: 3, 4: 3, 3: 4}))
     add_sipas(new, org.ward2, {"online": 10}, same_answers({5: 10}))
     add_sipas(old, org.ward, {"paper": 30}, same_answers({5: 15, 4: 9, 3: 6}))
     db.session.commit()

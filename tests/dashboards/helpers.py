@@ -49,15 +49,26 @@ def add_ratings(
         _bump(KioskReasonMonth, n, month=month, unit_id=uid, reason=reason)
 
 
-def add_sipas(campaign, unit, responses: dict[str, int], answers: dict[str, dict[int, int]]) -> None:
-    """A unit's SIPAS responses per channel and its answer counts, written into the count cube."""
+def add_sipas(
+    campaign, unit, responses: dict[str, int], answers: dict[str, dict[int, int]], channel: str | None = None
+) -> None:
+    """A unit's SIPAS responses per channel and answer counts (of `channel`, else the first) in the cube."""
     from survey_app.models.sipas import SipasCount, SipasUnitN
 
-    for channel, n in responses.items():
-        _bump(SipasUnitN, n, campaign_id=campaign.id, unit_id=unit.id, channel=channel)
+    for each, n in responses.items():
+        _bump(SipasUnitN, n, campaign_id=campaign.id, unit_id=unit.id, channel=each)
+    answered_on = channel or next(iter(responses))
     for code, per_value in answers.items():
         for value, n in per_value.items():
-            _bump(SipasCount, n, campaign_id=campaign.id, unit_id=unit.id, question_code=code, value=value)
+            _bump(
+                SipasCount,
+                n,
+                campaign_id=campaign.id,
+                unit_id=unit.id,
+                channel=answered_on,
+                question_code=code,
+                value=value,
+            )
 
 
 WARD_SHORT = ("S01", "S02", "S03", "S04", "S05", "S06", "S07", "S08", "S09")

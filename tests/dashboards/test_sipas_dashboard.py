@@ -46,6 +46,15 @@ def test_sample_progress_follows_the_channel_filter(client, sipas_data):
     assert "Phường Bưởi,50,30,60.0" in paper.decode("utf-8-sig")
 
 
+def test_channel_filter_narrows_the_indices(client, sipas_data):
+    login(client, "leader1")
+    html = page(client, "unit=003&channel=paper")
+    # Paper only (Bưởi's 30 forms): S01 30/30 = 100, others 27/30 = 90; S3 = (100+90+90)/3 = 93,33;
+    # overall = (93,33 + 90 + 90)/3 = 91,11, instead of 84,89 over every channel
+    assert "91,11" in html and "93,33" in html and "30 phiếu trả lời" in html
+    assert "84,89" not in html
+
+
 def test_small_unit_is_suppressed_and_bad_campaign_is_reported(client, sipas_data):
     login(client, "leader1")
     html = page(client, "unit=00112")

@@ -39,14 +39,18 @@ def make_campaign(org, code: str = "TH-2026", *, questionnaire: str = "ward-shor
     return campaign
 
 
-def cube(campaign) -> dict[tuple[int, str, int], int]:
-    """The count cube of a campaign, zeros left out."""
-    rows = db.session.execute(
-        select(SipasCount.unit_id, SipasCount.question_code, SipasCount.value, SipasCount.n).where(
-            SipasCount.campaign_id == campaign.id
-        )
+def cube(campaign, channel: str | None = None) -> dict[tuple[int, str, int], int]:
+    """The count cube of a campaign (all channels added up, or one), zeros left out."""
+    query = select(SipasCount.unit_id, SipasCount.question_code, SipasCount.value, SipasCount.n).where(
+        SipasCount.campaign_id == campaign.id
     )
-    return {(u, q, v): n for u, q, v, n in rows if n}
+    if channel:
+        query = query.where(SipasCount.channel == channel)
+    totals: dict[tuple[int, str, int], int] = {}
+    for u, q, v, n in db.session.execute(query):
+        if n:
+            totals[(u, q, v)] = totals.get((u, q, v), 0) + n
+    return totals
 
 
 def unit_n(campaign) -> dict[tuple[int, str], int]:
