@@ -59,15 +59,22 @@ def _comment_or_404(comment_id: int) -> DialogueComment:
 
 
 def _labels() -> dict:
-    """Every label a dialogue template needs."""
+    """Every label a dialogue template needs, translated once per request (a ledger has 500 rows)."""
+    lang = _lang()
+    category_names = {category.code: category.name_in(lang) for category in services.categories()}
     return {
-        "states": services.STATE_LABELS,
-        "forms": services.FORM_LABELS,
-        "speakers": services.SPEAKER_LABELS,
-        "channels": services.CHANNEL_LABELS,
-        "statuses": services.STATUS_LABELS,
-        "category_name": lambda code: services.category_name(code, _lang()),
+        "states": _translated(services.STATE_LABELS),
+        "forms": _translated(services.FORM_LABELS),
+        "speakers": _translated(services.SPEAKER_LABELS),
+        "channels": _translated(services.CHANNEL_LABELS),
+        "statuses": _translated(services.STATUS_LABELS),
+        "category_name": lambda code: category_names.get(code, code),
     }
+
+
+def _translated(labels: dict) -> dict:
+    """The lazy labels of a mapping resolved in the request's language."""
+    return {key: str(label) for key, label in labels.items()}
 
 
 class _Response:
@@ -183,9 +190,9 @@ def edit(conference_id: int):
     return render_template("dialogue/plan.html", form=form, conference=conference)
 
 
-def _assign_form(conference: DialogueConference) -> AssignForm:
+def _assign_form(conference: DialogueConference, comments: list[DialogueComment]) -> AssignForm:
     form = AssignForm()
-    form.comment_ids.choices = [(c.id, str(c.number)) for c in conference.comments]
+    form.comment_ids.choices = [(c.id, str(c.number)) for c in comments]
     form.department_id.choices = [(0, _("— choose —"))] + [
         (u.id, u.name) for u in services.department_choices(conference.host_unit)
     ]
@@ -213,7 +220,7 @@ def conference(conference_id: int):
         "dialogue/conference.html",
         conference=conference,
         comments=comments,
-        assign_form=_assign_form(conference),
+        assign_form=_assign_form(conference, comments),
         action_form=ActionForm(),
         today=services.today(),
         is_overdue=services.is_overdue,
@@ -244,7 +251,7 @@ def change_state(conference_id: int):
 def bulk_assign(conference_id: int):
     """Assign the ticked comments to one department."""
     conference = _conference_or_404(conference_id)
-    form = _assign_form(conference)
+    form = _assign_form(conference, conference.comments)
     if form.validate_on_submit():
         comments = services.find_comments(conference, form.comment_ids.data or [])
         try:
