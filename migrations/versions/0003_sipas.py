@@ -178,12 +178,7 @@ def upgrade():
         sa.Column("response_id", sa.Integer(), nullable=False),
         sa.Column("question_code", sa.String(length=16), nullable=False),
         sa.Column("value", sa.SmallInteger(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["response_id"],
-            ["sipas_response.id"],
-            name=op.f("fk_sipas_answer_response_id_sipas_response"),
-            ondelete="CASCADE",
-        ),
+        # no foreign key to sipas_response: see SipasAnswer (bulk imports of millions of answers)
         sa.PrimaryKeyConstraint("response_id", "question_code", name=op.f("pk_sipas_answer")),
         sqlite_with_rowid=False,
     )
