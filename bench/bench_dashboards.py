@@ -253,6 +253,7 @@ def _generate(backend: str, say) -> dict:
 # creates them; a database migrated before that gets them here, and the report says so.
 DASHBOARD_INDEXES = {
     "ix_kiosk_rollup_unit_cover": "kiosk_rollup (unit_id, day, counter_id, staff_id, field_id, level, n)",
+    "ix_kiosk_rollup_month_unit_cover": "kiosk_rollup_month (unit_id, month, counter_id, staff_id, field_id, level, n)",
     "ix_kiosk_unit_day_unit_cover": "kiosk_unit_day (unit_id, day, level, n)",
     "ix_kiosk_unit_month_unit_cover": "kiosk_unit_month (unit_id, month, level, n)",
     "ix_kiosk_heat_unit_cover": "kiosk_heat (unit_id, month, weekday, hour, level, n)",
@@ -300,7 +301,7 @@ def _create_secondary_indexes(backend: str, table: str) -> None:
 
 
 def _derive_kiosk_rollups(backend: str) -> None:
-    """The five roll-ups of the data contract, computed once from the raw ratings."""
+    """The six roll-ups of the data contract, computed once from the raw ratings."""
     if backend == "sqlite":
         month = "date(local_day, 'start of month')"
         weekday = "((CAST(strftime('%w', local_day) AS INTEGER) + 6) % 7)"
@@ -321,6 +322,11 @@ def _derive_kiosk_rollups(backend: str) -> None:
         "SELECT day, unit_id, level, sum(n) FROM kiosk_rollup GROUP BY day, unit_id, level"
     )
     day_month = month.replace("local_day", "day")
+    fine = "unit_id, counter_id, staff_id, field_id, level"
+    _exec(
+        f"INSERT INTO kiosk_rollup_month (month, {fine}, n) "
+        f"SELECT {day_month}, {fine}, sum(n) FROM kiosk_rollup GROUP BY {day_month}, {fine}"
+    )
     _exec(
         "INSERT INTO kiosk_unit_month (month, unit_id, level, n) "
         f"SELECT {day_month}, unit_id, level, sum(n) FROM kiosk_unit_day GROUP BY {day_month}, unit_id, level"

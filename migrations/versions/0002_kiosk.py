@@ -14,6 +14,11 @@ depends_on = None
 
 COVERING_INDEXES = (
     ("ix_kiosk_rollup_unit_cover", "kiosk_rollup", ["unit_id", "day", "counter_id", "staff_id", "field_id", "level", "n"]),
+    (
+        "ix_kiosk_rollup_month_unit_cover",
+        "kiosk_rollup_month",
+        ["unit_id", "month", "counter_id", "staff_id", "field_id", "level", "n"],
+    ),
     ("ix_kiosk_unit_day_unit_cover", "kiosk_unit_day", ["unit_id", "day", "level", "n"]),
     ("ix_kiosk_unit_month_unit_cover", "kiosk_unit_month", ["unit_id", "month", "level", "n"]),
     ("ix_kiosk_heat_unit_cover", "kiosk_heat", ["unit_id", "month", "weekday", "hour", "level", "n"]),
@@ -51,6 +56,19 @@ def upgrade():
         sa.Column("n", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint(
             "day", "unit_id", "counter_id", "staff_id", "field_id", "level", name=op.f("pk_kiosk_rollup")
+        ),
+    )
+    op.create_table(
+        "kiosk_rollup_month",
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.Column("counter_id", sa.Integer(), nullable=False),
+        sa.Column("staff_id", sa.Integer(), nullable=False),
+        sa.Column("field_id", sa.Integer(), nullable=False),
+        sa.Column("level", sa.String(length=20), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "month", "unit_id", "counter_id", "staff_id", "field_id", "level", name=op.f("pk_kiosk_rollup_month")
         ),
     )
     op.create_table(
@@ -217,6 +235,7 @@ def downgrade():
         op.drop_index(name, table_name=table)
     op.drop_table("kiosk_unit_month")
     op.drop_table("kiosk_unit_day")
+    op.drop_table("kiosk_rollup_month")
     op.drop_table("kiosk_rollup")
     op.drop_table("kiosk_reason_month")
     op.drop_table("kiosk_heat")

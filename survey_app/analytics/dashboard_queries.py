@@ -22,6 +22,10 @@ kiosk_rollup = sa.table(
     "kiosk_rollup",
     *(sa.column(c) for c in ("day", "unit_id", "counter_id", "staff_id", "field_id", "level", "n")),
 )
+kiosk_rollup_month = sa.table(
+    "kiosk_rollup_month",
+    *(sa.column(c) for c in ("month", "unit_id", "counter_id", "staff_id", "field_id", "level", "n")),
+)
 kiosk_unit_day = sa.table("kiosk_unit_day", *(sa.column(c) for c in ("day", "unit_id", "level", "n")))
 kiosk_unit_month = sa.table("kiosk_unit_month", *(sa.column(c) for c in ("month", "unit_id", "level", "n")))
 kiosk_heat = sa.table(
@@ -154,36 +158,31 @@ def kiosk_counts_by_ancestor(
     return [(unit_id, level, n) for (unit_id, level), n in totals.items()]
 
 
-def kiosk_counts_by_dimension(
-    session: Session, root_id: int, start: date, end: date, dimension: str
-) -> list[tuple[int, str, int]]:
-    """(counter_id | staff_id | field_id, level, n) from the fine cube; 0 means "none"."""
-    column = {
-        "counter": kiosk_rollup.c.counter_id,
-        "staff": kiosk_rollup.c.staff_id,
-        "field": kiosk_rollup.c.field_id,
-    }[dimension]
-    q = (
-        sa.select(column, kiosk_rollup.c.level, sa.func.sum(kiosk_rollup.c.n))
-        .select_from(kiosk_rollup.join(closure, _under(kiosk_rollup, root_id)))
-        .where(kiosk_rollup.c.day.between(start, end))
-        .group_by(column, kiosk_rollup.c.level)
-    )
-    return [(int(key or 0), str(lv), int(n)) for key, lv, n in session.execute(q)]
-
-
 def kiosk_fine_counts(
     session: Session, root_id: int, start: date, end: date
 ) -> list[tuple[int, int, int, str, int]]:
-    """(counter_id, staff_id, field_id, level, n) from the fine cube over a subtree; 0 means "none"."""
-    r = kiosk_rollup.c
-    q = (
-        sa.select(r.counter_id, r.staff_id, r.field_id, r.level, sa.func.sum(r.n))
-        .select_from(kiosk_rollup.join(closure, _under(kiosk_rollup, root_id)))
-        .where(r.day.between(start, end))
-        .group_by(r.counter_id, r.staff_id, r.field_id, r.level)
-    )
-    return [(int(c or 0), int(s or 0), int(f or 0), str(lv), int(n)) for c, s, f, lv, n in session.execute(q)]
+    """(counter_id, staff_id, field_id, level, n) over a subtree; 0 means "none".
+
+    Whole months come from the monthly fine cube, the edge days from the daily one.
+    """
+    months, edges = split_period(start, end)
+    parts = []
+    if months:
+        parts.append((kiosk_rollup_month, kiosk_rollup_month.c.month.between(min(months), max(months))))
+    parts += [(kiosk_rollup, kiosk_rollup.c.day.between(first, last)) for first, last in edges]
+    totals: dict[tuple[int, int, int, str], int] = {}
+    for table, period in parts:
+        r = table.c
+        q = (
+            sa.select(r.counter_id, r.staff_id, r.field_id, r.level, sa.func.sum(r.n))
+            .select_from(table.join(closure, _under(table, root_id)))
+            .where(period)
+            .group_by(r.counter_id, r.staff_id, r.field_id, r.level)
+        )
+        for c, st, f, lv, n in session.execute(q):
+            key = (int(c or 0), int(st or 0), int(f or 0), str(lv))
+            totals[key] = totals.get(key, 0) + int(n)
+    return [(*key, n) for key, n in totals.items()]
 
 
 def subtree_size(session: Session, root_id: int) -> int:

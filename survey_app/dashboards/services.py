@@ -21,7 +21,7 @@ from survey_app.dashboards.charts import Chart, Column
 from survey_app.extensions import db
 from survey_app.forms.dashboards import GRANULARITIES, DashboardFilterForm
 from survey_app.models import Counter, ProcedureField, Role, Staff, Unit, UnitClosure, User
-from survey_app.org.services import get_unit_by_code, tree_rows
+from survey_app.org.services import get_unit_by_code, unit_choice_rows
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -90,7 +90,9 @@ def default_unit(user: User) -> Unit:
 
 def unit_choices(user: User) -> list[tuple[str, str]]:
     """Units of the user's subtree, indented, as (code, label)."""
-    return [(unit.code, "\u2003" * min(level, 6) + unit.name) for unit, level in tree_rows(scope_root(user))]
+    return [
+        (code, "\u2003" * min(level, 6) + name) for code, name, level in unit_choice_rows(scope_root(user))
+    ]
 
 
 def resolve_filters(

@@ -140,6 +140,5 @@ def dashboard_globals() -> dict:
     """Which dashboard pages exist, for the tiles and tabs shown on other pages."""
     return {
         "dashboard_views": set(current_app.view_functions),
-        "dash_number": formatting.number,
-        "dash_percent": formatting.percent,
+        "cell": formatting.cell,
     }

@@ -34,6 +34,7 @@ from survey_app.models.kiosk import (
     KioskRating,
     KioskReasonMonth,
     KioskRollup,
+    KioskRollupMonth,
     KioskUnitDay,
     KioskUnitMonth,
 )
@@ -539,6 +540,7 @@ def _open_follow_ups(stored: list[tuple[int, dict]]) -> None:
 
 ROLLUP_KEYS = {
     KioskRollup: ("day", "unit_id", "counter_id", "staff_id", "field_id", "level"),
+    KioskRollupMonth: ("month", "unit_id", "counter_id", "staff_id", "field_id", "level"),
     KioskUnitDay: ("day", "unit_id", "level"),
     KioskUnitMonth: ("month", "unit_id", "level"),
     KioskHeat: ("month", "unit_id", "weekday", "hour", "level"),
@@ -547,20 +549,21 @@ ROLLUP_KEYS = {
 
 
 def rollup_counts(rows: Iterable[dict]) -> dict[type, Tally]:
-    """The roll-up increments a set of rating rows makes, per roll-up table."""
+    """The roll-up increments a set of rating rows makes, per roll-up table (`n` ratings per row, else 1)."""
     tallies: dict[type, Tally] = {model: Tally() for model in ROLLUP_KEYS}
     for row in rows:
+        n = row.get("n", 1)
         day: date = row["local_day"]
         month = day.replace(day=1)
         unit, level = row["unit_id"], row["level"]
-        tallies[KioskRollup][
-            (day, unit, row["counter_id"] or 0, row["staff_id"] or 0, row["field_id"] or 0, level)
-        ] += 1
-        tallies[KioskUnitDay][(day, unit, level)] += 1
-        tallies[KioskUnitMonth][(month, unit, level)] += 1
-        tallies[KioskHeat][(month, unit, day.weekday(), row["local_hour"], level)] += 1
+        fine = (unit, row["counter_id"] or 0, row["staff_id"] or 0, row["field_id"] or 0, level)
+        tallies[KioskRollup][(day, *fine)] += n
+        tallies[KioskRollupMonth][(month, *fine)] += n
+        tallies[KioskUnitDay][(day, unit, level)] += n
+        tallies[KioskUnitMonth][(month, unit, level)] += n
+        tallies[KioskHeat][(month, unit, day.weekday(), row["local_hour"], level)] += n
         for reason in row["reasons"] or ():
-            tallies[KioskReasonMonth][(month, unit, reason)] += 1
+            tallies[KioskReasonMonth][(month, unit, reason)] += n
     return tallies
 
 
@@ -668,15 +671,7 @@ def counted_rows_from_database() -> list[dict]:
 def expected_rollups() -> dict[type, Tally]:
     """What every roll-up table should hold, computed from the raw ratings."""
     table = KioskRating.__table__
-    tallies: dict[type, Tally] = {model: Tally() for model in ROLLUP_KEYS}
-    for g in counted_rows_from_database():
-        day, month = g.local_day, g.local_day.replace(day=1)
-        tallies[KioskRollup][
-            (day, g.unit_id, g.counter_id or 0, g.staff_id or 0, g.field_id or 0, g.level)
-        ] += g.n
-        tallies[KioskUnitDay][(day, g.unit_id, g.level)] += g.n
-        tallies[KioskUnitMonth][(month, g.unit_id, g.level)] += g.n
-        tallies[KioskHeat][(month, g.unit_id, day.weekday(), g.local_hour, g.level)] += g.n
+    tallies = rollup_counts({**g._mapping, "reasons": None} for g in counted_rows_from_database())
     # Reasons live in a JSON list; only ratings that carry some are read.
     with_reasons = db.session.execute(
         select(table.c.local_day, table.c.unit_id, table.c.reasons).where(

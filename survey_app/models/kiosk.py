@@ -162,6 +162,32 @@ class KioskRollup(Base):
     n: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class KioskRollupMonth(Base):
+    """The fine cube by month: what detail charts read for whole months (30 times fewer rows)."""
+
+    __tablename__ = "kiosk_rollup_month"
+    __table_args__ = (
+        Index(
+            "ix_kiosk_rollup_month_unit_cover",
+            "unit_id",
+            "month",
+            "counter_id",
+            "staff_id",
+            "field_id",
+            "level",
+            "n",
+        ),
+    )
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    counter_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    field_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    level: Mapped[str] = mapped_column(String(20), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class KioskUnitDay(Base):
     """Counts per local day, unit and level."""
 
@@ -212,4 +238,4 @@ class KioskReasonMonth(Base):
     n: Mapped[int] = mapped_column(Integer, default=0)
 
 
-ROLLUP_MODELS = (KioskRollup, KioskUnitDay, KioskUnitMonth, KioskHeat, KioskReasonMonth)
+ROLLUP_MODELS = (KioskRollup, KioskRollupMonth, KioskUnitDay, KioskUnitMonth, KioskHeat, KioskReasonMonth)

@@ -87,13 +87,29 @@ def units_in_subtree(root_id: int | None, *, kinds: Iterable[UnitKind] | None = 
 
 def tree_rows(root_id: int | None) -> list[tuple[Unit, int]]:
     """The subtree as (unit, indent level) rows in display order (parents before children)."""
-    units = units_in_subtree(root_id)
-    by_parent: dict[int | None, list[Unit]] = {}
+    return _in_tree_order(units_in_subtree(root_id))
+
+
+def unit_choice_rows(root_id: int | None) -> list[tuple[str, str, int]]:
+    """(code, name, indent level) of a subtree in display order: the unit pickers of large trees.
+
+    Reads only the columns it shows: a national tree has hundreds of units, and loading each as an
+    entity cost more than the rest of a dashboard page.
+    """
+    query = select(Unit.id, Unit.parent_id, Unit.code, Unit.name).order_by(Unit.name)
+    if root_id is not None:
+        query = query.where(Unit.id.in_(subtree_ids_query(root_id)))
+    return [(row.code, row.name, level) for row, level in _in_tree_order(db.session.execute(query).all())]
+
+
+def _in_tree_order(units: list) -> list[tuple]:
+    """Items with `id` and `parent_id`, as (item, level) with parents before their children."""
+    by_parent: dict[int | None, list] = {}
     ids = {u.id for u in units}
     for unit in units:
         parent = unit.parent_id if unit.parent_id in ids else None
         by_parent.setdefault(parent, []).append(unit)
-    rows: list[tuple[Unit, int]] = []
+    rows: list[tuple] = []
 
     def walk(parent: int | None, level: int) -> None:
         for unit in by_parent.get(parent, []):

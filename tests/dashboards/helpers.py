@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from survey_app.extensions import db
-from survey_app.models.kiosk import KioskHeat, KioskReasonMonth, KioskRollup, KioskUnitDay, KioskUnitMonth
+from survey_app.models.kiosk import (
+    KioskHeat,
+    KioskReasonMonth,
+    KioskRollup,
+    KioskRollupMonth,
+    KioskUnitDay,
+    KioskUnitMonth,
+)
 
 
 def _bump(model, n: int, **key) -> None:
@@ -29,19 +36,18 @@ def add_ratings(
     hour: int = 9,
     reasons: tuple[str, ...] = (),
 ) -> None:
-    """n counted ratings of one level, kept in step in the five roll-ups as the kiosk module keeps them."""
+    """n counted ratings of one level, kept in step in the six roll-ups as the kiosk module keeps them."""
     month = day.replace(day=1)
     uid = unit.id
-    _bump(
-        KioskRollup,
-        n,
-        day=day,
-        unit_id=uid,
-        counter_id=counter.id if counter else 0,
-        staff_id=staff.id if staff else 0,
-        field_id=field.id if field else 0,
-        level=level,
-    )
+    fine = {
+        "unit_id": uid,
+        "counter_id": counter.id if counter else 0,
+        "staff_id": staff.id if staff else 0,
+        "field_id": field.id if field else 0,
+        "level": level,
+    }
+    _bump(KioskRollup, n, day=day, **fine)
+    _bump(KioskRollupMonth, n, month=month, **fine)
     _bump(KioskUnitDay, n, day=day, unit_id=uid, level=level)
     _bump(KioskUnitMonth, n, month=month, unit_id=uid, level=level)
     _bump(KioskHeat, n, month=month, unit_id=uid, weekday=day.weekday(), hour=hour, level=level)
