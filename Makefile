@@ -68,10 +68,11 @@ run: seed
 chromium:
 	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null)
 
-test: install-test
+## Lint first (seconds), then the suite on SQLite and PostgreSQL, two workers.
+test: install-test lint
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -n 2
 
-lint:
+lint: $(VENV)/.installed-test
 	$(BIN)/ruff check survey_app tests bench
 	$(BIN)/ruff format --check survey_app tests bench
 

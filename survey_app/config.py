@@ -84,10 +84,10 @@ class TestingConfig(BaseConfig):
 
     APP_ENV = "testing"
     TESTING = True
-    SECRET_KEY = "testing-secret-key"
+    SECRET_KEY = "testing-secret-key"  # noqa: S105 - the test configuration only
     RATELIMIT_ENABLED = False
     WTF_CSRF_ENABLED = True
-    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing keeps the suite quick; never in production
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - fast hashing for the suite; never in production
 
 
 class ProductionConfig(BaseConfig):

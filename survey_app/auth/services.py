@@ -16,7 +16,7 @@ from survey_app.extensions import db
 from survey_app.models import ApiToken, Role, Unit, User, utcnow
 
 MIN_PASSWORD_LENGTH = 10
-TOKEN_PREFIX = "sat_"
+TOKEN_PREFIX = "sat_"  # noqa: S105 - a prefix that names the token kind, not a secret
 
 
 class AuthError(ValueError):

@@ -50,4 +50,4 @@ def cell(value, kind: str) -> Markup:
         text = vn_date(value)
     else:
         return escape(value)
-    return Markup(escape(text))
+    return escape(text)

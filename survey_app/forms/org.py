@@ -46,7 +46,7 @@ class UnitForm(FlaskForm):
     def __init__(self, *args, parent_choices: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = unit_kind_choices()
-        self.parent_id.choices = [(0, _l("— none (top level) —"))] + parent_choices
+        self.parent_id.choices = [(0, _l("— none (top level) —")), *parent_choices]
 
 
 class MergeForm(FlaskForm):

@@ -44,7 +44,7 @@ def test_english_number_formats(app, client):
 
 
 def test_every_ui_string_has_a_vietnamese_translation():
-    catalogs = [ROOT / "survey_app" / "translations"] + sorted((ROOT / "survey_app").glob("*/translations"))
+    catalogs = [ROOT / "survey_app" / "translations", *sorted((ROOT / "survey_app").glob("*/translations"))]
     translated: dict[str, str] = {}
     for directory in catalogs:
         po = directory / "vi" / "LC_MESSAGES" / "messages.po"

@@ -86,7 +86,8 @@ def test_import_is_all_or_nothing_and_idempotent(app, org, tmp_path):
     runner = app.test_cli_runner()
     bad = tmp_path / "bad.csv"
     bad.write_text(
-        "code,name,kind,parent_code\n31,Hải Phòng,province,\n311,,district,31\n312,X,planet,31\n313,Y,ward,999\n",
+        "code,name,kind,parent_code\n31,Hải Phòng,province,\n311,,district,31\n"
+        "312,X,planet,31\n313,Y,ward,999\n",
         encoding="utf-8",
     )
     result = runner.invoke(args=["units", "import", str(bad)])

@@ -11,8 +11,8 @@ class Route:
     """How one endpoint is reached and who may reach it.
 
     access: "public", "login" (any signed-in user), "token" (any API token), or a Capability
-    value (HTML pages; "a|b" for any of several) / "token:<capability>" (API). scoped: the URL points into the test
-    district, so a user of a sibling district must get 404.
+    value (HTML pages; "a|b" for any of several) / "token:<capability>" (API).
+    scoped: the URL points into the test district, so a user of a sibling district must get 404.
     """
 
     endpoint: str
