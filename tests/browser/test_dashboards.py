@@ -7,7 +7,7 @@ import pytest
 
 from survey_app.extensions import db
 from survey_app.models.dialogue import DialogueComment
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import screenshot, sign_in, wait_until
 from tests.conftest import PASSWORD
 from tests.dashboards.data import build_dialogue_data, build_kiosk_data, build_sipas_data
 
@@ -30,9 +30,10 @@ def all_charts_drawn(page) -> int:
     """Wait until every Plotly figure on the page is drawn; return how many there are."""
     count = page.locator("main .plot").count()
     if count:
-        page.wait_for_function(
+        wait_until(
+            page,
             "document.querySelectorAll('main .plot.drawn').length"
-            " === document.querySelectorAll('main .plot').length"
+            " === document.querySelectorAll('main .plot').length",
         )
     assert page.locator("main .plot .main-svg").count() >= count
     return count

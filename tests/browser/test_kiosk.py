@@ -14,7 +14,7 @@ from survey_app.extensions import db
 from survey_app.kiosk import services
 from survey_app.models import Counter, ProcedureField, Staff, Unit
 from survey_app.models.kiosk import KioskDevice, KioskFollowUp, KioskRating
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -122,7 +122,7 @@ def test_pair_rate_each_path_offline_queue_and_idle_reset(live_server, live_app,
     assert page.inner_text("#k-unit") == "Bộ phận Một cửa phường Bưởi"
     assert page.locator(".k-level").all_inner_texts() == ["Rất hài lòng", "Hài lòng", "Không hài lòng"]
     assert page.locator(".k-person .k-name").all_inner_texts() == ["Nguyễn Thị Lan", "Trần Văn Bình"]
-    page.wait_for_function("document.querySelector('.k-person img').naturalWidth > 0")
+    wait_until(page, "document.querySelector('.k-person img').naturalWidth > 0")
     screenshot(page, "kiosk-start-vi")
 
     # 1. very satisfied, with the civil servant and the procedure field
@@ -158,9 +158,7 @@ def test_pair_rate_each_path_offline_queue_and_idle_reset(live_server, live_app,
     back_at_start(page)
 
     # 3. the service worker controls the page before the network goes away
-    page.wait_for_function(
-        "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=10000
-    )
+    wait_until(page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null")
 
     # 4. offline: five presses queue up, survive a reload, and arrive exactly once when the network is back
     page.context.set_offline(True)
