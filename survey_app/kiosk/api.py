@@ -33,17 +33,21 @@ def _device_unauthorized() -> None:
     )
 
 
-def _current_device() -> KioskDevice:
-    """The device of the request's token, its visit noted; else 401."""
+def _current_device():
+    """The device of the request's token (a light row); else 401."""
     device = services.device_for_token(bearer_token())
     if device is None:
         _device_unauthorized()
+    return device
+
+
+def _note_visit(device) -> None:
+    """Note the device's visit, with the app version and queue length it reported (the caller commits)."""
     services.note_device_seen(
         device,
         app_version=request.headers.get("X-Kiosk-Version"),
         queue_length=request.headers.get("X-Kiosk-Queue"),
     )
-    return device
 
 
 def _json_body():
@@ -77,7 +81,9 @@ def pair():
 @blp.doc(security=[{"bearerAuth": []}])
 def config():
     """What the device shows: its unit and counter, staff on duty, fields, reasons and levels."""
-    device = _current_device()
+    found = _current_device()
+    _note_visit(found)
+    device = db.session.get(KioskDevice, found.id)
     unit = device.unit
     staff = services.staff_on_duty(device)
     fields = db.session.scalars(
@@ -138,7 +144,8 @@ def ratings():
             message=_('Send {"ratings": [...]} with 1 to %(n)d ratings.', n=services.MAX_BATCH),
             errors={"json": {"ratings": [_("1 to %(n)d items are required.", n=services.MAX_BATCH)]}},
         )
-    results = services.ingest(device, items)
+    results = services.ingest(device, items)  # commits (group commit)
+    _note_visit(device)
     db.session.commit()
     return jsonify(results=[result.as_json() for result in results])
 

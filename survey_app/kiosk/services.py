@@ -6,6 +6,7 @@ import bisect
 import hashlib
 import json
 import secrets
+import threading
 import uuid as uuid_module
 from collections import Counter as Tally
 from collections.abc import Iterable
@@ -15,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import JSON, String, and_, cast, delete, func, select, text, update
+from sqlalchemy import JSON, String, and_, bindparam, cast, delete, func, select, text, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -181,15 +183,24 @@ def revoke_device(device: KioskDevice) -> None:
     record("kiosk_device.revoke", device, before=before, summary=device.name)
 
 
-def device_for_token(token: str | None) -> KioskDevice | None:
-    """The active device a token belongs to, if any."""
+DEVICE_REF_COLUMNS = ("id", "name", "unit_id", "counter_id", "last_seen_at", "app_version", "queue_length")
+
+
+def device_for_token(token: str | None):
+    """The active device a token belongs to, as a light row (DEVICE_REF_COLUMNS), if any.
+
+    A row, not an ORM object: every kiosk request starts here, and the ingest path needs no more.
+    """
     if not token or not token.startswith(TOKEN_PREFIX):
         return None
-    return db.session.scalar(
-        select(KioskDevice).where(
-            KioskDevice.token_hash == digest(token), KioskDevice.status == DeviceStatus.active
+    table = KioskDevice.__table__
+
+    def build():
+        return select(*(table.c[name] for name in DEVICE_REF_COLUMNS)).where(
+            table.c.token_hash == bindparam("token_hash"), table.c.status == DeviceStatus.active.value
         )
-    )
+
+    return _run("device_for_token", build, {"token_hash": digest(token)}).first()
 
 
 SEEN_RESOLUTION = timedelta(seconds=30)
@@ -212,7 +223,7 @@ def note_device_seen(device: KioskDevice, *, app_version: str | None, queue_leng
     if not values and device.last_seen_at is not None and now - device.last_seen_at < SEEN_RESOLUTION:
         return
     values["last_seen_at"] = now
-    db.session.execute(update(KioskDevice).where(KioskDevice.id == device.id).values(**values))
+    db.session.execute(update(KioskDevice.__table__).where(KioskDevice.id == device.id).values(**values))
 
 
 def devices_in_scope(root_id: int | None) -> list[KioskDevice]:
@@ -361,15 +372,17 @@ def _too_close_flags(device_id: int, candidates: list[dict]) -> set[str]:
     if gap <= timedelta(0):
         return set()
     times = [c["rated_at"] for c in candidates]
-    stored = sorted(
-        db.session.scalars(
-            select(KioskRating.rated_at).where(
-                KioskRating.device_id == device_id,
-                KioskRating.rated_at > min(times) - gap,
-                KioskRating.rated_at < max(times) + gap,
-            )
+    table = KioskRating.__table__
+
+    def build():
+        return select(table.c.rated_at).where(
+            table.c.device_id == bindparam("device_id"),
+            table.c.rated_at > bindparam("after", type_=table.c.rated_at.type),
+            table.c.rated_at < bindparam("before", type_=table.c.rated_at.type),
         )
-    )
+
+    window = {"device_id": device_id, "after": min(times) - gap, "before": max(times) + gap}
+    stored = sorted(_run("too_close", build, window).scalars())
     flagged: set[str] = set()
     for candidate in sorted(candidates, key=lambda c: c["rated_at"]):
         moment = candidate["rated_at"]
@@ -380,99 +393,165 @@ def _too_close_flags(device_id: int, candidates: list[dict]) -> set[str]:
     return flagged
 
 
-def ingest(device: KioskDevice, items: list) -> list[ItemResult]:
+def ingest(device, items: list) -> list[ItemResult]:
     """Store a batch of ratings exactly once each; flag the doubtful ones; keep roll-ups in step.
 
-    The caller commits. Items are judged independently: a bad item never blocks the others.
+    Items are judged independently: a bad item never blocks the others. Commits (group commit: the
+    ratings of concurrent requests are written in one transaction); device is a KioskDevice or a
+    device_for_token row.
     """
-    now = utcnow()
-    zone = local_zone()
     wants_fields = any(isinstance(item, dict) and item.get("procedure_field") is not None for item in items)
     field_ids = _active_field_ids() if wants_fields else {}
     results: list[ItemResult] = []
     candidates: list[dict] = []
-    seen_in_batch: set[str] = set()
     for item in items:
         clean, errors, sent_id = validate_item(item, field_ids)
-        if clean is None:
-            results.append(ItemResult(sent_id, "rejected", errors))
-            continue
-        if clean["uuid"] in seen_in_batch:
-            results.append(ItemResult(sent_id, "duplicate"))
-            continue
-        seen_in_batch.add(clean["uuid"])
-        result = ItemResult(sent_id, "created")
+        result = ItemResult(sent_id, "rejected", errors) if clean is None else ItemResult(sent_id, "created")
         results.append(result)
-        clean["_result"] = result
-        candidates.append(clean)
+        if clean is not None:
+            clean["_result"], clean["_device"] = result, device
+            candidates.append(clean)
+    if candidates:
+        _group_commit(candidates)
+    return results
 
+
+class _GroupCommit:
+    """The ratings of concurrent requests of one app, waiting for one writer to store them together.
+
+    Each request's commit (and on PostgreSQL the fsync and the roll-up row locks it holds until then) is
+    the cost of a busy ingest; one transaction for whatever arrived meanwhile pays it once.
+    """
+
+    def __init__(self) -> None:
+        self.turn = threading.Condition()
+        self.pending: list[dict] = []  # one outcome per waiting request, its candidates inside
+        self.writing = False
+
+
+def _group_commit(candidates: list[dict]) -> None:
+    """Queue a request's ratings; a request that finds no writer at work writes every queued one.
+
+    The caller's session must hold no write lock (on SQLite the writer, in another thread, would wait
+    for it): the API notes the device's visit after ingest.
+    """
+    group = current_app.extensions.setdefault("kiosk_group_commit", _GroupCommit())
+    outcome: dict = {"candidates": candidates}
+    with group.turn:
+        group.pending.append(outcome)
+        while "error" not in outcome and group.writing:
+            group.turn.wait()
+        if "error" in outcome:  # written by another request meanwhile
+            batch = []
+        else:
+            batch, group.pending, group.writing = group.pending, [], True
+    if batch:
+        error: BaseException | None = RuntimeError("The ratings were not written.")
+        try:
+            error = _write_and_commit([c for queued in batch for c in queued["candidates"]])
+        finally:  # even when interrupted, no waiting request may wait forever
+            with group.turn:
+                for queued in batch:
+                    queued.update(error=error, alone=len(batch) == 1)
+                group.writing = False
+                group.turn.notify_all()
+    if outcome["error"] is not None and not outcome["alone"]:
+        # Written again alone, so that another request's trouble cannot fail this one.
+        outcome["error"] = _write_and_commit(candidates)
+    if outcome["error"] is not None:
+        raise outcome["error"]
+
+
+def _write_and_commit(candidates: list[dict]) -> BaseException | None:
+    """Write candidates in one transaction; the error if it failed (then nothing was written)."""
+    try:
+        _write_candidates(candidates)
+        db.session.commit()
+    except Exception as exc:  # noqa: BLE001 - handed to the requests of the batch, which raise it
+        db.session.rollback()
+        for candidate in candidates:
+            candidate["_result"].status, candidate["_result"].flag = "created", None
+        return exc
+    return None
+
+
+def _write_candidates(candidates: list[dict]) -> None:
+    """Insert valid ratings (first of each id only), flag doubtful ones, update roll-ups and follow-ups."""
+    unique: dict[str, dict] = {}
+    for candidate in candidates:  # the same id twice, in one batch or in two requests at once
+        if candidate["uuid"] in unique:
+            candidate["_result"].status = "duplicate"
+        else:
+            unique[candidate["uuid"]] = candidate
+    candidates = list(unique.values())
     if len(candidates) > 1:  # a drained queue may resend part of a batch; a single item needs no look-up
-        existing = set(
-            db.session.scalars(
-                select(KioskRating.uuid).where(KioskRating.uuid.in_([c["uuid"] for c in candidates]))
-            )
-        )
+        existing = set(db.session.scalars(select(KioskRating.uuid).where(KioskRating.uuid.in_(list(unique)))))
         for candidate in candidates:
             if candidate["uuid"] in existing:
                 candidate["_result"].status = "duplicate"
         candidates = [c for c in candidates if c["uuid"] not in existing]
-
-    if candidates:
-        staff_ids = {c["staff_id"] for c in candidates if c["staff_id"] is not None}
-        staff_counter = {}
-        if staff_ids:
-            staff_counter = dict(
-                db.session.execute(
-                    select(Staff.id, Staff.counter_id).where(
-                        Staff.id.in_(staff_ids), Staff.unit_id == device.unit_id
-                    )
-                ).all()
+    if not candidates:
+        return
+    now = utcnow()
+    zone = local_zone()
+    staff_ids = {c["staff_id"] for c in candidates if c["staff_id"] is not None}
+    staff_place = {}
+    if staff_ids:
+        staff_place = {
+            staff_id: (unit_id, counter_id)
+            for staff_id, unit_id, counter_id in db.session.execute(
+                select(Staff.id, Staff.unit_id, Staff.counter_id).where(Staff.id.in_(staff_ids))
             )
-        too_close = _too_close_flags(device.id, candidates)
-        rows = []
-        for c in candidates:
-            flag = None
-            staff_id, claimed = c["staff_id"], None
-            if staff_id is not None and staff_id not in staff_counter:
-                flag, staff_id, claimed = Flag.unknown_staff, None, c["staff_id"]
-            elif c["rated_at"] > now + future_tolerance():
-                flag = Flag.future
-            elif c["rated_at"] < now - max_age():
-                flag = Flag.too_old
-            elif c["uuid"] in too_close:
-                flag = Flag.too_close
-            counter_id = device.counter_id or (staff_counter.get(staff_id) if staff_id else None)
-            local = c["rated_at"].astimezone(zone)
-            rows.append(
-                {
-                    "uuid": c["uuid"],
-                    "device_id": device.id,
-                    "unit_id": device.unit_id,
-                    "counter_id": counter_id,
-                    "staff_id": staff_id,
-                    "claimed_staff_id": claimed,
-                    "field_id": c["field_id"],
-                    "level": c["level"],
-                    "reasons": c["reasons"],
-                    "comment": c["comment"],
-                    "dossier_code": c["dossier_code"],
-                    "rated_at": c["rated_at"],
-                    "received_at": now,
-                    "local_day": local.date(),
-                    "local_hour": local.hour,
-                    "flag": flag.value if flag else None,
-                    "flag_state": (FlagState.flagged if flag else FlagState.none).value,
-                }
-            )
-            c["_result"].flag = flag.value if flag else None
-        created = _insert_ratings(rows)
-        for c in candidates:
-            if c["uuid"] not in created:  # a concurrent request stored it first
-                c["_result"].status, c["_result"].flag = "duplicate", None
-        stored_rows = [r for r in rows if r["uuid"] in created]
-        apply_to_rollups([r for r in stored_rows if r["flag"] is None], +1)
-        _open_follow_ups([(created[r["uuid"]], r) for r in stored_rows])
-    return results
+        }
+    by_device: dict[int, list[dict]] = {}
+    for candidate in candidates:
+        by_device.setdefault(candidate["_device"].id, []).append(candidate)
+    too_close = set().union(*(_too_close_flags(device_id, group) for device_id, group in by_device.items()))
+    rows = []
+    for c in candidates:
+        device = c["_device"]
+        flag = None
+        staff_id, claimed = c["staff_id"], None
+        place = staff_place.get(staff_id) if staff_id is not None else None
+        if staff_id is not None and (place is None or place[0] != device.unit_id):
+            flag, staff_id, claimed, place = Flag.unknown_staff, None, c["staff_id"], None
+        elif c["rated_at"] > now + future_tolerance():
+            flag = Flag.future
+        elif c["rated_at"] < now - max_age():
+            flag = Flag.too_old
+        elif c["uuid"] in too_close:
+            flag = Flag.too_close
+        counter_id = device.counter_id or (place[1] if place else None)
+        local = c["rated_at"].astimezone(zone)
+        rows.append(
+            {
+                "uuid": c["uuid"],
+                "device_id": device.id,
+                "unit_id": device.unit_id,
+                "counter_id": counter_id,
+                "staff_id": staff_id,
+                "claimed_staff_id": claimed,
+                "field_id": c["field_id"],
+                "level": c["level"],
+                "reasons": c["reasons"],
+                "comment": c["comment"],
+                "dossier_code": c["dossier_code"],
+                "rated_at": c["rated_at"],
+                "received_at": now,
+                "local_day": local.date(),
+                "local_hour": local.hour,
+                "flag": flag.value if flag else None,
+                "flag_state": (FlagState.flagged if flag else FlagState.none).value,
+            }
+        )
+        c["_result"].flag = flag.value if flag else None
+    created = _insert_ratings(rows)
+    for c in candidates:
+        if c["uuid"] not in created:  # a concurrent request (another process) stored it first
+            c["_result"].status, c["_result"].flag = "duplicate", None
+    stored_rows = [r for r in rows if r["uuid"] in created]
+    apply_to_rollups([r for r in stored_rows if r["flag"] is None], +1)
+    _open_follow_ups([(created[r["uuid"]], r) for r in stored_rows])
 
 
 def bulk_insert(table, rows: list[dict]) -> None:
@@ -502,12 +581,17 @@ def _insert(model):
 _STATEMENTS: dict[tuple[str, str], object] = {}
 
 
-def _statement(kind: str, build):
-    """A statement built once per dialect and reused, so SQLAlchemy compiles it once (hot ingest path)."""
-    key = (kind, db.session.get_bind().dialect.name)
-    if key not in _STATEMENTS:
-        _STATEMENTS[key] = build()
-    return _STATEMENTS[key]
+def _run(kind: str, build, params):
+    """Execute a Core statement built once per dialect, straight on the session's connection.
+
+    The hot ingest path: SQLAlchemy compiles each statement once, and no ORM machinery runs per call.
+    """
+    connection = db.session.connection()
+    key = (kind, connection.dialect.name)
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        statement = _STATEMENTS[key] = build()
+    return connection.execute(statement, params)
 
 
 def _insert_ratings(rows: list[dict]) -> dict[str, int]:
@@ -518,8 +602,7 @@ def _insert_ratings(rows: list[dict]) -> dict[str, int]:
         stmt = _insert(KioskRating).on_conflict_do_nothing(index_elements=["uuid"])
         return stmt.returning(table.c.id, table.c.uuid)
 
-    stmt = _statement("insert_rating", build)
-    result = db.session.execute(stmt, rows) if len(rows) > 1 else db.session.execute(stmt, rows[0])
+    result = _run("insert_rating", build, rows if len(rows) > 1 else rows[0])
     return {row.uuid: row.id for row in result}
 
 
@@ -576,25 +659,36 @@ def _upsert(model, keys: tuple[str, ...]):
 
 
 def _upsert_all_postgresql(tallies: dict[type, Tally], sign: int) -> None:
-    """Every roll-up upsert in one statement (data-modifying CTEs): one round trip instead of five."""
-    parts, params = [], {}
-    for index, (model, tally) in enumerate(tallies.items()):
-        if not tally:
-            continue
-        keys = ROLLUP_KEYS[model]
-        rows = []
-        for number, (key, n) in enumerate(sorted(tally.items())):  # sorted: one lock order for everyone
-            names = []
-            for column, value in (*zip(keys, key, strict=True), ("n", sign * n)):
-                params[f"p{index}_{number}_{column}"] = value
-                names.append(f":p{index}_{number}_{column}")
-            rows.append(f"({', '.join(names)})")
-        # Only our own table and column names go into the text; every value is a bind parameter.
-        table, columns, values = model.__tablename__, ", ".join(keys), ", ".join(rows)
-        upsert = f"INSERT INTO {table} ({columns}, n) VALUES {values} ON CONFLICT ({columns}) "  # noqa: S608
-        parts.append(f"t{index} AS ({upsert}DO UPDATE SET n = {table}.n + excluded.n)")
-    if parts:
-        db.session.execute(text("WITH " + ", ".join(parts) + " SELECT 1"), params)
+    """Every roll-up upsert in one statement (data-modifying CTEs): one round trip instead of six.
+
+    The values travel as one array per column (unnest), so the text never changes and the server
+    plans it once per connection.
+    """
+
+    def build():
+        dialect = postgresql.dialect()
+        parts = []
+        for index, (model, keys) in enumerate(ROLLUP_KEYS.items()):
+            table = model.__table__
+            arrays = ", ".join(
+                f"CAST(:t{index}_{name} AS {table.c[name].type.compile(dialect=dialect)}[])"
+                for name in (*keys, "n")
+            )
+            # Only our own table and column names go into the text; every value is a bind parameter.
+            columns = ", ".join(keys)
+            parts.append(
+                f"t{index} AS (INSERT INTO {table.name} ({columns}, n) SELECT * FROM unnest({arrays}) "  # noqa: S608
+                f"ON CONFLICT ({columns}) DO UPDATE SET n = {table.name}.n + excluded.n)"
+            )
+        return text("WITH " + ", ".join(parts) + " SELECT 1")
+
+    params = {}
+    for index, (model, keys) in enumerate(ROLLUP_KEYS.items()):
+        ordered = sorted(tallies[model].items())  # sorted: one lock order for every transaction
+        for position, name in enumerate(keys):
+            params[f"t{index}_{name}"] = [key[position] for key, _n in ordered]
+        params[f"t{index}_n"] = [sign * n for _key, n in ordered]
+    _run("upsert_rollups", build, params)
 
 
 def apply_to_rollups(rows: list[dict], sign: int) -> None:
@@ -602,7 +696,7 @@ def apply_to_rollups(rows: list[dict], sign: int) -> None:
     if not rows:
         return
     tallies = rollup_counts(rows)
-    if sign > 0 and db.session.get_bind().dialect.name == "postgresql":
+    if sign > 0 and db.session.connection().dialect.name == "postgresql":
         _upsert_all_postgresql(tallies, sign)
         return
     for model, tally in tallies.items():
@@ -612,10 +706,11 @@ def apply_to_rollups(rows: list[dict], sign: int) -> None:
         table = model.__table__
         # Sorted keys give concurrent transactions the same lock order (no deadlocks on PostgreSQL).
         values = [dict(zip(keys, key, strict=True), n=sign * n) for key, n in sorted(tally.items())]
-        stmt = _statement(
-            f"upsert_{table.name}", lambda model=model, keys=keys, table=table: _upsert(model, keys)
+        _run(
+            f"upsert_{table.name}",
+            lambda model=model, keys=keys: _upsert(model, keys),
+            values if len(values) > 1 else values[0],
         )
-        db.session.execute(stmt, values if len(values) > 1 else values[0])
         if sign < 0:
             for key in tally:
                 db.session.execute(

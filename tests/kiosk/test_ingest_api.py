@@ -315,3 +315,62 @@ def test_concurrent_posts_of_the_same_batch_store_each_rating_once(app, shop):
     assert count_rows() == 40
     assert sum(unit_day().values()) == 40
     assert not services.rebuild_rollups().drifted
+
+
+def _post_from_threads(app, shop, bodies: list[list[dict]]) -> list[str]:
+    """POST each body from its own thread, all at once; the answer statuses (or "error") in order."""
+    import threading
+
+    answers: list[str] = [""] * len(bodies)
+    barrier = threading.Barrier(len(bodies))
+
+    def send(index: int) -> None:
+        with app.app_context():
+            client = app.test_client()
+            barrier.wait()
+            try:
+                response = client.post(URL, json={"ratings": bodies[index]}, headers=shop.headers)
+            except Exception:  # noqa: BLE001 - the test app propagates server errors
+                answers[index] = "error"
+                return
+            statuses = (
+                [r["status"] for r in response.get_json()["results"]] if response.status_code == 200 else []
+            )
+            answers[index] = ",".join(statuses) or "error"
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(bodies))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+def test_many_kiosks_posting_at_once_are_each_stored_once(app, shop):
+    """Concurrent single-rating requests (written together by one of them) each get their own answer."""
+    times = spaced(16)
+    bodies = [[rating("dissatisfied" if i % 4 == 0 else "satisfied", at=times[i])] for i in range(16)]
+    assert _post_from_threads(app, shop, bodies) == ["created"] * 16
+    stored = set(db.session.scalars(select(KioskRating.uuid)))
+    assert stored == {body[0]["id"] for body in bodies}
+    assert sum(unit_day().values()) == 16
+    assert not services.rebuild_rollups().drifted
+
+
+def test_a_failing_request_does_not_fail_those_written_with_it(app, shop, monkeypatch):
+    """When a shared write fails, the others are written again alone; only the culprit gets an error."""
+    times = spaced(8)
+    bodies = [[rating(at=times[i])] for i in range(8)]
+    culprit = bodies[3][0]["id"]
+    write = services._write_candidates
+
+    def fail_with_the_culprit(candidates):
+        if any(c["uuid"] == culprit for c in candidates):
+            raise RuntimeError("the disk is full")
+        return write(candidates)
+
+    monkeypatch.setattr(services, "_write_candidates", fail_with_the_culprit)
+    answers = _post_from_threads(app, shop, bodies)
+    assert answers == ["created"] * 3 + ["error"] + ["created"] * 4
+    assert count_rows() == 7 and culprit not in set(db.session.scalars(select(KioskRating.uuid)))
+    assert not services.rebuild_rollups().drifted
