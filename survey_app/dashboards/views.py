@@ -141,4 +141,5 @@ def dashboard_globals() -> dict:
     return {
         "dashboard_views": set(current_app.view_functions),
         "cell": formatting.cell,
+        "table_rows": formatting.table_rows,
     }
