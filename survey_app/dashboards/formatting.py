@@ -84,3 +84,12 @@ def table_rows(rows: list[list], kinds: list[str], highlight: list[bool]) -> Mar
                 parts.append(f'<td class="num">{text}</td>')
         parts.append("</tr>")
     return Markup("".join(parts))  # noqa: S704 - every value went through escape() above
+
+
+def select_options(choices: list[tuple[str, str]], selected: str | None) -> Markup:
+    """The <option>s of a long picker (hundreds of units), written in one pass."""
+    parts = [
+        f'<option value="{escape(value)}"{" selected" if value == selected else ""}>{escape(label)}</option>'
+        for value, label in choices
+    ]
+    return Markup("".join(parts))  # noqa: S704 - every value went through escape() above

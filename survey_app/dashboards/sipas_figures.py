@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask import g
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -35,9 +36,17 @@ def questionnaire_of(version: str):
         return None
 
 
+def _campaigns(unit_id: int) -> list[tuple]:
+    """Campaigns with a unit in the subtree, latest first (read once per request: filters and figures)."""
+    cache = g.setdefault("sipas_campaigns", {})
+    if unit_id not in cache:
+        cache[unit_id] = q.sipas_campaigns_for(db.session, unit_id)
+    return cache[unit_id]
+
+
 def campaign_choices(unit: Unit) -> list[tuple[str, str]]:
     """Campaigns with a unit in the subtree, latest first, as (code, name)."""
-    return [(code, name) for _i, code, name, _v, _s, _st in q.sipas_campaigns_for(db.session, unit.id)]
+    return [(code, name) for _i, code, name, _v, _s, _st in _campaigns(unit.id)]
 
 
 @dataclass
@@ -61,7 +70,7 @@ def sipas_dashboard(filters: Filters) -> tuple[SipasSummary, list[Chart]]:
     """Every SIPAS figure of a unit's subtree for the chosen (or latest) campaign."""
     session = db.session
     unit, minimum, lang = filters.unit, min_n(), _lang()
-    campaigns = q.sipas_campaigns_for(session, unit.id)
+    campaigns = _campaigns(unit.id)
     summary = SipasSummary()
     if not campaigns:
         return summary, []

@@ -142,4 +142,5 @@ def dashboard_globals() -> dict:
         "dashboard_views": set(current_app.view_functions),
         "cell": formatting.cell,
         "table_rows": formatting.table_rows,
+        "select_options": formatting.select_options,
     }

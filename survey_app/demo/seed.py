@@ -85,3 +85,8 @@ def seed_all() -> Iterator[str]:
     for seeder in [seed_organisation, seed_users, *module_seeders()]:
         yield from seeder()
         db.session.commit()
+    # Planner statistics for the tables just filled: SQLite keeps none until ANALYZE runs (PostgreSQL's
+    # autovacuum would get there, later); the dashboards' joins over the count cubes depend on them.
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("ANALYZE")
+    yield "planner statistics updated (ANALYZE)"
