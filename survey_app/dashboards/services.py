@@ -21,7 +21,7 @@ from survey_app.dashboards.charts import Chart, Column
 from survey_app.extensions import db
 from survey_app.forms.dashboards import GRANULARITIES, DashboardFilterForm
 from survey_app.models import Counter, ProcedureField, Role, Staff, Unit, UnitClosure, User
-from survey_app.org.services import get_unit_by_code, unit_choice_rows
+from survey_app.org.services import get_unit_by_code, unit_picker_rows
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -88,11 +88,10 @@ def default_unit(user: User) -> Unit:
     return top or db.session.get(Unit, user.unit_id)
 
 
-def unit_choices(user: User) -> list[tuple[str, str]]:
-    """Units of the user's subtree, indented, as (code, label)."""
-    return [
-        (code, "\u2003" * min(level, 6) + name) for code, name, level in unit_choice_rows(scope_root(user))
-    ]
+def unit_choices(user: User, current: Unit) -> list[tuple[str, str]]:
+    """The filter's unit picker around the current unit, indented, as (code, label)."""
+    rows = unit_picker_rows(scope_root(user), current)
+    return [(code, "\u2003" * min(level, 6) + name) for code, name, level in rows]
 
 
 def resolve_filters(
@@ -109,7 +108,7 @@ def resolve_filters(
     start, end = default_period(today_local())
     form = DashboardFilterForm(
         formdata=args if args else None,
-        unit_choices=unit_choices(user),
+        unit_choices=unit_choices(user, unit),
         campaign_choices=campaign_choices(unit) if campaign_choices else None,
         data={"unit": unit.code, "start": start, "end": end, "granularity": "month"},
     )

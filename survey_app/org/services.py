@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, or_, select
 
 from survey_app.audit.service import record, snapshot
 from survey_app.extensions import db
@@ -90,13 +90,21 @@ def tree_rows(root_id: int | None) -> list[tuple[Unit, int]]:
     return _in_tree_order(units_in_subtree(root_id))
 
 
-def unit_choice_rows(root_id: int | None) -> list[tuple[str, str, int]]:
-    """(code, name, indent level) of a subtree in display order: the unit pickers of large trees.
+def unit_picker_rows(root_id: int | None, current: Unit) -> list[tuple[str, str, int]]:
+    """(code, name, indent level) of a drill-down unit picker around `current`, in display order.
 
-    Reads only the columns it shows: a national tree has hundreds of units, and loading each as an
-    entity cost more than the rest of a dashboard page.
+    The path from the top of the scope down to `current`, its siblings and its children. A country has
+    some ten thousand communes: the whole tree in every page would be megabytes of options.
     """
-    query = select(Unit.id, Unit.parent_id, Unit.code, Unit.name).order_by(Unit.name)
+    near = [
+        Unit.id.in_(select(UnitClosure.ancestor_id).where(UnitClosure.descendant_id == current.id)),
+        Unit.parent_id == current.id,
+    ]
+    if current.id != root_id:
+        near.append(
+            Unit.parent_id.is_(None) if current.parent_id is None else Unit.parent_id == current.parent_id
+        )
+    query = select(Unit.id, Unit.parent_id, Unit.code, Unit.name).where(or_(*near)).order_by(Unit.name)
     if root_id is not None:
         query = query.where(Unit.id.in_(subtree_ids_query(root_id)))
     return [(row.code, row.name, level) for row, level in _in_tree_order(db.session.execute(query).all())]

@@ -220,3 +220,20 @@ def test_procedure_fields_seed_from_data_file(app):
     assert services.seed_procedure_fields(path) == 0
     codes = {f.code for f in services.active_fields()}
     assert {"ho-tich", "chung-thuc", "dat-dai"} <= codes
+
+
+def test_the_unit_picker_drills_down_from_the_scope_to_the_current_unit(org):
+    """Path from the top of the scope, siblings and children: never the whole country, never out of scope."""
+    from survey_app.org.services import unit_picker_rows
+
+    def codes(root, current):
+        return [(code, level) for code, _name, level in unit_picker_rows(root.id if root else None, current)]
+
+    # A district leader on a ward's page: the district, its wards, the ward's one-stop centre.
+    assert codes(org.district, org.ward) == [("003", 0), ("00109", 1), ("00109-MC", 2), ("00112", 1)]
+    # On the district itself: its wards only (its siblings are out of scope).
+    assert codes(org.district, org.district) == [("003", 0), ("00109", 1), ("00112", 1)]
+    # A national admin on the same ward: the whole path down, the ward's siblings, not other districts' wards.
+    assert codes(None, org.ward) == [("01", 0), ("003", 1), ("00109", 2), ("00109-MC", 3), ("00112", 2)]
+    # On the city: its districts, by name (Thanh Xuân sorts before Tây Hồ: "h" < "â").
+    assert codes(None, org.city) == [("01", 0), ("009", 1), ("003", 1)]
