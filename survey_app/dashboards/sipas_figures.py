@@ -81,7 +81,9 @@ def sipas_dashboard(filters: Filters) -> tuple[SipasSummary, list[Chart]]:
     questionnaire = questionnaire_of(version)
     children = q.child_units(session, unit.id)
     ids = [unit.id] + [c[0] for c in children]
-    responses = q.sipas_responses_by_ancestor(session, [campaign_id], ids, channel=filters.channel)
+    # Responses of every campaign at once: this campaign's units, the trend and the sample progress.
+    all_campaign_ids = [c[0] for c in campaigns]
+    responses = q.sipas_responses_by_ancestor(session, all_campaign_ids, ids, channel=filters.channel)
     summary.n = sum(responses.get((campaign_id, unit.id), {}).values())
     if questionnaire is None:
         summary.known = False
@@ -180,7 +182,7 @@ def sipas_dashboard(filters: Filters) -> tuple[SipasSummary, list[Chart]]:
     history = list(reversed(campaigns))
     history_ids = [c[0] for c in history]
     history_counts = q.sipas_counts_by_ancestor(session, history_ids, [unit.id], channel=filters.channel)
-    history_n = q.sipas_responses_by_ancestor(session, history_ids, [unit.id], channel=filters.channel)
+    history_n = responses
     trend_rows, trend_labels, trend_values = [], [], []
     for cid, _ccode, cname, cversion, _cs, _cst in history:
         n = sum(history_n.get((cid, unit.id), {}).values())
@@ -231,9 +233,7 @@ def sipas_dashboard(filters: Filters) -> tuple[SipasSummary, list[Chart]]:
     # Sample progress of each child unit's subtree (or the unit itself).
     progress_units = [(c[0], c[2]) for c in children] or [(unit.id, unit.name)]
     targets = q.sipas_targets_by_ancestor(session, campaign_id, [u[0] for u in progress_units])
-    collected = q.sipas_responses_by_ancestor(
-        session, [campaign_id], [u[0] for u in progress_units], channel=filters.channel
-    )
+    collected = responses  # progress units are the children, or the unit itself
     progress_rows = []
     for progress_id, progress_name in progress_units:
         target = targets.get(progress_id, 0)
