@@ -130,3 +130,12 @@ def test_large_subtrees_get_a_note_instead_of_the_fine_breakdowns(client, kiosk_
     assert "Quận Tây Hồ có 3 đơn vị trực thuộc" in html and "Hộ tịch" not in html
     assert "78,6%" in html  # the pooled figures stay
     assert "Hộ tịch" in ward  # Phường Bưởi and its centre: two units
+
+
+def test_the_previous_period_is_the_same_by_day_as_by_month(client, kiosk_data):
+    """By day, the day roll-up also serves the previous period; the comparison must not change."""
+    login(client, "leader1")
+    for granularity in ("month", "week", "day"):
+        html = page(client, f"unit=003&start=01/01/2026&end=31/01/2026&granularity={granularity}")
+        # January 78,6%; December 30 of 40 = 75,0%; change +3,6 points
+        assert "78,6%" in html and "75,0%" in html and "+3,6" in html, granularity
