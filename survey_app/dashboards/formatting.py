@@ -37,6 +37,7 @@ def percent(value: float | None, decimals: int = 1, *, english: bool | None = No
 
 
 def _suppressed() -> Markup:
+    """What a withheld figure shows instead of a number."""
     return Markup('<span class="suppressed">%s</span>') % gettext("not enough sample")
 
 

@@ -226,12 +226,17 @@ def _by_key(rows: Iterable[tuple]) -> dict:
     return out
 
 
-def kiosk_rate(session, unit_id: int, start: date, end: date) -> Rate:
-    """The pooled satisfaction rate of a subtree over a period."""
+def _pooled_rate(rows: Iterable[tuple[date, str, int]]) -> Rate:
+    """The satisfaction rate of (day or month, level, n) rows pooled together."""
     counts: dict[str, int] = defaultdict(int)
-    for _p, level, n in q.kiosk_counts_by_period(session, unit_id, start, end):
+    for _p, level, n in rows:
         counts[level] += n
     return satisfaction_rate(counts, _satisfied_codes(), min_n())
+
+
+def kiosk_rate(session, unit_id: int, start: date, end: date) -> Rate:
+    """The pooled satisfaction rate of a subtree over a period."""
+    return _pooled_rate(q.kiosk_counts_by_period(session, unit_id, start, end))
 
 
 @dataclass
@@ -263,10 +268,7 @@ def kiosk_dashboard(filters: Filters, user: User) -> tuple[KioskSummary, list[Ch
     else:  # by day the periods are short: one read of the day roll-up serves the previous period too
         both = q.kiosk_counts_by_day(session, unit.id, prev_start, end)
         rows = [row for row in both if row[0] >= start]
-        before: dict[str, int] = defaultdict(int)
-        for _day, level, n in (row for row in both if row[0] <= prev_end):
-            before[level] += n
-        previous = satisfaction_rate(before, satisfied, minimum)
+        previous = _pooled_rate(row for row in both if row[0] <= prev_end)
     per_bucket: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     totals: dict[str, int] = defaultdict(int)
     for day, level, n in rows:

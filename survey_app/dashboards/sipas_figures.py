@@ -182,10 +182,9 @@ def sipas_dashboard(filters: Filters) -> tuple[SipasSummary, list[Chart]]:
     history = list(reversed(campaigns))
     history_ids = [c[0] for c in history]
     history_counts = q.sipas_counts_by_ancestor(session, history_ids, [unit.id], channel=filters.channel)
-    history_n = responses
     trend_rows, trend_labels, trend_values = [], [], []
     for cid, _ccode, cname, cversion, _cs, _cst in history:
-        n = sum(history_n.get((cid, unit.id), {}).values())
+        n = sum(responses.get((cid, unit.id), {}).values())
         qn = questionnaire_of(cversion)
         value = _overall(qn, history_counts.get((cid, unit.id), {}), n, minimum)[0] if qn and n else None
         trend_rows.append([cname, n, value])
@@ -233,11 +232,10 @@ def sipas_dashboard(filters: Filters) -> tuple[SipasSummary, list[Chart]]:
     # Sample progress of each child unit's subtree (or the unit itself).
     progress_units = [(c[0], c[2]) for c in children] or [(unit.id, unit.name)]
     targets = q.sipas_targets_by_ancestor(session, campaign_id, [u[0] for u in progress_units])
-    collected = responses  # progress units are the children, or the unit itself
     progress_rows = []
     for progress_id, progress_name in progress_units:
         target = targets.get(progress_id, 0)
-        n = sum(collected.get((campaign_id, progress_id), {}).values())
+        n = sum(responses.get((campaign_id, progress_id), {}).values())  # children, or the unit
         if target or n:
             progress_rows.append([progress_name, target, n, safe_share(n, target, 1) if target else None])
     result.append(

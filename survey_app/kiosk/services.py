@@ -416,6 +416,16 @@ def ingest(device, items: list) -> list[ItemResult]:
     return results
 
 
+@dataclass
+class _Queued:
+    """One request's ratings waiting for the writer, and how their write went."""
+
+    candidates: list[dict]
+    done: bool = False
+    error: BaseException | None = None
+    alone: bool = False  # written in a transaction of its own
+
+
 class _GroupCommit:
     """The ratings of concurrent requests of one app, waiting for one writer to store them together.
 
@@ -425,7 +435,7 @@ class _GroupCommit:
 
     def __init__(self) -> None:
         self.turn = threading.Condition()
-        self.pending: list[dict] = []  # one outcome per waiting request, its candidates inside
+        self.pending: list[_Queued] = []
         self.writing = False
 
 
@@ -436,30 +446,29 @@ def _group_commit(candidates: list[dict]) -> None:
     for it): the API notes the device's visit after ingest.
     """
     group = current_app.extensions.setdefault("kiosk_group_commit", _GroupCommit())
-    outcome: dict = {"candidates": candidates}
+    mine = _Queued(candidates)
     with group.turn:
-        group.pending.append(outcome)
-        while "error" not in outcome and group.writing:
+        group.pending.append(mine)
+        while not mine.done and group.writing:
             group.turn.wait()
-        if "error" in outcome:  # written by another request meanwhile
-            batch = []
-        else:
+        batch: list[_Queued] = []
+        if not mine.done:  # nobody wrote it meanwhile: this request writes what is queued
             batch, group.pending, group.writing = group.pending, [], True
     if batch:
         error: BaseException | None = RuntimeError("The ratings were not written.")
         try:
-            error = _write_and_commit([c for queued in batch for c in queued["candidates"]])
+            error = _write_and_commit([c for queued in batch for c in queued.candidates])
         finally:  # even when interrupted, no waiting request may wait forever
             with group.turn:
                 for queued in batch:
-                    queued.update(error=error, alone=len(batch) == 1)
+                    queued.done, queued.error, queued.alone = True, error, len(batch) == 1
                 group.writing = False
                 group.turn.notify_all()
-    if outcome["error"] is not None and not outcome["alone"]:
+    if mine.error is not None and not mine.alone:
         # Written again alone, so that another request's trouble cannot fail this one.
-        outcome["error"] = _write_and_commit(candidates)
-    if outcome["error"] is not None:
-        raise outcome["error"]
+        mine.error = _write_and_commit(candidates)
+    if mine.error is not None:
+        raise mine.error
 
 
 def _write_and_commit(candidates: list[dict]) -> BaseException | None:
