@@ -12,6 +12,8 @@ from markupsafe import Markup, escape
 
 from survey_app.core.formatting import vn_date
 
+_VIETNAMESE_SEPARATORS = str.maketrans(",.", ".,")  # 6,100.5 → 6.100,5
+
 
 def _english() -> bool:
     """Whether numbers are written the English way in this request."""
@@ -22,11 +24,16 @@ def number(value: float | int | None, decimals: int = 0, *, english: bool | None
     """6.100 and 21,7 in Vietnamese; 6,100 and 21.7 in English."""
     if value is None:
         return "–"
-    exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN)  # as Babel
-    text = f"{exact:,.{decimals}f}"
+    if decimals == 0 and isinstance(value, int):
+        text = f"{value:,}"  # counts, the most common cells: no rounding to do
+    else:
+        exact = Decimal(str(value)).quantize(
+            Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN
+        )  # as Babel
+        text = f"{exact:,.{decimals}f}"
     if english if english is not None else _english():
         return text
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text.translate(_VIETNAMESE_SEPARATORS)
 
 
 def percent(value: float | None, decimals: int = 1, *, english: bool | None = None) -> str:

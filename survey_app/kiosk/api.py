@@ -41,9 +41,12 @@ def _current_device():
     return device
 
 
-def _note_visit(device) -> None:
-    """Note the device's visit, with the app version and queue length it reported (the caller commits)."""
-    services.note_device_seen(
+def _note_visit(device) -> bool:
+    """Note the device's visit, with the app version and queue length it reported (the caller commits).
+
+    True when something was written.
+    """
+    return services.note_device_seen(
         device,
         app_version=request.headers.get("X-Kiosk-Version"),
         queue_length=request.headers.get("X-Kiosk-Queue"),
@@ -145,8 +148,8 @@ def ratings():
             errors={"json": {"ratings": [_("1 to %(n)d items are required.", n=services.MAX_BATCH)]}},
         )
     results = services.ingest(device, items)  # commits (group commit)
-    _note_visit(device)
-    db.session.commit()
+    if _note_visit(device):
+        db.session.commit()
     return jsonify(results=[result.as_json() for result in results])
 
 

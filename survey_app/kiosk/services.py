@@ -206,11 +206,11 @@ def device_for_token(token: str | None):
 SEEN_RESOLUTION = timedelta(seconds=30)
 
 
-def note_device_seen(device: KioskDevice, *, app_version: str | None, queue_length: str | None) -> None:
+def note_device_seen(device: KioskDevice, *, app_version: str | None, queue_length: str | None) -> bool:
     """Record that the device called in, with the app version and queue length it reported.
 
     Written at most every 30 seconds unless something changed: a busy kiosk posts many times a
-    minute, and one row updated by every request would serialise them.
+    minute, and one row updated by every request would serialise them. True when something was written.
     """
     values: dict = {}
     if app_version and app_version.strip()[:40] != device.app_version:
@@ -221,9 +221,10 @@ def note_device_seen(device: KioskDevice, *, app_version: str | None, queue_leng
             values["queue_length"] = reported
     now = utcnow()
     if not values and device.last_seen_at is not None and now - device.last_seen_at < SEEN_RESOLUTION:
-        return
+        return False
     values["last_seen_at"] = now
     db.session.execute(update(KioskDevice.__table__).where(KioskDevice.id == device.id).values(**values))
+    return True
 
 
 def devices_in_scope(root_id: int | None) -> list[KioskDevice]:
