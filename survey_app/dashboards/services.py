@@ -357,7 +357,8 @@ def kiosk_dashboard(filters: Filters, user: User) -> tuple[KioskSummary, list[Ch
             )
         )
 
-    result.extend(_detail_charts(unit, start, end, user, satisfied, minimum, target))
+    size = q.subtree_size(session, unit.id)  # detail charts and the heatmap are read for small subtrees only
+    result.extend(_detail_charts(unit, size, start, end, user, satisfied, minimum, target))
 
     first_month, last_month = q.months_touching(start, end)
     reasons = q.kiosk_reason_counts(session, unit.id, first_month, last_month)
@@ -380,7 +381,6 @@ def kiosk_dashboard(filters: Filters, user: User) -> tuple[KioskSummary, list[Ch
     # The heatmap is a staffing tool for a one-stop shop: like the detail charts, it is read only for
     # subtrees of at most DASHBOARD_DETAIL_MAX_UNITS units (the heat roll-up has no ancestor level).
     heat = defaultdict(lambda: defaultdict(int))
-    size = q.subtree_size(session, unit.id)
     heat_note = _("Counted over whole calendar months; blank cells have too few ratings.")
     if size <= detail_max_units():
         for weekday, hour, level, n in q.kiosk_heat_counts(session, unit.id, first_month, last_month):
@@ -435,7 +435,7 @@ def too_big_note(unit: Unit, size: int) -> str:
     )
 
 
-def _detail_charts(unit, start, end, user, satisfied, minimum, target) -> list[Chart]:
+def _detail_charts(unit, size, start, end, user, satisfied, minimum, target) -> list[Chart]:
     """Rates by procedure field, counter and civil servant: one pass over the fine cube.
 
     The fine cube holds one row per day, counter, civil servant, field and level, so it is read only
@@ -446,7 +446,6 @@ def _detail_charts(unit, start, end, user, satisfied, minimum, target) -> list[C
         ("counters", _("Satisfaction rate by counter"), _("Counter")),
         ("staff", _("Satisfaction rate by civil servant"), _("Civil servant")),
     ]
-    size = q.subtree_size(db.session, unit.id)
     if size > detail_max_units():
         note = too_big_note(unit, size)
         return [
