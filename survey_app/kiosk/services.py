@@ -16,8 +16,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import JSON, String, and_, bindparam, cast, delete, func, select, text, update
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import JSON, String, and_, bindparam, cast, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -559,9 +558,8 @@ def _write_candidates(candidates: list[dict]) -> None:
     for c in candidates:
         if c["uuid"] not in created:  # a concurrent request (another process) stored it first
             c["_result"].status, c["_result"].flag = "duplicate", None
-    stored_rows = [r for r in rows if r["uuid"] in created]
-    apply_to_rollups([r for r in stored_rows if r["flag"] is None], +1)
-    _open_follow_ups([(created[r["uuid"]], r) for r in stored_rows])
+    # The roll-ups took the counted ones in the INSERT itself (trigger kiosk_rating_rollups, migration 0006).
+    _open_follow_ups([(created[r["uuid"]], r) for r in rows if r["uuid"] in created])
 
 
 def bulk_insert(table, rows: list[dict]) -> None:
@@ -668,47 +666,11 @@ def _upsert(model, keys: tuple[str, ...]):
     )
 
 
-def _upsert_all_postgresql(tallies: dict[type, Tally], sign: int) -> None:
-    """Every roll-up upsert in one statement (data-modifying CTEs): one round trip instead of six.
-
-    The values travel as one array per column (unnest), so the text never changes and the server
-    plans it once per connection.
-    """
-
-    def build():
-        dialect = postgresql.dialect()
-        parts = []
-        for index, (model, keys) in enumerate(ROLLUP_KEYS.items()):
-            table = model.__table__
-            arrays = ", ".join(
-                f"CAST(:t{index}_{name} AS {table.c[name].type.compile(dialect=dialect)}[])"
-                for name in (*keys, "n")
-            )
-            # Only our own table and column names go into the text; every value is a bind parameter.
-            columns = ", ".join(keys)
-            parts.append(
-                f"t{index} AS (INSERT INTO {table.name} ({columns}, n) SELECT * FROM unnest({arrays}) "  # noqa: S608
-                f"ON CONFLICT ({columns}) DO UPDATE SET n = {table.name}.n + excluded.n)"
-            )
-        return text("WITH " + ", ".join(parts) + " SELECT 1")
-
-    params = {}
-    for index, (model, keys) in enumerate(ROLLUP_KEYS.items()):
-        ordered = sorted(tallies[model].items())  # sorted: one lock order for every transaction
-        for position, name in enumerate(keys):
-            params[f"t{index}_{name}"] = [key[position] for key, _n in ordered]
-        params[f"t{index}_n"] = [sign * n for _key, n in ordered]
-    _run("upsert_rollups", build, params)
-
-
 def apply_to_rollups(rows: list[dict], sign: int) -> None:
     """Add (sign +1) or remove (sign -1) rating rows from every roll-up, by upsert."""
     if not rows:
         return
     tallies = rollup_counts(rows)
-    if sign > 0 and db.session.connection().dialect.name == "postgresql":
-        _upsert_all_postgresql(tallies, sign)
-        return
     for model, tally in tallies.items():
         if not tally:
             continue

@@ -1,7 +1,8 @@
 """Models of the kiosk feature: devices, the append-only ratings table, follow-ups and roll-ups.
 
-Roll-up tables are kept exactly in step with `kiosk_rating` in the transaction of every insert and
-every flag change; only counted ratings (no flag, or a cleared one) are in them. "None" for counter,
+Roll-up tables are kept exactly in step with `kiosk_rating` in the transaction of every insert (by the
+database trigger `kiosk_rating_rollups`, migration 0006) and every flag change (kiosk.services.review_flag);
+only counted ratings (no flag, or a cleared one) are in them. "None" for counter,
 staff or field is stored as 0 so unique keys and upserts work; day, hour and weekday are local time.
 """
 
