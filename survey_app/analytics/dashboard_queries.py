@@ -43,6 +43,14 @@ kiosk_rating = sa.table(
 )
 
 
+# Statements on a dashboard's path are built once, here, with bind parameters: building a SELECT and its
+# cache key costs SQLAlchemy 0.2–0.5 ms, more than most of these queries take in the database.
+ROOT = sa.bindparam("root_id", type_=sa.Integer)
+ANCESTORS = sa.bindparam("ancestor_ids", expanding=True, type_=sa.Integer)
+START = sa.bindparam("start", type_=sa.Date)
+END = sa.bindparam("end", type_=sa.Date)
+
+
 # --- periods --------------------------------------------------------------------------------
 
 
@@ -87,22 +95,31 @@ def previous_period(start: date, end: date) -> tuple[date, date]:
 # --- kiosk ----------------------------------------------------------------------------------
 
 
-def _under(table, root_id: int):
-    """Join condition + filter: facts of the units in root_id's subtree."""
-    return sa.and_(closure.c.descendant_id == table.c.unit_id, closure.c.ancestor_id == root_id)
+def _under(table, root=ROOT):
+    """Join condition + filter: facts of the units in the subtree of the root_id parameter."""
+    return sa.and_(closure.c.descendant_id == table.c.unit_id, closure.c.ancestor_id == root)
+
+
+def _pooled_by_period(table, period):
+    """(period, level, n) of a unit roll-up pooled over a subtree, between START and END."""
+    return (
+        sa.select(period, table.c.level, sa.func.sum(table.c.n))
+        .select_from(table.join(closure, _under(table)))
+        .where(period.between(START, END))
+        .group_by(period, table.c.level)
+    )
+
+
+_COUNTS_BY_DAY = _pooled_by_period(kiosk_unit_day, kiosk_unit_day.c.day)
+_COUNTS_BY_MONTH = _pooled_by_period(kiosk_unit_month, kiosk_unit_month.c.month)
 
 
 def kiosk_counts_by_day(
     session: Session, root_id: int, start: date, end: date
 ) -> list[tuple[date, str, int]]:
     """(day, level, n) pooled over a subtree, per day of the period."""
-    q = (
-        sa.select(kiosk_unit_day.c.day, kiosk_unit_day.c.level, sa.func.sum(kiosk_unit_day.c.n))
-        .select_from(kiosk_unit_day.join(closure, _under(kiosk_unit_day, root_id)))
-        .where(kiosk_unit_day.c.day.between(start, end))
-        .group_by(kiosk_unit_day.c.day, kiosk_unit_day.c.level)
-    )
-    return [(_as_date(d), str(lv), int(n)) for d, lv, n in session.execute(q)]
+    rows = session.execute(_COUNTS_BY_DAY, {"root_id": root_id, "start": start, "end": end})
+    return [(_as_date(d), str(lv), int(n)) for d, lv, n in rows]
 
 
 def kiosk_counts_by_month(
@@ -111,13 +128,8 @@ def kiosk_counts_by_month(
     """(month, level, n) pooled over a subtree for whole months."""
     if not months:
         return []
-    q = (
-        sa.select(kiosk_unit_month.c.month, kiosk_unit_month.c.level, sa.func.sum(kiosk_unit_month.c.n))
-        .select_from(kiosk_unit_month.join(closure, _under(kiosk_unit_month, root_id)))
-        .where(kiosk_unit_month.c.month.between(min(months), max(months)))
-        .group_by(kiosk_unit_month.c.month, kiosk_unit_month.c.level)
-    )
-    return [(_as_date(m), str(lv), int(n)) for m, lv, n in session.execute(q)]
+    rows = session.execute(_COUNTS_BY_MONTH, {"root_id": root_id, "start": min(months), "end": max(months)})
+    return [(_as_date(m), str(lv), int(n)) for m, lv, n in rows]
 
 
 def kiosk_counts_by_period(
@@ -131,6 +143,20 @@ def kiosk_counts_by_period(
     return rows
 
 
+def _by_ancestor(table, period):
+    """(ancestor id, level, n) of a unit roll-up for each of ANCESTORS' subtrees, between START and END."""
+    return (
+        sa.select(closure.c.ancestor_id, table.c.level, sa.func.sum(table.c.n))
+        .select_from(table.join(closure, closure.c.descendant_id == table.c.unit_id))
+        .where(closure.c.ancestor_id.in_(ANCESTORS), period.between(START, END))
+        .group_by(closure.c.ancestor_id, table.c.level)
+    )
+
+
+_BY_ANCESTOR_MONTHS = _by_ancestor(kiosk_unit_month, kiosk_unit_month.c.month)
+_BY_ANCESTOR_DAYS = _by_ancestor(kiosk_unit_day, kiosk_unit_day.c.day)
+
+
 def kiosk_counts_by_ancestor(
     session: Session, ancestor_ids: Sequence[int], start: date, end: date
 ) -> list[tuple[int, str, int]]:
@@ -138,24 +164,30 @@ def kiosk_counts_by_ancestor(
     if not ancestor_ids:
         return []
     months, edges = split_period(start, end)
+    parts = [(_BY_ANCESTOR_MONTHS, min(months), max(months))] if months else []
+    parts += [(_BY_ANCESTOR_DAYS, first, last) for first, last in edges]
     totals: dict[tuple[int, str], int] = {}
-
-    def add(table, period_col, where):
-        q = (
-            sa.select(closure.c.ancestor_id, table.c.level, sa.func.sum(table.c.n))
-            .select_from(table.join(closure, closure.c.descendant_id == table.c.unit_id))
-            .where(closure.c.ancestor_id.in_(list(ancestor_ids)), where)
-            .group_by(closure.c.ancestor_id, table.c.level)
-        )
-        for unit_id, level, n in session.execute(q):
+    for statement, first, last in parts:
+        params = {"ancestor_ids": list(ancestor_ids), "start": first, "end": last}
+        for unit_id, level, n in session.execute(statement, params):
             key = (int(unit_id), str(level))
             totals[key] = totals.get(key, 0) + int(n)
-
-    if months:
-        add(kiosk_unit_month, "month", kiosk_unit_month.c.month.between(min(months), max(months)))
-    for first, last in edges:
-        add(kiosk_unit_day, "day", kiosk_unit_day.c.day.between(first, last))
     return [(unit_id, level, n) for (unit_id, level), n in totals.items()]
+
+
+def _fine(table, period):
+    """(counter, staff, field, level, n) of a fine cube pooled over a subtree, between START and END."""
+    r = table.c
+    return (
+        sa.select(r.counter_id, r.staff_id, r.field_id, r.level, sa.func.sum(r.n))
+        .select_from(table.join(closure, _under(table)))
+        .where(period.between(START, END))
+        .group_by(r.counter_id, r.staff_id, r.field_id, r.level)
+    )
+
+
+_FINE_MONTHS = _fine(kiosk_rollup_month, kiosk_rollup_month.c.month)
+_FINE_DAYS = _fine(kiosk_rollup, kiosk_rollup.c.day)
 
 
 def kiosk_fine_counts(
@@ -166,66 +198,68 @@ def kiosk_fine_counts(
     Whole months come from the monthly fine cube, the edge days from the daily one.
     """
     months, edges = split_period(start, end)
-    parts = []
-    if months:
-        parts.append((kiosk_rollup_month, kiosk_rollup_month.c.month.between(min(months), max(months))))
-    parts += [(kiosk_rollup, kiosk_rollup.c.day.between(first, last)) for first, last in edges]
+    parts = [(_FINE_MONTHS, min(months), max(months))] if months else []
+    parts += [(_FINE_DAYS, first, last) for first, last in edges]
     totals: dict[tuple[int, int, int, str], int] = {}
-    for table, period in parts:
-        r = table.c
-        q = (
-            sa.select(r.counter_id, r.staff_id, r.field_id, r.level, sa.func.sum(r.n))
-            .select_from(table.join(closure, _under(table, root_id)))
-            .where(period)
-            .group_by(r.counter_id, r.staff_id, r.field_id, r.level)
-        )
-        for c, st, f, lv, n in session.execute(q):
+    for statement, first, last in parts:
+        for c, st, f, lv, n in session.execute(statement, {"root_id": root_id, "start": first, "end": last}):
             key = (int(c or 0), int(st or 0), int(f or 0), str(lv))
             totals[key] = totals.get(key, 0) + int(n)
     return [(*key, n) for key, n in totals.items()]
 
 
+_SUBTREE_SIZE = sa.select(sa.func.count()).where(closure.c.ancestor_id == ROOT)
+
+
 def subtree_size(session: Session, root_id: int) -> int:
     """Units in a subtree, the root included."""
-    return int(session.scalar(sa.select(sa.func.count()).where(closure.c.ancestor_id == root_id)) or 0)
+    return int(session.scalar(_SUBTREE_SIZE, {"root_id": root_id}) or 0)
+
+
+_HEAT = (
+    sa.select(kiosk_heat.c.weekday, kiosk_heat.c.hour, kiosk_heat.c.level, sa.func.sum(kiosk_heat.c.n))
+    .select_from(kiosk_heat.join(closure, _under(kiosk_heat)))
+    .where(kiosk_heat.c.month.between(START, END))
+    .group_by(kiosk_heat.c.weekday, kiosk_heat.c.hour, kiosk_heat.c.level)
+)
 
 
 def kiosk_heat_counts(
     session: Session, root_id: int, first_month: date, last_month: date
 ) -> list[tuple[int, int, str, int]]:
     """(weekday 0=Monday, hour, level, n) over whole months."""
-    q = (
-        sa.select(kiosk_heat.c.weekday, kiosk_heat.c.hour, kiosk_heat.c.level, sa.func.sum(kiosk_heat.c.n))
-        .select_from(kiosk_heat.join(closure, _under(kiosk_heat, root_id)))
-        .where(kiosk_heat.c.month.between(first_month, last_month))
-        .group_by(kiosk_heat.c.weekday, kiosk_heat.c.hour, kiosk_heat.c.level)
-    )
-    return [(int(w), int(h), str(lv), int(n)) for w, h, lv, n in session.execute(q)]
+    rows = session.execute(_HEAT, {"root_id": root_id, "start": first_month, "end": last_month})
+    return [(int(w), int(h), str(lv), int(n)) for w, h, lv, n in rows]
+
+
+_REASON_TOTAL = sa.func.sum(kiosk_reason_month.c.n)
+_REASONS = (
+    sa.select(kiosk_reason_month.c.reason, _REASON_TOTAL)
+    .select_from(kiosk_reason_month.join(closure, _under(kiosk_reason_month)))
+    .where(kiosk_reason_month.c.month.between(START, END))
+    .group_by(kiosk_reason_month.c.reason)
+    .order_by(_REASON_TOTAL.desc())
+)
 
 
 def kiosk_reason_counts(
     session: Session, root_id: int, first_month: date, last_month: date
 ) -> list[tuple[str, int]]:
     """(reason code, n) of dissatisfied ratings over whole months, most frequent first."""
-    total = sa.func.sum(kiosk_reason_month.c.n)
-    q = (
-        sa.select(kiosk_reason_month.c.reason, total)
-        .select_from(kiosk_reason_month.join(closure, _under(kiosk_reason_month, root_id)))
-        .where(kiosk_reason_month.c.month.between(first_month, last_month))
-        .group_by(kiosk_reason_month.c.reason)
-        .order_by(total.desc())
-    )
-    return [(str(r), int(n)) for r, n in session.execute(q)]
+    rows = session.execute(_REASONS, {"root_id": root_id, "start": first_month, "end": last_month})
+    return [(str(r), int(n)) for r, n in rows]
+
+
+_CHILDREN = (
+    sa.select(unit_t.c.id, unit_t.c.code, unit_t.c.name)
+    .where(unit_t.c.parent_id == ROOT)
+    .order_by(unit_t.c.name)
+)
 
 
 def child_units(session: Session, unit_id: int) -> list[tuple[int, str, str]]:
     """(id, code, name) of a unit's direct children, by name."""
-    q = (
-        sa.select(unit_t.c.id, unit_t.c.code, unit_t.c.name)
-        .where(unit_t.c.parent_id == unit_id)
-        .order_by(unit_t.c.name)
-    )
-    return [(int(i), str(c), str(n)) for i, c, n in session.execute(q)]
+    return [(int(i), str(c), str(n)) for i, c, n in session.execute(_CHILDREN, {"root_id": unit_id})]
 
 
 def _as_date(value) -> date:

@@ -325,7 +325,8 @@ def kiosk_dashboard(filters: Filters, user: User) -> tuple[KioskSummary, list[Ch
     )
 
     # Child units: rate, previous period and change; below target highlighted.
-    children = q.child_units(session, unit.id)
+    size = q.subtree_size(session, unit.id)  # detail charts and the heatmap are read for small subtrees only
+    children = q.child_units(session, unit.id) if size > 1 else []
     if children:
         ids = [c[0] for c in children]
         now = _by_key(q.kiosk_counts_by_ancestor(session, ids, start, end))
@@ -357,7 +358,6 @@ def kiosk_dashboard(filters: Filters, user: User) -> tuple[KioskSummary, list[Ch
             )
         )
 
-    size = q.subtree_size(session, unit.id)  # detail charts and the heatmap are read for small subtrees only
     result.extend(_detail_charts(unit, size, start, end, user, satisfied, minimum, target))
 
     first_month, last_month = q.months_touching(start, end)
