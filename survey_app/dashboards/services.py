@@ -136,6 +136,20 @@ def resolve_filters(
 # --- who sees what --------------------------------------------------------------------------
 
 
+# Built once (building a SELECT costs SQLAlchemy more than these small look-ups take to run).
+_IDS = sa.bindparam("ids", expanding=True)
+_OWN_UNITS = sa.select(UnitClosure.descendant_id).where(
+    UnitClosure.ancestor_id == sa.bindparam("unit_id"), UnitClosure.depth <= sa.bindparam("depth")
+)
+_STAFF = sa.select(Staff).where(Staff.id.in_(_IDS))
+_FIELDS = sa.select(ProcedureField).where(ProcedureField.id.in_(_IDS))
+_COUNTER_NAMES = (
+    sa.select(Counter.id, Counter.name, Unit.name)
+    .join(Unit, Unit.id == Counter.unit_id)
+    .where(Counter.id.in_(_IDS))
+)
+
+
 def staff_visible_ids(user: User, staff_units: Mapping[int, int]) -> set[int]:
     """Staff whose individual figures this user may see: leaders and unit admins of the staff's own unit.
 
@@ -147,13 +161,7 @@ def staff_visible_ids(user: User, staff_units: Mapping[int, int]) -> set[int]:
     if user.role not in (Role.leader, Role.unit_admin) or not staff_units:
         return set()
     depth = int(current_app.config.get("STAFF_FIGURES_MAX_DEPTH", 1))
-    own = set(
-        db.session.scalars(
-            sa.select(UnitClosure.descendant_id).where(
-                UnitClosure.ancestor_id == user.unit_id, UnitClosure.depth <= depth
-            )
-        )
-    )
+    own = set(db.session.scalars(_OWN_UNITS, {"unit_id": user.unit_id, "depth": depth}))
     return {staff_id for staff_id, unit_id in staff_units.items() if unit_id in own}
 
 
@@ -469,11 +477,7 @@ def _detail_charts(unit, size, start, end, user, satisfied, minimum, target) -> 
         "counters", specs[1][1], specs[1][2], by_counter, _counter_names, satisfied, minimum, target
     )
     staff_ids = {key for key, _lv, _n in staff_rows if key}
-    staff = (
-        {s.id: s for s in db.session.scalars(sa.select(Staff).where(Staff.id.in_(staff_ids)))}
-        if staff_ids
-        else {}
-    )
+    staff = {s.id: s for s in db.session.scalars(_STAFF, {"ids": list(staff_ids)})} if staff_ids else {}
     visible = staff_visible_ids(user, {sid: s.unit_id for sid, s in staff.items()})
     hidden = len(staff_ids - visible)
     staff_chart = _dimension_chart(
@@ -499,16 +503,12 @@ def _field_names(ids: Iterable[int]) -> dict[int, str]:
     from flask_babel import get_locale
 
     lang = str(get_locale() or "vi")
-    fields = db.session.scalars(sa.select(ProcedureField).where(ProcedureField.id.in_(list(ids))))
+    fields = db.session.scalars(_FIELDS, {"ids": list(ids)})
     return {f.id: f.name_in(lang) for f in fields}
 
 
 def _counter_names(ids: Iterable[int]) -> dict[int, str]:
-    rows = db.session.execute(
-        sa.select(Counter.id, Counter.name, Unit.name)
-        .join(Unit, Unit.id == Counter.unit_id)
-        .where(Counter.id.in_(list(ids)))
-    )
+    rows = db.session.execute(_COUNTER_NAMES, {"ids": list(ids)})
     return {cid: f"{name} ({unit_name})" for cid, name, unit_name in rows}
 
 

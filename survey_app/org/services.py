@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import bindparam, delete, func, insert, or_, select
 
 from survey_app.audit.service import record, snapshot
 from survey_app.extensions import db
@@ -65,14 +65,16 @@ def subtree_ids_query(unit_id: int):
     return select(UnitClosure.descendant_id).where(UnitClosure.ancestor_id == unit_id)
 
 
+# Built once: every scoped page asks these (building a SELECT costs more than running it).
+_WITHIN = select(UnitClosure.depth).where(
+    UnitClosure.ancestor_id == bindparam("ancestor_id"), UnitClosure.descendant_id == bindparam("unit_id")
+)
+_BY_CODE = select(Unit).where(Unit.code == bindparam("code"))
+
+
 def is_within(unit_id: int, ancestor_id: int) -> bool:
     """Whether unit_id is the ancestor or lies in its subtree."""
-    found = db.session.execute(
-        select(UnitClosure.depth).where(
-            UnitClosure.ancestor_id == ancestor_id, UnitClosure.descendant_id == unit_id
-        )
-    ).first()
-    return found is not None
+    return db.session.execute(_WITHIN, {"ancestor_id": ancestor_id, "unit_id": unit_id}).first() is not None
 
 
 def units_in_subtree(root_id: int | None, *, kinds: Iterable[UnitKind] | None = None) -> list[Unit]:
@@ -130,7 +132,7 @@ def _in_tree_order(units: list) -> list[tuple]:
 
 def get_unit_by_code(code: str) -> Unit | None:
     """The unit with an official code, if any."""
-    return db.session.scalar(select(Unit).where(Unit.code == code))
+    return db.session.scalar(_BY_CODE, {"code": code})
 
 
 def _check_parent(unit: Unit | None, parent: Unit | None) -> None:
