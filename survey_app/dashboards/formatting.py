@@ -48,28 +48,26 @@ def _suppressed() -> Markup:
     return Markup('<span class="suppressed">%s</span>') % gettext("not enough sample")
 
 
-def _cell_text(value, kind: str, english: bool, suppressed: Markup) -> Markup:
-    """The escaped text of one cell (see cell)."""
+def _cell_html(value, kind: str, english: bool, suppressed: str) -> str:
+    """The HTML of one cell (see cell): numbers as written (they hold nothing to escape), text escaped."""
     if value is None and kind in ("pct", "num"):
         return suppressed
     if kind == "pct":
-        text = percent(value, english=english)
-    elif kind == "pp":
-        text = "–" if value is None else ("+" if value > 0 else "") + number(value, 1, english=english)
-    elif kind == "num":
-        text = number(value, 2, english=english)
-    elif kind == "int":
-        text = number(value, english=english)
-    elif kind == "date":
-        text = vn_date(value)
-    else:
-        text = value
-    return escape(text)
+        return percent(value, english=english)
+    if kind == "pp":
+        return "–" if value is None else ("+" if value > 0 else "") + number(value, 1, english=english)
+    if kind == "num":
+        return number(value, 2, english=english)
+    if kind == "int":
+        return number(value, english=english)
+    if kind == "date":
+        return vn_date(value)
+    return str(escape(value))
 
 
 def cell(value, kind: str) -> Markup:
     """One table cell as the dashboards show it: pct, pp (points), num, int, date or text."""
-    return _cell_text(value, kind, _english(), _suppressed())
+    return Markup(_cell_html(value, kind, _english(), _suppressed()))  # noqa: S704 - escaped in _cell_html
 
 
 def table_rows(rows: list[list], kinds: list[str], highlight: list[bool]) -> Markup:
@@ -77,13 +75,13 @@ def table_rows(rows: list[list], kinds: list[str], highlight: list[bool]) -> Mar
 
     In Python rather than a template loop: a national or day-by-day table has thousands of cells.
     """
-    english, suppressed = _english(), _suppressed()
+    english, suppressed = _english(), str(_suppressed())
     parts: list[str] = []
     for index, row in enumerate(rows):
         parts.append('<tr class="below-target">' if index < len(highlight) and highlight[index] else "<tr>")
         for position, value in enumerate(row):
             kind = kinds[position]
-            text = _cell_text(value, kind, english, suppressed)
+            text = _cell_html(value, kind, english, suppressed)
             if position == 0:
                 parts.append(f'<th scope="row">{text}</th>')
             elif kind == "text":
@@ -91,7 +89,7 @@ def table_rows(rows: list[list], kinds: list[str], highlight: list[bool]) -> Mar
             else:
                 parts.append(f'<td class="num">{text}</td>')
         parts.append("</tr>")
-    return Markup("".join(parts))  # noqa: S704 - every value went through escape() above
+    return Markup("".join(parts))  # noqa: S704 - every value went through _cell_html above
 
 
 def select_options(choices: list[tuple[str, str]], selected: str | None) -> Markup:
