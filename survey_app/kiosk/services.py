@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import JSON, String, and_, bindparam, cast, delete, func, select, update
+from sqlalchemy import JSON, String, and_, bindparam, cast, delete, func, select, text, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -605,6 +606,8 @@ def _run(kind: str, build, params):
 def _insert_ratings(rows: list[dict]) -> dict[str, int]:
     """INSERT … ON CONFLICT (uuid) DO NOTHING; returns {uuid: id} of the rows actually created."""
     table = KioskRating.__table__
+    if len(rows) > 1 and db.session.get_bind().dialect.name == "postgresql":
+        return _insert_ratings_postgresql(rows)
 
     def build():
         stmt = _insert(KioskRating).on_conflict_do_nothing(index_elements=["uuid"])
@@ -612,6 +615,37 @@ def _insert_ratings(rows: list[dict]) -> dict[str, int]:
 
     result = _run("insert_rating", build, rows if len(rows) > 1 else rows[0])
     return {row.uuid: row.id for row in result}
+
+
+def _insert_ratings_postgresql(rows: list[dict]) -> dict[str, int]:
+    """A batch in one INSERT whose values travel as one array per column (unnest).
+
+    A multi-row VALUES list has 17 placeholders a row, and psycopg parses that text in Python on every
+    call (about 200 ms for a drained queue's 500 ratings); this text is short and never changes.
+    """
+    table = KioskRating.__table__
+    columns = list(rows[0])
+
+    def build():
+        dialect = postgresql.dialect()
+        arrays = ", ".join(
+            f"CAST(:{name} AS {table.c[name].type.compile(dialect=dialect)}[])" for name in columns
+        )
+        names = ", ".join(columns)
+        # Only our own column names go into the text; every value is a bind parameter.
+        return text(
+            f"INSERT INTO {table.name} ({names}) SELECT * FROM unnest({arrays}) "  # noqa: S608
+            "ON CONFLICT (uuid) DO NOTHING RETURNING id, uuid"
+        )
+
+    json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
+    params = {
+        name: [json.dumps(row[name], ensure_ascii=False) for row in rows]
+        if name in json_columns
+        else [row[name] for row in rows]
+        for name in columns
+    }
+    return {row.uuid: row.id for row in _run("insert_rating_arrays", build, params)}
 
 
 def _open_follow_ups(stored: list[tuple[int, dict]]) -> None:
