@@ -143,6 +143,13 @@ def kiosk_counts_by_period(
     return rows
 
 
+def _period_reads(start: date, end: date, by_month, by_day) -> list[tuple]:
+    """(statement, first, last) reads covering [start, end]: whole months by month, the edge days by day."""
+    months, edges = split_period(start, end)
+    reads = [(by_month, min(months), max(months))] if months else []
+    return reads + [(by_day, first, last) for first, last in edges]
+
+
 def _by_ancestor(table, period):
     """(ancestor id, level, n) of a unit roll-up for each of ANCESTORS' subtrees, between START and END."""
     return (
@@ -163,9 +170,7 @@ def kiosk_counts_by_ancestor(
     """(ancestor unit id, level, n): pooled figures of several subtrees at once (e.g. each child unit)."""
     if not ancestor_ids:
         return []
-    months, edges = split_period(start, end)
-    parts = [(_BY_ANCESTOR_MONTHS, min(months), max(months))] if months else []
-    parts += [(_BY_ANCESTOR_DAYS, first, last) for first, last in edges]
+    parts = _period_reads(start, end, _BY_ANCESTOR_MONTHS, _BY_ANCESTOR_DAYS)
     totals: dict[tuple[int, str], int] = {}
     for statement, first, last in parts:
         params = {"ancestor_ids": list(ancestor_ids), "start": first, "end": last}
@@ -197,9 +202,7 @@ def kiosk_fine_counts(
 
     Whole months come from the monthly fine cube, the edge days from the daily one.
     """
-    months, edges = split_period(start, end)
-    parts = [(_FINE_MONTHS, min(months), max(months))] if months else []
-    parts += [(_FINE_DAYS, first, last) for first, last in edges]
+    parts = _period_reads(start, end, _FINE_MONTHS, _FINE_DAYS)
     totals: dict[tuple[int, int, int, str], int] = {}
     for statement, first, last in parts:
         for c, st, f, lv, n in session.execute(statement, {"root_id": root_id, "start": first, "end": last}):

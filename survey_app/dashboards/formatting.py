@@ -27,9 +27,8 @@ def number(value: float | int | None, decimals: int = 0, *, english: bool | None
     if decimals == 0 and isinstance(value, int):
         text = f"{value:,}"  # counts, the most common cells: no rounding to do
     else:
-        exact = Decimal(str(value)).quantize(
-            Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN
-        )  # as Babel
+        step = Decimal(1).scaleb(-decimals)
+        exact = Decimal(str(value)).quantize(step, rounding=ROUND_HALF_EVEN)  # rounded as Babel rounds
         text = f"{exact:,.{decimals}f}"
     if english if english is not None else _english():
         return text

@@ -268,23 +268,21 @@ def kiosk_dashboard(filters: Filters, user: User) -> tuple[KioskSummary, list[Ch
 
     # Trend: whole months come from the month roll-up; day and week buckets from the day roll-up.
     prev_start, prev_end = q.previous_period(start, end)
-    previous = None
-    if gran == "month":
-        rows = q.kiosk_counts_by_period(session, unit.id, start, end)
-    elif gran == "week":
-        rows = q.kiosk_counts_by_day(session, unit.id, start, end)
-    else:  # by day the periods are short: one read of the day roll-up serves the previous period too
+    # By day the periods are short: one read of the day roll-up serves the previous period too.
+    if gran == "day":
         both = q.kiosk_counts_by_day(session, unit.id, prev_start, end)
         rows = [row for row in both if row[0] >= start]
         previous = _pooled_rate(row for row in both if row[0] <= prev_end)
+    else:
+        read = q.kiosk_counts_by_period if gran == "month" else q.kiosk_counts_by_day
+        rows = read(session, unit.id, start, end)
+        previous = kiosk_rate(session, unit.id, prev_start, prev_end)
     per_bucket: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     totals: dict[str, int] = defaultdict(int)
     for day, level, n in rows:
         per_bucket[bucket_of(day, gran)][level] += n
         totals[level] += n
     overall = satisfaction_rate(totals, satisfied, minimum)
-    if previous is None:
-        previous = kiosk_rate(session, unit.id, prev_start, prev_end)
     summary = KioskSummary(
         rate=overall,
         previous=previous,
