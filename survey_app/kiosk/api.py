@@ -33,9 +33,10 @@ def _device_unauthorized() -> None:
     )
 
 
-def _current_device():
-    """The device of the request's token (a light row); else 401."""
-    device = services.device_for_token(bearer_token())
+def _current_device(*, known: bool = False) -> services.DeviceRef:
+    """The device of the request's token, read now (or as this process remembers it); else 401."""
+    find = services.known_device_for_token if known else services.device_for_token
+    device = find(bearer_token())
     if device is None:
         _device_unauthorized()
     return device
@@ -138,7 +139,7 @@ def config():
 @blp.doc(security=[{"bearerAuth": []}])
 def ratings():
     """Store a batch of 1 to 500 ratings exactly once each; one result per item, in order."""
-    device = _current_device()  # before reading a body that may be large
+    device = _current_device(known=True)  # before reading a body that may be large
     body = _json_body()
     items = body.get("ratings") if isinstance(body, dict) else None
     if not isinstance(items, list) or not 1 <= len(items) <= services.MAX_BATCH:
@@ -147,7 +148,10 @@ def ratings():
             message=_('Send {"ratings": [...]} with 1 to %(n)d ratings.', n=services.MAX_BATCH),
             errors={"json": {"ratings": [_("1 to %(n)d items are required.", n=services.MAX_BATCH)]}},
         )
-    results = services.ingest(device, items)  # commits (group commit)
+    try:
+        results = services.ingest(device, items)  # commits (group commit)
+    except services.DeviceNotActive:
+        _device_unauthorized()
     if _note_visit(device):
         db.session.commit()
     return jsonify(results=[result.as_json() for result in results])

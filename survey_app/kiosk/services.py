@@ -48,10 +48,15 @@ MAX_BATCH = 500
 MAX_COMMENT = 1000
 MAX_DOSSIER_CODE = 50
 COUNTED_STATES = (FlagState.none, FlagState.cleared)
+REFUSED = "refused"  # an item's state while ingest finds its device no longer active (never answered)
 
 
 class KioskError(ValueError):
     """A kiosk action the rules do not allow; the message is user-facing."""
+
+
+class DeviceNotActive(KioskError):
+    """The device was revoked or paired again since its token was checked; nothing was stored."""
 
 
 def setting(name: str, default):
@@ -183,30 +188,70 @@ def revoke_device(device: KioskDevice) -> None:
     record("kiosk_device.revoke", device, before=before, summary=device.name)
 
 
-DEVICE_REF_COLUMNS = ("id", "name", "unit_id", "counter_id", "last_seen_at", "app_version", "queue_length")
+@dataclass
+class DeviceRef:
+    """What a kiosk request needs of its device: who it is and what it last reported (not an ORM object)."""
+
+    id: int
+    name: str
+    unit_id: int
+    counter_id: int | None
+    token_hash: str
+    last_seen_at: datetime | None
+    app_version: str | None
+    queue_length: int | None
 
 
-def device_for_token(token: str | None):
-    """The active device a token belongs to, as a light row (DEVICE_REF_COLUMNS), if any.
+_DEVICE_COLUMNS = tuple(DeviceRef.__dataclass_fields__)
+_KNOWN_DEVICES: dict[str, DeviceRef] = {}  # token digest -> device, in this process
+_KNOWN_DEVICES_LIMIT = 10_000
 
-    A row, not an ORM object: every kiosk request starts here, and the ingest path needs no more.
-    """
+
+def device_for_token(token: str | None) -> DeviceRef | None:
+    """The active device a token belongs to, read from the database, if any."""
     if not token or not token.startswith(TOKEN_PREFIX):
         return None
     table = KioskDevice.__table__
 
     def build():
-        return select(*(table.c[name] for name in DEVICE_REF_COLUMNS)).where(
+        return select(*(table.c[name] for name in _DEVICE_COLUMNS)).where(
             table.c.token_hash == bindparam("token_hash"), table.c.status == DeviceStatus.active.value
         )
 
-    return _run("device_for_token", build, {"token_hash": digest(token)}).first()
+    row = _run("device_for_token", build, {"token_hash": digest(token)}).first()
+    return DeviceRef(**row._mapping) if row is not None else None
+
+
+def known_device_for_token(token: str | None) -> DeviceRef | None:
+    """device_for_token, remembered by this process: the ingest path reads no device row per request.
+
+    Safe to remember because ingest checks, in the transaction that writes the ratings, that the device
+    is still active with this token (ingest answers DeviceNotActive otherwise): a revoked or re-paired
+    device is refused at once, and its unit and counter are read fresh there.
+    """
+    if not token or not token.startswith(TOKEN_PREFIX):
+        return None
+    hashed = digest(token)
+    device = _KNOWN_DEVICES.get(hashed)
+    if device is None:
+        device = device_for_token(token)
+        if device is not None:
+            if len(_KNOWN_DEVICES) >= _KNOWN_DEVICES_LIMIT:
+                _KNOWN_DEVICES.clear()
+            _KNOWN_DEVICES[hashed] = device
+    return device
+
+
+def forget_device(token_hash: str | None) -> None:
+    """Stop remembering a device token (it was found revoked or re-paired)."""
+    if token_hash:
+        _KNOWN_DEVICES.pop(token_hash, None)
 
 
 SEEN_RESOLUTION = timedelta(seconds=30)
 
 
-def note_device_seen(device: KioskDevice, *, app_version: str | None, queue_length: str | None) -> bool:
+def note_device_seen(device: DeviceRef, *, app_version: str | None, queue_length: str | None) -> bool:
     """Record that the device called in, with the app version and queue length it reported.
 
     Written at most every 30 seconds unless something changed: a busy kiosk posts many times a
@@ -224,6 +269,8 @@ def note_device_seen(device: KioskDevice, *, app_version: str | None, queue_leng
         return False
     values["last_seen_at"] = now
     db.session.execute(update(KioskDevice.__table__).where(KioskDevice.id == device.id).values(**values))
+    for name, value in values.items():  # what this process remembers of the device
+        setattr(device, name, value)
     return True
 
 
@@ -365,25 +412,59 @@ def _active_field_ids() -> dict[str, int]:
     return dict(db.session.execute(select(ProcedureField.code, ProcedureField.id)).all())
 
 
-def _too_close_flags(device_id: int, candidates: list[dict]) -> set[str]:
+@dataclass
+class _DeviceCheck:
+    """A device as the writing transaction finds it: its place now, and its presses near a batch's."""
+
+    unit_id: int
+    counter_id: int | None
+    nearby: list[datetime]
+
+
+def _check_device(device, candidates: list[dict]) -> _DeviceCheck | None:
+    """The device's current place and stored presses around the candidates'; None if no longer active.
+
+    One statement does both: every batch needs the too-close window, and reading the device in the
+    writing transaction is what lets the API remember tokens (known_device_for_token).
+    """
+    gap = max(min_interval(), timedelta(0))
+    times = [c["rated_at"] for c in candidates]
+    devices, ratings = KioskDevice.__table__, KioskRating.__table__
+
+    def build():
+        window = and_(
+            ratings.c.device_id == devices.c.id,
+            ratings.c.rated_at > bindparam("after", type_=ratings.c.rated_at.type),
+            ratings.c.rated_at < bindparam("before", type_=ratings.c.rated_at.type),
+        )
+        return (
+            select(devices.c.unit_id, devices.c.counter_id, ratings.c.rated_at)
+            .select_from(devices.outerjoin(ratings, window))
+            .where(
+                devices.c.id == bindparam("device_id"),
+                devices.c.token_hash == bindparam("token_hash"),
+                devices.c.status == DeviceStatus.active.value,
+            )
+        )
+
+    params = {
+        "device_id": device.id,
+        "token_hash": device.token_hash,
+        "after": min(times) - gap,
+        "before": max(times) + gap if gap else min(times),  # no gap: an empty window
+    }
+    rows = _run("check_device", build, params).all()
+    if not rows:
+        return None
+    return _DeviceCheck(rows[0].unit_id, rows[0].counter_id, [r.rated_at for r in rows if r.rated_at])
+
+
+def _too_close(stored: list[datetime], candidates: list[dict]) -> set[str]:
     """UUIDs of candidates pressed too soon after (or before) another press of the same device."""
-    if not candidates:
-        return set()
     gap = min_interval()
     if gap <= timedelta(0):
         return set()
-    times = [c["rated_at"] for c in candidates]
-    table = KioskRating.__table__
-
-    def build():
-        return select(table.c.rated_at).where(
-            table.c.device_id == bindparam("device_id"),
-            table.c.rated_at > bindparam("after", type_=table.c.rated_at.type),
-            table.c.rated_at < bindparam("before", type_=table.c.rated_at.type),
-        )
-
-    window = {"device_id": device_id, "after": min(times) - gap, "before": max(times) + gap}
-    stored = sorted(_run("too_close", build, window).scalars())
+    stored = sorted(stored)
     flagged: set[str] = set()
     for candidate in sorted(candidates, key=lambda c: c["rated_at"]):
         moment = candidate["rated_at"]
@@ -399,7 +480,7 @@ def ingest(device, items: list) -> list[ItemResult]:
 
     Items are judged independently: a bad item never blocks the others. Commits (group commit: the
     ratings of concurrent requests are written in one transaction); device is a KioskDevice or a
-    device_for_token row.
+    DeviceRef. Raises DeviceNotActive (nothing stored) when the device was revoked or paired again.
     """
     wants_fields = any(isinstance(item, dict) and item.get("procedure_field") is not None for item in items)
     field_ids = _active_field_ids() if wants_fields else {}
@@ -414,6 +495,8 @@ def ingest(device, items: list) -> list[ItemResult]:
             candidates.append(clean)
     if candidates:
         _group_commit(candidates)
+        if any(result.status == REFUSED for result in results):
+            raise DeviceNotActive(_("This kiosk is no longer paired. Ask the administrator for a new code."))
     return results
 
 
@@ -493,9 +576,23 @@ def _write_candidates(candidates: list[dict]) -> None:
             candidate["_result"].status = "duplicate"
         else:
             unique[candidate["uuid"]] = candidate
-    candidates = list(unique.values())
+    by_device: dict[tuple, list[dict]] = {}
+    for candidate in unique.values():
+        by_device.setdefault((candidate["_device"].id, candidate["_device"].token_hash), []).append(candidate)
+    checks: dict[int, _DeviceCheck] = {}
+    candidates = []
+    for group in by_device.values():
+        check = _check_device(group[0]["_device"], group)
+        if check is None:  # revoked or paired again meanwhile: the request is refused, nothing stored
+            forget_device(group[0]["_device"].token_hash)
+            for candidate in group:
+                candidate["_result"].status = REFUSED
+        else:
+            checks[group[0]["_device"].id] = check
+            candidates += group
     if len(candidates) > 1:  # a drained queue may resend part of a batch; a single item needs no look-up
-        existing = set(db.session.scalars(select(KioskRating.uuid).where(KioskRating.uuid.in_(list(unique)))))
+        ids = [c["uuid"] for c in candidates]
+        existing = set(db.session.scalars(select(KioskRating.uuid).where(KioskRating.uuid.in_(ids))))
         for candidate in candidates:
             if candidate["uuid"] in existing:
                 candidate["_result"].status = "duplicate"
@@ -513,13 +610,13 @@ def _write_candidates(candidates: list[dict]) -> None:
                 select(Staff.id, Staff.unit_id, Staff.counter_id).where(Staff.id.in_(staff_ids))
             )
         }
-    by_device: dict[int, list[dict]] = {}
-    for candidate in candidates:
-        by_device.setdefault(candidate["_device"].id, []).append(candidate)
-    too_close = set().union(*(_too_close_flags(device_id, group) for device_id, group in by_device.items()))
+    too_close: set[str] = set()
+    for device_id, check in checks.items():
+        too_close |= _too_close(check.nearby, [c for c in candidates if c["_device"].id == device_id])
     rows = []
     for c in candidates:
-        device = c["_device"]
+        device_id = c["_device"].id
+        device = checks[device_id]  # the device's place as it is now
         flag = None
         staff_id, claimed = c["staff_id"], None
         place = staff_place.get(staff_id) if staff_id is not None else None
@@ -536,7 +633,7 @@ def _write_candidates(candidates: list[dict]) -> None:
         rows.append(
             {
                 "uuid": c["uuid"],
-                "device_id": device.id,
+                "device_id": device_id,
                 "unit_id": device.unit_id,
                 "counter_id": counter_id,
                 "staff_id": staff_id,

@@ -124,6 +124,16 @@ def test_a_revoked_device_is_refused(client, shop):
     assert count_rows() == 1
 
 
+def test_a_device_paired_again_refuses_its_old_token_at_once(client, shop):
+    # The first post makes this server process remember the token; the next must still be checked.
+    assert post(client, shop, [rating()]).status_code == 200
+    services.renew_pairing_code(shop.device)
+    db.session.commit()
+    response = post(client, shop, [rating(), rating("satisfied")])
+    assert response.status_code == 401 and response.get_json()["message"]
+    assert count_rows() == 1
+
+
 def test_a_personal_api_token_is_not_a_device_token(client, shop):
     from survey_app.auth.services import issue_token
 
