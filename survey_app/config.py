@@ -100,6 +100,8 @@ class ProductionConfig(BaseConfig):
     FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "1") == "1"
 
 
+AUTOCOMMIT_BIND = "autocommit"  # db.engines[AUTOCOMMIT_BIND]: the database, every statement committed
+
 CONFIGS = {"development": DevelopmentConfig, "testing": TestingConfig, "production": ProductionConfig}
 
 
@@ -162,6 +164,11 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
             **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
             "connect_args": {"options": f"-c random_page_cost={cost}"},
         }
+    # The same database in autocommit mode, for writes that are one statement (kiosk ingest).
+    app.config["SQLALCHEMY_BINDS"] = {
+        **app.config.get("SQLALCHEMY_BINDS", {}),
+        AUTOCOMMIT_BIND: {"url": uri, "isolation_level": "AUTOCOMMIT"},
+    }
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from survey_app.audit.service import record, snapshot
+from survey_app.config import AUTOCOMMIT_BIND
 from survey_app.extensions import db
 from survey_app.kiosk.levels import level_by_code, reason_codes
 from survey_app.models import Counter, ProcedureField, Staff, Unit, User, utcnow
@@ -55,7 +56,7 @@ class KioskError(ValueError):
     """A kiosk action the rules do not allow; the message is user-facing."""
 
 
-class DeviceNotActive(KioskError):
+class DeviceNotActive(Exception):
     """The device was revoked or paired again since its token was checked; nothing was stored."""
 
 
@@ -421,7 +422,7 @@ class _DeviceCheck:
     nearby: list[datetime]
 
 
-def _check_device(device, candidates: list[dict]) -> _DeviceCheck | None:
+def _check_device(connection, device, candidates: list[dict]) -> _DeviceCheck | None:
     """The device's current place and stored presses around the candidates'; None if no longer active.
 
     One statement does both: every batch needs the too-close window, and reading the device in the
@@ -453,7 +454,7 @@ def _check_device(device, candidates: list[dict]) -> _DeviceCheck | None:
         "after": min(times) - gap,
         "before": max(times) + gap if gap else min(times),  # no gap: an empty window
     }
-    rows = _run("check_device", build, params).all()
+    rows = _run("check_device", build, params, connection).all()
     if not rows:
         return None
     return _DeviceCheck(rows[0].unit_id, rows[0].counter_id, [r.rated_at for r in rows if r.rated_at])
@@ -496,7 +497,7 @@ def ingest(device, items: list) -> list[ItemResult]:
     if candidates:
         _group_commit(candidates)
         if any(result.status == REFUSED for result in results):
-            raise DeviceNotActive(_("This kiosk is no longer paired. Ask the administrator for a new code."))
+            raise DeviceNotActive
     return results
 
 
@@ -558,8 +559,15 @@ def _group_commit(candidates: list[dict]) -> None:
 def _write_and_commit(candidates: list[dict]) -> BaseException | None:
     """Write candidates in one transaction; the error if it failed (then nothing was written)."""
     try:
-        _write_candidates(candidates)
-        db.session.commit()
+        if db.session().in_transaction() or any(_opens_follow_up(c) for c in candidates):
+            _write_candidates(db.session.connection(), candidates)
+            db.session.commit()
+        else:
+            # The ratings are then one INSERT (the trigger adds the roll-ups), atomic on its own: in
+            # autocommit it holds SQLite's write lock only inside that statement, so other server
+            # processes wait less, and it saves PostgreSQL the round trip of a COMMIT.
+            with db.engines[AUTOCOMMIT_BIND].connect() as connection:
+                _write_candidates(connection, candidates)
     except Exception as exc:  # noqa: BLE001 - handed to the requests of the batch, which raise it
         db.session.rollback()
         for candidate in candidates:
@@ -568,7 +576,7 @@ def _write_and_commit(candidates: list[dict]) -> BaseException | None:
     return None
 
 
-def _write_candidates(candidates: list[dict]) -> None:
+def _write_candidates(connection, candidates: list[dict]) -> None:
     """Insert valid ratings (first of each id only), flag doubtful ones, update roll-ups and follow-ups."""
     unique: dict[str, dict] = {}
     for candidate in candidates:  # the same id twice, in one batch or in two requests at once
@@ -582,7 +590,7 @@ def _write_candidates(candidates: list[dict]) -> None:
     checks: dict[int, _DeviceCheck] = {}
     candidates = []
     for group in by_device.values():
-        check = _check_device(group[0]["_device"], group)
+        check = _check_device(connection, group[0]["_device"], group)
         if check is None:  # revoked or paired again meanwhile: the request is refused, nothing stored
             forget_device(group[0]["_device"].token_hash)
             for candidate in group:
@@ -592,7 +600,7 @@ def _write_candidates(candidates: list[dict]) -> None:
             candidates += group
     if len(candidates) > 1:  # a drained queue may resend part of a batch; a single item needs no look-up
         ids = [c["uuid"] for c in candidates]
-        existing = set(db.session.scalars(select(KioskRating.uuid).where(KioskRating.uuid.in_(ids))))
+        existing = set(connection.scalars(select(KioskRating.uuid).where(KioskRating.uuid.in_(ids))))
         for candidate in candidates:
             if candidate["uuid"] in existing:
                 candidate["_result"].status = "duplicate"
@@ -606,7 +614,7 @@ def _write_candidates(candidates: list[dict]) -> None:
     if staff_ids:
         staff_place = {
             staff_id: (unit_id, counter_id)
-            for staff_id, unit_id, counter_id in db.session.execute(
+            for staff_id, unit_id, counter_id in connection.execute(
                 select(Staff.id, Staff.unit_id, Staff.counter_id).where(Staff.id.in_(staff_ids))
             )
         }
@@ -652,12 +660,12 @@ def _write_candidates(candidates: list[dict]) -> None:
             }
         )
         c["_result"].flag = flag.value if flag else None
-    created = _insert_ratings(rows)
+    created = _insert_ratings(connection, rows)
     for c in candidates:
         if c["uuid"] not in created:  # a concurrent request (another process) stored it first
             c["_result"].status, c["_result"].flag = "duplicate", None
     # The roll-ups took the counted ones in the INSERT itself (trigger kiosk_rating_rollups, migration 0006).
-    _open_follow_ups([(created[r["uuid"]], r) for r in rows if r["uuid"] in created])
+    _open_follow_ups(connection, [(created[r["uuid"]], r) for r in rows if r["uuid"] in created])
 
 
 def bulk_insert(table, rows: list[dict]) -> None:
@@ -687,12 +695,12 @@ def _insert(model):
 _STATEMENTS: dict[tuple[str, str], object] = {}
 
 
-def _run(kind: str, build, params):
-    """Execute a Core statement built once per dialect, straight on the session's connection.
+def _run(kind: str, build, params, connection=None):
+    """Execute a Core statement built once per dialect, straight on a connection (the session's).
 
     The hot ingest path: SQLAlchemy compiles each statement once, and no ORM machinery runs per call.
     """
-    connection = db.session.connection()
+    connection = connection or db.session.connection()
     key = (kind, connection.dialect.name)
     statement = _STATEMENTS.get(key)
     if statement is None:
@@ -700,21 +708,21 @@ def _run(kind: str, build, params):
     return connection.execute(statement, params)
 
 
-def _insert_ratings(rows: list[dict]) -> dict[str, int]:
+def _insert_ratings(connection, rows: list[dict]) -> dict[str, int]:
     """INSERT … ON CONFLICT (uuid) DO NOTHING; returns {uuid: id} of the rows actually created."""
     table = KioskRating.__table__
-    if len(rows) > 1 and db.session.get_bind().dialect.name == "postgresql":
-        return _insert_ratings_postgresql(rows)
+    if len(rows) > 1 and connection.dialect.name == "postgresql":
+        return _insert_ratings_postgresql(connection, rows)
 
     def build():
         stmt = _insert(KioskRating).on_conflict_do_nothing(index_elements=["uuid"])
         return stmt.returning(table.c.id, table.c.uuid)
 
-    result = _run("insert_rating", build, rows if len(rows) > 1 else rows[0])
+    result = _run("insert_rating", build, rows if len(rows) > 1 else rows[0], connection)
     return {row.uuid: row.id for row in result}
 
 
-def _insert_ratings_postgresql(rows: list[dict]) -> dict[str, int]:
+def _insert_ratings_postgresql(connection, rows: list[dict]) -> dict[str, int]:
     """A batch in one INSERT whose values travel as one array per column (unnest).
 
     A multi-row VALUES list has 17 placeholders a row, and psycopg parses that text in Python on every
@@ -742,20 +750,26 @@ def _insert_ratings_postgresql(rows: list[dict]) -> dict[str, int]:
         else [row[name] for row in rows]
         for name in columns
     }
-    return {row.uuid: row.id for row in _run("insert_rating_arrays", build, params)}
+    return {row.uuid: row.id for row in _run("insert_rating_arrays", build, params, connection)}
 
 
-def _open_follow_ups(stored: list[tuple[int, dict]]) -> None:
-    """Every new rating that needs a reason and carries a comment lands in the follow-up list."""
-    rows = []
-    for rating_id, row in stored:
-        level = level_by_code(row["level"])
-        if row["comment"] and level is not None and level.needs_reason:
-            rows.append(
-                {"rating_id": rating_id, "unit_id": row["unit_id"], "state": FollowUpState.open.value}
-            )
+def _opens_follow_up(rating: dict) -> bool:
+    """Whether a new rating lands in the follow-up list: it needs a reason and carries a comment."""
+    if not rating["comment"]:
+        return False
+    level = level_by_code(rating["level"])
+    return level is not None and level.needs_reason
+
+
+def _open_follow_ups(connection, stored: list[tuple[int, dict]]) -> None:
+    """Put every new rating that calls for it in the follow-up list."""
+    rows = [
+        {"rating_id": rating_id, "unit_id": row["unit_id"], "state": FollowUpState.open.value}
+        for rating_id, row in stored
+        if _opens_follow_up(row)
+    ]
     if rows:
-        db.session.execute(_insert(KioskFollowUp).values(rows))
+        connection.execute(_insert(KioskFollowUp).values(rows))
 
 
 # --- roll-ups --------------------------------------------------------------------------------

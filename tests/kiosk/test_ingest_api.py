@@ -374,10 +374,10 @@ def test_a_failing_request_does_not_fail_those_written_with_it(app, shop, monkey
     culprit = bodies[3][0]["id"]
     write = services._write_candidates
 
-    def fail_with_the_culprit(candidates):
+    def fail_with_the_culprit(connection, candidates):
         if any(c["uuid"] == culprit for c in candidates):
             raise RuntimeError("the disk is full")
-        return write(candidates)
+        return write(connection, candidates)
 
     monkeypatch.setattr(services, "_write_candidates", fail_with_the_culprit)
     answers = _post_from_threads(app, shop, bodies)
