@@ -23,6 +23,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from survey_app.audit.service import record, snapshot
 from survey_app.config import AUTOCOMMIT_BIND
+from survey_app.core.prepared import Prepared
 from survey_app.extensions import db
 from survey_app.kiosk.levels import level_by_code, reason_codes
 from survey_app.models import Counter, ProcedureField, Staff, Unit, User, utcnow
@@ -219,8 +220,8 @@ def device_for_token(token: str | None) -> DeviceRef | None:
             table.c.token_hash == bindparam("token_hash"), table.c.status == DeviceStatus.active.value
         )
 
-    row = _run("device_for_token", build, {"token_hash": digest(token)}).first()
-    return DeviceRef(**row._mapping) if row is not None else None
+    rows = _run("device_for_token", build, {"token_hash": digest(token)})
+    return DeviceRef(*rows[0]) if rows else None
 
 
 def known_device_for_token(token: str | None) -> DeviceRef | None:
@@ -454,7 +455,7 @@ def _check_device(connection, device, candidates: list[dict]) -> _DeviceCheck | 
         "after": min(times) - gap,
         "before": max(times) + gap if gap else min(times),  # no gap: an empty window
     }
-    rows = _run("check_device", build, params, connection).all()
+    rows = _run("check_device", build, params, connection)
     if not rows:
         return None
     return _DeviceCheck(rows[0].unit_id, rows[0].counter_id, [r.rated_at for r in rows if r.rated_at])
@@ -693,19 +694,27 @@ def _insert(model):
 
 
 _STATEMENTS: dict[tuple[str, str], object] = {}
+_PREPARED: dict[tuple, Prepared] = {}
 
 
-def _run(kind: str, build, params, connection=None):
-    """Execute a Core statement built once per dialect, straight on a connection (the session's).
+def _run(kind: str, build, params: dict | list[dict], connection=None) -> list:
+    """Execute a Core statement built once per dialect on a connection (the session's); its rows.
 
-    The hot ingest path: SQLAlchemy compiles each statement once, and no ORM machinery runs per call.
+    The hot ingest path: one set of parameters runs straight on the DBAPI cursor (core.prepared);
+    several go through SQLAlchemy, which sends them as one statement.
     """
     connection = connection or db.session.connection()
     key = (kind, connection.dialect.name)
     statement = _STATEMENTS.get(key)
     if statement is None:
         statement = _STATEMENTS[key] = build()
-    return connection.execute(statement, params)
+    if isinstance(params, list):
+        return list(connection.execute(statement, params))
+    prepared_key = (*key, *params)
+    prepared = _PREPARED.get(prepared_key)
+    if prepared is None:
+        prepared = _PREPARED[prepared_key] = Prepared(statement, connection.dialect, params)
+    return prepared.run(connection, params)
 
 
 def _insert_ratings(connection, rows: list[dict]) -> dict[str, int]:

@@ -59,6 +59,24 @@ def test_one_rating_is_created_once_and_replays_are_duplicates(client, shop):
     assert sum(unit_day().values()) == 1
 
 
+def test_a_single_rating_and_a_batch_are_stored_alike(client, shop):
+    """One rating takes a faster path than a batch; both must be found by the same time filters."""
+    moment = datetime(2026, 11, 3, 2, 30, 15, 250000, tzinfo=UTC)
+    alone = rating("dissatisfied", at=moment, reasons=["long_wait", "attitude"])
+    batch = [rating(at=moment + timedelta(minutes=1)), rating(at=moment + timedelta(minutes=2))]
+    assert post(client, shop, [alone]).status_code == 200
+    assert post(client, shop, batch).status_code == 200
+    for item in [alone, *batch]:
+        at = datetime.fromisoformat(item["rated_at"])
+        found = db.session.scalar(select(KioskRating).where(KioskRating.rated_at == at))
+        assert found is not None and found.uuid == item["id"] and found.rated_at == at
+        assert found.received_at.tzinfo is not None and found.local_day == date(2026, 11, 3)
+    stored = db.session.scalar(select(KioskRating).where(KioskRating.uuid == alone["id"]))
+    assert stored.reasons == ["long_wait", "attitude"] and stored.local_hour == 9  # 02:30 UTC in Hà Nội
+    later = select(func.count()).where(KioskRating.rated_at > moment + timedelta(seconds=30))
+    assert db.session.scalar(later) == 2
+
+
 def test_a_batch_repeating_an_id_stores_it_once(client, shop):
     item = rating()
     response = post(client, shop, [item, item, rating("satisfied")])
