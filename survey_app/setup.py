@@ -49,6 +49,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
     The memory map: every server thread has its own connection, whose page cache any other's write
     empties; mapped pages are read again without a system call each (kiosk ingest about 15% faster).
+    Checkpoints every 10,000 WAL pages (40 MB) rather than 1,000: every rating rewrites the same few
+    roll-up pages, which a checkpoint then copies into the database file once instead of ten times.
     """
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
@@ -57,6 +59,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA mmap_size=268435456")
+        cursor.execute("PRAGMA wal_autocheckpoint=10000")
         cursor.close()
 
 
