@@ -430,7 +430,7 @@ def _check_device(connection, device, candidates: list[dict]) -> _DeviceCheck | 
     writing transaction is what lets the API remember tokens (known_device_for_token).
     """
     gap = max(min_interval(), timedelta(0))
-    times = [c["rated_at"] for c in candidates]
+    times = [c["rated_at"] for c in candidates] or [utcnow()]  # no candidates: the device alone
     devices, ratings = KioskDevice.__table__, KioskRating.__table__
 
     def build():
@@ -453,7 +453,7 @@ def _check_device(connection, device, candidates: list[dict]) -> _DeviceCheck | 
         "device_id": device.id,
         "token_hash": device.token_hash,
         "after": min(times) - gap,
-        "before": max(times) + gap if gap else min(times),  # no gap: an empty window
+        "before": max(times) + gap if gap and candidates else min(times),  # an empty window
     }
     rows = _run("check_device", build, params, connection)
     if not rows:
@@ -499,6 +499,8 @@ def ingest(device, items: list) -> list[ItemResult]:
         _group_commit(candidates)
         if any(result.status == REFUSED for result in results):
             raise DeviceNotActive
+    elif _check_device(db.session.connection(), device, []) is None:  # nothing to write: ask anyway
+        raise DeviceNotActive
     return results
 
 

@@ -149,6 +149,8 @@ def test_a_device_paired_again_refuses_its_old_token_at_once(client, shop):
     db.session.commit()
     response = post(client, shop, [rating(), rating("satisfied")])
     assert response.status_code == 401 and response.get_json()["message"]
+    nothing_valid = post(client, shop, [{"id": "not-a-uuid", "level": "satisfied"}])
+    assert nothing_valid.status_code == 401
     assert count_rows() == 1
 
 
