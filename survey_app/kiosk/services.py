@@ -560,7 +560,11 @@ def _group_commit(candidates: list[dict]) -> None:
 
 
 def _write_and_commit(candidates: list[dict]) -> BaseException | None:
-    """Write candidates in one transaction; the error if it failed (then nothing was written)."""
+    """Write candidates atomically; the error if it failed (then nothing was written).
+
+    In the session's transaction when ratings open follow-ups (both are written or neither) or the
+    caller's session has work in progress; otherwise as one self-committing INSERT.
+    """
     try:
         if db.session().in_transaction() or any(_opens_follow_up(c) for c in candidates):
             _write_candidates(db.session.connection(), candidates)
