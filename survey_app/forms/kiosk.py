@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -32,7 +33,10 @@ class FlagReviewForm(FlaskForm):
 
     decision = SelectField(
         _l("Decision"),
-        choices=[("clear", _l("Clear the flag")), ("confirm", _l("Confirm the flag"))],
+        choices=[
+            SelectChoice("clear", _l("Clear the flag")),
+            SelectChoice("confirm", _l("Confirm the flag")),
+        ],
         validators=[DataRequired(_l("Choose whether to clear or confirm the flag."))],
     )
 
@@ -42,7 +46,10 @@ class FollowUpForm(FlaskForm):
 
     action = SelectField(
         _l("Action"),
-        choices=[("acknowledge", _l("Acknowledge")), ("done", _l("Record the action taken"))],
+        choices=[
+            SelectChoice("acknowledge", _l("Acknowledge")),
+            SelectChoice("done", _l("Record the action taken")),
+        ],
         validators=[DataRequired(_l("Choose an action."))],
     )
     note = TextAreaField(
