@@ -566,7 +566,8 @@ def _write_and_commit(candidates: list[dict]) -> BaseException | None:
     caller's session has work in progress; otherwise as one self-committing INSERT.
     """
     try:
-        if db.session().in_transaction() or any(_opens_follow_up(c) for c in candidates):
+        session_busy = db.session.registry.has() and db.session().in_transaction()  # never makes one
+        if session_busy or any(_opens_follow_up(c) for c in candidates):
             _write_candidates(db.session.connection(), candidates)
             db.session.commit()
         else:
