@@ -115,7 +115,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_api(app: Flask) -> None:
-    """Mount the JSON API under /api/v1 with its OpenAPI document."""
+    """Mount the JSON API under /api/v1 with its OpenAPI document; it ignores the cookie session."""
+    from survey_app.api.auth import ApiIgnoresCookieSession
+
+    app.session_interface = ApiIgnoresCookieSession()
     api.init_app(
         app,
         spec_kwargs={

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import g, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_smorest import abort
 
@@ -52,3 +53,17 @@ def token_required(capability: Capability | None = None) -> Callable:
 def api_user() -> User:
     """The user of the current API request."""
     return g.api_user
+
+
+class ApiIgnoresCookieSession(SecureCookieSessionInterface):
+    """The signed cookie session, except on the JSON API: it authenticates by bearer token alone.
+
+    API requests neither read nor set the cookie (a signed-in browser gets no access there, and every
+    kiosk rating is spared opening a session it never uses).
+    """
+
+    def open_session(self, app, request):
+        """A null session on the API (nothing read, nothing saved); else the cookie's session."""
+        if request.path.startswith(app.config["OPENAPI_URL_PREFIX"] + "/"):
+            return self.make_null_session(app)
+        return super().open_session(app, request)

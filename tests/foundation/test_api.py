@@ -29,6 +29,19 @@ def test_missing_unknown_and_revoked_tokens_get_401_json(client, org):
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {plain}"}).status_code == 401
 
 
+def test_the_api_ignores_a_signed_in_browsers_cookie(client, org):
+    from tests.conftest import PASSWORD, login
+
+    assert login(client, org.users["leader"].username, PASSWORD).status_code == 302
+    assert client.get("/leader").status_code == 200  # the cookie works on the site
+    response = client.get("/api/v1/me")  # but is no credential on the API
+    assert response.status_code == 401 and response.is_json
+    answered = client.get("/api/v1/me", headers=bearer(org.users["leader"]))
+    assert answered.status_code == 200
+    assert "Set-Cookie" not in answered.headers and "Cookie" not in answered.headers.get("Vary", "")
+    assert client.get("/leader").status_code == 200  # and the site session is untouched
+
+
 def test_units_are_scoped(client, org):
     units = client.get("/api/v1/units", headers=bearer(org.users["leader"])).json
     codes = {u["code"] for u in units}
