@@ -100,18 +100,18 @@ def _under(table, root=ROOT):
     return sa.and_(closure.c.descendant_id == table.c.unit_id, closure.c.ancestor_id == root)
 
 
-def _pooled_by_period(table, period):
-    """(period, level, n) of a unit roll-up pooled over a subtree, between START and END."""
+def _pooled(table, period, *keys):
+    """(*keys, level, n) of a roll-up pooled over the subtree of ROOT, for periods between START and END."""
     return (
-        sa.select(period, table.c.level, sa.func.sum(table.c.n))
+        sa.select(*keys, table.c.level, sa.func.sum(table.c.n))
         .select_from(table.join(closure, _under(table)))
         .where(period.between(START, END))
-        .group_by(period, table.c.level)
+        .group_by(*keys, table.c.level)
     )
 
 
-_COUNTS_BY_DAY = _pooled_by_period(kiosk_unit_day, kiosk_unit_day.c.day)
-_COUNTS_BY_MONTH = _pooled_by_period(kiosk_unit_month, kiosk_unit_month.c.month)
+_COUNTS_BY_DAY = _pooled(kiosk_unit_day, kiosk_unit_day.c.day, kiosk_unit_day.c.day)
+_COUNTS_BY_MONTH = _pooled(kiosk_unit_month, kiosk_unit_month.c.month, kiosk_unit_month.c.month)
 
 
 def kiosk_counts_by_day(
@@ -182,13 +182,7 @@ def kiosk_counts_by_ancestor(
 
 def _fine(table, period):
     """(counter, staff, field, level, n) of a fine cube pooled over a subtree, between START and END."""
-    r = table.c
-    return (
-        sa.select(r.counter_id, r.staff_id, r.field_id, r.level, sa.func.sum(r.n))
-        .select_from(table.join(closure, _under(table)))
-        .where(period.between(START, END))
-        .group_by(r.counter_id, r.staff_id, r.field_id, r.level)
-    )
+    return _pooled(table, period, table.c.counter_id, table.c.staff_id, table.c.field_id)
 
 
 _FINE_MONTHS = _fine(kiosk_rollup_month, kiosk_rollup_month.c.month)
@@ -219,12 +213,7 @@ def subtree_size(session: Session, root_id: int) -> int:
     return int(session.scalar(_SUBTREE_SIZE, {"root_id": root_id}) or 0)
 
 
-_HEAT = (
-    sa.select(kiosk_heat.c.weekday, kiosk_heat.c.hour, kiosk_heat.c.level, sa.func.sum(kiosk_heat.c.n))
-    .select_from(kiosk_heat.join(closure, _under(kiosk_heat)))
-    .where(kiosk_heat.c.month.between(START, END))
-    .group_by(kiosk_heat.c.weekday, kiosk_heat.c.hour, kiosk_heat.c.level)
-)
+_HEAT = _pooled(kiosk_heat, kiosk_heat.c.month, kiosk_heat.c.weekday, kiosk_heat.c.hour)
 
 
 def kiosk_heat_counts(

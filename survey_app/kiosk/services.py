@@ -423,14 +423,13 @@ class _DeviceCheck:
     nearby: list[datetime]
 
 
-def _check_device(connection, device, candidates: list[dict]) -> _DeviceCheck | None:
-    """The device's current place and stored presses around the candidates'; None if no longer active.
+def _check_device(connection, device, times: list[datetime]) -> _DeviceCheck | None:
+    """The device's current place and stored presses around these times; None if no longer active.
 
     One statement does both: every batch needs the too-close window, and reading the device in the
     writing transaction is what lets the API remember tokens (known_device_for_token).
     """
-    gap = max(min_interval(), timedelta(0))
-    times = [c["rated_at"] for c in candidates] or [utcnow()]  # no candidates: the device alone
+    gap = min_interval()
     devices, ratings = KioskDevice.__table__, KioskRating.__table__
 
     def build():
@@ -449,12 +448,11 @@ def _check_device(connection, device, candidates: list[dict]) -> _DeviceCheck | 
             )
         )
 
-    params = {
-        "device_id": device.id,
-        "token_hash": device.token_hash,
-        "after": min(times) - gap,
-        "before": max(times) + gap if gap and candidates else min(times),  # an empty window
-    }
+    if times and gap > timedelta(0):
+        after, before = min(times) - gap, max(times) + gap
+    else:  # nothing to judge: an empty window, the device alone
+        after = before = utcnow()
+    params = {"device_id": device.id, "token_hash": device.token_hash, "after": after, "before": before}
     rows = _run("check_device", build, params, connection)
     if not rows:
         return None
@@ -499,7 +497,7 @@ def ingest(device, items: list) -> list[ItemResult]:
         _group_commit(candidates)
         if any(result.status == REFUSED for result in results):
             raise DeviceNotActive
-    elif _check_device(db.session.connection(), device, []) is None:  # nothing to write: ask anyway
+    elif _check_device(db.session.connection(), device, times=[]) is None:  # nothing to write: ask anyway
         raise DeviceNotActive
     return results
 
@@ -598,7 +596,7 @@ def _write_candidates(connection, candidates: list[dict]) -> None:
     checks: dict[int, _DeviceCheck] = {}
     candidates = []
     for group in by_device.values():
-        check = _check_device(connection, group[0]["_device"], group)
+        check = _check_device(connection, group[0]["_device"], [c["rated_at"] for c in group])
         if check is None:  # revoked or paired again meanwhile: the request is refused, nothing stored
             forget_device(group[0]["_device"].token_hash)
             for candidate in group:
@@ -626,13 +624,14 @@ def _write_candidates(connection, candidates: list[dict]) -> None:
                 select(Staff.id, Staff.unit_id, Staff.counter_id).where(Staff.id.in_(staff_ids))
             )
         }
-    too_close: set[str] = set()
-    for device_id, check in checks.items():
-        too_close |= _too_close(check.nearby, [c for c in candidates if c["_device"].id == device_id])
+    per_device: dict[int, list[dict]] = {}
+    for candidate in candidates:
+        per_device.setdefault(candidate["_device"].id, []).append(candidate)
+    too_close = set().union(*(_too_close(checks[i].nearby, group) for i, group in per_device.items()))
     rows = []
     for c in candidates:
         device_id = c["_device"].id
-        device = checks[device_id]  # the device's place as it is now
+        device = checks[device_id]  # its unit and counter as they are now
         flag = None
         staff_id, claimed = c["staff_id"], None
         place = staff_place.get(staff_id) if staff_id is not None else None
