@@ -211,6 +211,7 @@ class Load:
         self.replays = 0
         self.replays_created = 0
         self.errors = 0
+        self.cpu: dict[str, float] = {}  # role -> CPU µs per request
 
 
 async def _run(path: str, tokens: list[str], seconds: float, ratings: bool) -> tuple[Load, float]:
@@ -260,6 +261,43 @@ async def _run(path: str, tokens: list[str], seconds: float, ratings: bool) -> t
     started = time.perf_counter()
     await asyncio.gather(*(client(i) for i in range(CONCURRENCY)))
     return load, time.perf_counter() - started
+
+
+def _cpu_seconds(server: subprocess.Popen) -> dict[str, float]:
+    """CPU seconds used so far by the web server's processes, the database server's, and this one (Linux)."""
+    used = {"server": 0.0, "database": 0.0, "load generator": 0.0}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        pid, name, fields = (
+            int(stat.parent.name),
+            text[text.index("(") + 1 : text.rindex(")")],
+            text.split(")")[-1],
+        )
+        parent, user, system = (int(v) for v in fields.split()[1:2] + fields.split()[11:13])
+        role = (
+            "server"
+            if server.pid in (pid, parent)
+            else "database"
+            if name.startswith("postgres")
+            else "load generator"
+            if pid == os.getpid()
+            else None
+        )
+        if role:
+            used[role] += (user + system) / os.sysconf("SC_CLK_TCK")
+    return used
+
+
+def _measured(server: subprocess.Popen, path: str, tokens: list[str], seconds: float, ratings: bool):
+    """One closed-loop run, with the CPU time per request each party spent (µs)."""
+    before = _cpu_seconds(server)
+    load, took = asyncio.run(_run(path, tokens, seconds, ratings))
+    after = _cpu_seconds(server)
+    load.cpu = {role: (after[role] - before[role]) / max(len(load.latencies), 1) * 1e6 for role in after}
+    return load, took
 
 
 def _p(values: list[float], q: float) -> float:
@@ -325,10 +363,10 @@ def _bench_backend(backend: str, report) -> None:
         # The bare endpoint runs before and after the ingest (half the time each): this machine's speed
         # drifts over minutes, and bracketing keeps the drift out of the ratio.
         bare_slice = min(SECONDS, 20) / 2
-        before, before_seconds = asyncio.run(_run("/bench/bare", tokens, bare_slice, ratings=False))
-        floor, floor_seconds = asyncio.run(_run("/bench/floor", tokens, bare_slice, ratings=False))
-        load, seconds = asyncio.run(_run("/api/v1/kiosk/ratings", tokens, SECONDS, ratings=True))
-        after, after_seconds = asyncio.run(_run("/bench/bare", tokens, bare_slice, ratings=False))
+        before, before_seconds = _measured(server, "/bench/bare", tokens, bare_slice, ratings=False)
+        floor, floor_seconds = _measured(server, "/bench/floor", tokens, bare_slice, ratings=False)
+        load, seconds = _measured(server, "/api/v1/kiosk/ratings", tokens, SECONDS, ratings=True)
+        after, after_seconds = _measured(server, "/bench/bare", tokens, bare_slice, ratings=False)
         rate = len(load.latencies) / seconds
         bare_rate = (len(before.latencies) + len(after.latencies)) / (before_seconds + after_seconds)
         report.add(
@@ -348,6 +386,9 @@ def _bench_backend(backend: str, report) -> None:
         report.add(name, "floor: bare + one self-committing INSERT", floor_rate, "req/s")
         report.add(name, "  floor / bare ratio (most a commit per rating allows)", floor_rate / bare_rate, "")
         report.add(name, "  floor errors (non-200 / dropped connections)", floor.errors, "req", "0")
+        for label, run in (("bare", before), ("floor", floor), ("ingest", load)):
+            for role, micros in run.cpu.items():
+                report.add(name, f"  CPU per request, {label}: {role}", micros, "µs")
         report.add(name, "  replays sent (5%)", load.replays, "req")
         load.created |= warm.created  # the warm-up's ratings are stored too
         stored, lost, drift = _check_rows(backend, load)
