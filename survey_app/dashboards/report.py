@@ -89,12 +89,3 @@ def build(filters: Filters, user: User) -> LeadershipReport:
         elif chart.id in ("conferences", "overdue") and not chart.empty:
             report.dialogue_sections.append(ReportSection(chart))
     return report
-
-
-def html_to_pdf(html: str, base_url: str) -> bytes | None:
-    """The report page as a PDF (WeasyPrint), or None when WeasyPrint cannot run on this server."""
-    try:
-        from weasyprint import HTML
-    except (ImportError, OSError):
-        return None
-    return HTML(string=html, base_url=base_url).write_pdf()

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from survey_app.auth.permissions import Capability, require
+from survey_app.core.pdf import html_to_pdf
 from survey_app.dashboards import dialogue_figures, exports, formatting, services, sipas_figures
 from survey_app.dashboards import report as leadership
 from survey_app.dashboards.services import resolve_filters
@@ -107,7 +108,7 @@ def report_pdf():
         min_n=services.min_n(),
         report_css=css,
     )
-    body = leadership.html_to_pdf(html, request.url_root)
+    body = html_to_pdf(html, request.url_root)
     if body is None:
         flash(_("PDF is not available on this server; use Print to save the report as PDF."), "error")
         return redirect(url_for("dashboards.report", **filters.args()))

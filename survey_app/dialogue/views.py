@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC
+from pathlib import Path
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from survey_app.auth.permissions import Capability, require, scope_root
+from survey_app.core.pdf import html_to_pdf
 from survey_app.dialogue import documents, services
 from survey_app.extensions import db
 from survey_app.forms.dialogue import (
@@ -478,11 +491,40 @@ def document_docx(conference_id: int, kind: str):
         if kind == "minutes"
         else documents.conclusion_docx(conference, comments)
     )
-    filename = f"{'bien-ban' if kind == 'minutes' else 'thong-bao-ket-luan'}-{conference.id}.docx"
     return Response(
         data,
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": f'attachment; filename="{_document_name(conference, kind)}.docx"'},
+    )
+
+
+def _document_name(conference: DialogueConference, kind: str) -> str:
+    """The download name of a conference document, without its extension."""
+    return f"{'bien-ban' if kind == 'minutes' else 'thong-bao-ket-luan'}-{conference.id}"
+
+
+@bp.get("/<int:conference_id>/<any(minutes, conclusion):kind>.pdf")
+@require(Capability.enter_data)
+def document_pdf(conference_id: int, kind: str):
+    """The minutes or the conclusion notice as a PDF (the printable page when PDF cannot be made here)."""
+    conference = _conference_or_404(conference_id)
+    css = (Path(current_app.static_folder) / "css" / "dialogue-document.css").read_text(encoding="utf-8")
+    html = render_template(
+        "dialogue/document_pdf.html",
+        kind=kind,
+        conference=conference,
+        comments=_load_conference_comments(conference),
+        document_css=css,
+        **_document_context(conference),
+    )
+    body = html_to_pdf(html, request.url_root)
+    if body is None:
+        flash(_("PDF is not available on this server; use Print to save the document as PDF."), "error")
+        return redirect(url_for("dialogue.document", conference_id=conference.id, kind=kind))
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{_document_name(conference, kind)}.pdf"'},
     )
 
 

@@ -5,6 +5,7 @@ import zipfile
 from datetime import UTC, date, datetime
 
 from docx import Document
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from survey_app.dialogue import services
@@ -22,6 +23,12 @@ def signed_in(app, username):
     client = app.test_client()
     assert login(client, username).status_code == 302
     return client
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF, lines joined with spaces (a sentence may wrap anywhere on the page)."""
+    assert data.startswith(b"%PDF")
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages)
 
 
 def comment_count() -> int:
@@ -201,6 +208,7 @@ def test_hostile_text_is_escaped_everywhere(app, org):
         assert "<script>" not in xml and "&lt;script&gt;" in xml
         text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
         assert HOSTILE in text  # shown literally, as typed
+        assert HOSTILE in pdf_text(client.get(f"/dialogue/{conference.id}/{kind}.pdf").data)
 
 
 def test_department_sees_only_its_assigned_comments(app, org):
@@ -225,6 +233,7 @@ def test_department_sees_only_its_assigned_comments(app, org):
     assert dept.get(f"/dialogue/comments/{other.id}").status_code == 404
     assert dept.get(f"/dialogue/{conference.id}").status_code == 404
     assert dept.get(f"/dialogue/{conference.id}/minutes.docx").status_code == 404
+    assert dept.get(f"/dialogue/{conference.id}/minutes.pdf").status_code == 404
     sibling = signed_in(app, sibling_official.username)
     page = sibling.get("/dialogue/inbox").get_data(as_text=True)
     assert "Ý kiến cho" not in page
@@ -386,13 +395,27 @@ def test_minutes_list_every_comment_with_its_answer_or_assignment(app, org):
     data = client.get(f"/dialogue/{conference.id}/minutes.docx")
     assert data.headers["Content-Disposition"].endswith(f'bien-ban-{conference.id}.docx"')
     text = "\n".join(p.text for p in Document(io.BytesIO(data.data)).paragraphs)
-    for document in (html, text):
+    assert f'href="/dialogue/{conference.id}/minutes.pdf"' in html
+    pdf = client.get(f"/dialogue/{conference.id}/minutes.pdf")
+    assert pdf.mimetype == "application/pdf"
+    assert pdf.headers["Content-Disposition"].endswith(f'bien-ban-{conference.id}.pdf"')
+    for document in (html, text, pdf_text(pdf.data)):
         assert "BIÊN BẢN" in document
         assert "Cán bộ một cửa niềm nở, tận tình." in document
         assert "Chánh Văn phòng trả lời tại hội nghị: Cảm ơn ý kiến ghi nhận." in document
         assert "Giao Phòng Quản lý đô thị quận Tây Hồ trả lời bằng văn bản trước ngày 15/06/2018." in document
         assert "Tổ chức, doanh nghiệp: 30" in document
         assert "Hội nghị đã nhận được 2 ý kiến:" in document
+
+
+def test_without_weasyprint_the_pdf_link_falls_back_to_the_printable_page(app, org, monkeypatch):
+    conference = make_conference(org)
+    db.session.commit()
+    monkeypatch.setattr("survey_app.dialogue.views.html_to_pdf", lambda html, base_url: None)
+    client = signed_in(app, org.users["official"].username)
+    response = client.get(f"/dialogue/{conference.id}/conclusion.pdf", follow_redirects=True)
+    assert response.request.path == f"/dialogue/{conference.id}/conclusion"
+    assert "hãy dùng nút In để lưu văn bản" in response.get_data(as_text=True)
 
 
 def test_pages_render_in_english_too(app, org):

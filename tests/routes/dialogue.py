@@ -48,6 +48,7 @@ ROUTES = [
     Route("dialogue.add_comment", _c("/comments"), "enter_data", method="POST", scoped=True),
     Route("dialogue.document", _c("/minutes"), "enter_data", scoped=True),
     Route("dialogue.document_docx", _c("/minutes.docx"), "enter_data", scoped=True),
+    Route("dialogue.document_pdf", _c("/conclusion.pdf"), "enter_data", scoped=True),
     Route("dialogue.comment", lambda o: f"/dialogue/comments/{o.comment.id}", "enter_data", scoped=True),
     Route("dialogue.public", lambda o: f"/dialogue/public/{o.published_conference.id}", "public"),
     # Each API resource answers GET to any token of the scope; its POST (token with enter_data) is checked
