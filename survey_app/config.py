@@ -167,7 +167,8 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
     # The same database in autocommit mode, for writes that are one statement (kiosk ingest).
     app.config["SQLALCHEMY_BINDS"] = {
         **app.config.get("SQLALCHEMY_BINDS", {}),
-        AUTOCOMMIT_BIND: {"url": uri, "isolation_level": "AUTOCOMMIT"},
+        # Nothing to roll back when a connection goes back to the pool: every statement committed itself.
+        AUTOCOMMIT_BIND: {"url": uri, "isolation_level": "AUTOCOMMIT", "pool_reset_on_return": None},
     }
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
 

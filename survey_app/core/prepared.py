@@ -30,11 +30,13 @@ class Prepared:
             for name, bind in compiled.binds.items()
             if (processor := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
         }
-        columns = list(getattr(statement, "exported_columns", ()))  # a SELECT's or a RETURNING's
+        # A SELECT's or a RETURNING's columns; a textual statement's are known only once it has run.
+        columns = getattr(statement, "exported_columns", None)
+        self.returns_rows = None if columns is None else bool(columns)
         self.result_processors = [
-            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
+            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns or ()
         ]
-        self.row_type = None
+        self.row_type = namedtuple("Row", [c.key for c in columns], rename=True) if columns else None
 
     def run(self, connection: Connection, params: dict) -> list:
         """Execute with one set of parameters; the rows it returns, as named tuples."""
@@ -46,7 +48,8 @@ class Prepared:
         cursor = connection.connection.dbapi_connection.cursor()
         try:
             cursor.execute(self.sql, values)
-            if cursor.description is None:
+            # Asking the cursor for its description costs psycopg a list of new objects per call.
+            if self.returns_rows is False or (self.returns_rows is None and cursor.description is None):
                 return []
             if self.row_type is None:
                 self.row_type = namedtuple("Row", [d[0] for d in cursor.description], rename=True)
