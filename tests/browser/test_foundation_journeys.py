@@ -4,6 +4,7 @@ import io
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from survey_app.extensions import db
@@ -78,8 +79,9 @@ def test_invalid_unit_form_shows_messages(page, live_server, live_org):
     page.fill("#code", "003")
     page.fill("#name", "Trùng mã")
     page.click("main button[type=submit]")
-    assert page.locator(".errors").first.is_visible()
-    assert "đã tồn tại" in page.locator(".errors").first.inner_text()
+    # expect() waits for the answer page: is_visible() right after the click could still see the form
+    expect(page.locator(".errors").first).to_be_visible()
+    expect(page.locator(".errors").first).to_contain_text("đã tồn tại")
 
 
 def test_switch_language(page, live_server, live_org):
