@@ -97,4 +97,11 @@ ROUTES = [
         scoped=True,
         ok=302,
     ),
+    Route("sipas_api.campaigns", lambda o: "/api/v1/sipas/campaigns", "token:read_results"),
+    Route(
+        "sipas_api.stats",
+        lambda o: f"/api/v1/stats/sipas?campaign={o.sipas_code}&unit={o.ward.code}",
+        "token:read_results",
+        scoped=True,
+    ),
 ]

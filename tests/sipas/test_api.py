@@ -1,0 +1,98 @@
+"""The SIPAS JSON API: a leader's token reads the campaigns of its scope and a subtree's index figures."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from survey_app.auth.services import issue_token
+from survey_app.extensions import db
+from survey_app.models import Role
+from survey_app.sipas import services
+from tests.conftest import make_user
+from tests.sipas.helpers import CSV_TEXT, make_campaign
+
+
+def bearer(user) -> dict:
+    _token, secret = issue_token(user, "api test")
+    db.session.commit()
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def test_a_leader_reads_the_figures_of_a_ward_and_of_the_pooled_district(client, org):
+    campaign = make_campaign(org)
+    services.import_csv(campaign, CSV_TEXT)
+    db.session.commit()
+    auth = bearer(org.users["leader"])
+    ward = client.get("/api/v1/stats/sipas?campaign=TH-2026&unit=00109", headers=auth)
+    assert ward.status_code == 200
+    body = ward.get_json()
+    # worked by hand in test_import_report: S3 = 200/3, S4 = 50, S5 = 75 for Phường Bưởi's two forms
+    assert (body["campaign"], body["unit"], body["unit_name"], body["n"]) == (
+        "TH-2026",
+        "00109",
+        "Phường Bưởi",
+        2,
+    )
+    assert body["elements"] == pytest.approx({"S3": 200 / 3, "S4": 50.0, "S5": 75.0})
+    assert body["overall"] == pytest.approx((200 / 3 + 50 + 75) / 3)
+    assert body["channels"] == {"online": 1, "paper": 1}
+    assert body["criteria"]["S08"]["counts"] == {"1": 0, "2": 0, "3": 0, "4": 1, "5": 0}
+    district = client.get("/api/v1/stats/sipas?campaign=TH-2026&unit=003", headers=auth).get_json()
+    s01 = district["criteria"]["S01"]
+    assert district["n"] == 4 and (s01["index"], s01["n"], s01["mean"]) == (50.0, 4, 3.0)
+    assert district["perceptions"]["D1"]["1"] == 50.0  # r1 answered 1, r2 answered 2, two left it empty
+
+
+def test_the_campaign_list_holds_what_the_scope_runs_or_takes_part_in(client, org):
+    make_campaign(org)
+    other = services.create_campaign(
+        code="TX-2026",
+        name="Khảo sát Thanh Xuân",
+        questionnaire="ward-short",
+        start_on=date(2026, 3, 1),
+        end_on=date(2026, 4, 30),
+        owner_unit=org.sibling,
+    )
+    services.set_campaign_unit(other, org.sibling_ward, target=50)
+    db.session.commit()
+    listed = client.get("/api/v1/sipas/campaigns", headers=bearer(org.users["leader"])).get_json()
+    assert [c["code"] for c in listed["campaigns"]] == ["TH-2026"]
+    first = listed["campaigns"][0]
+    assert first["owner_unit"] == "003" and first["units"] == ["00109", "00112"]
+    assert (first["start_on"], first["end_on"], first["state"]) == ("2026-03-01", "2026-04-30", "draft")
+    everything = client.get("/api/v1/sipas/campaigns", headers=bearer(org.users["admin"])).get_json()
+    assert {c["code"] for c in everything["campaigns"]} == {"TH-2026", "TX-2026"}
+
+
+def test_bad_requests_get_json_errors_and_reveal_nothing_outside_the_scope(client, org):
+    make_campaign(org)
+    services.create_campaign(
+        code="TX-2026",
+        name="Khảo sát Thanh Xuân",
+        questionnaire="ward-short",
+        start_on=date(2026, 3, 1),
+        end_on=date(2026, 4, 30),
+        owner_unit=org.sibling,
+    )
+    db.session.commit()
+    auth = bearer(org.users["leader"])
+    missing = client.get("/api/v1/stats/sipas?unit=003", headers=auth)
+    assert missing.status_code == 422 and "campaign" in missing.get_json()["errors"]["query"]
+    assert client.get("/api/v1/stats/sipas?campaign=TH-2026", headers=auth).status_code == 422
+    for query in ("campaign=NOPE&unit=003", "campaign=TX-2026&unit=003", "campaign=TH-2026&unit=009"):
+        answer = client.get(f"/api/v1/stats/sipas?{query}", headers=auth)
+        assert answer.status_code == 404 and answer.is_json, query
+    assert client.get("/api/v1/stats/sipas?campaign=TH-2026&unit=003").status_code == 401
+    official = make_user("official_api", Role.official, org.district)  # enters data, reads no results here
+    db.session.commit()
+    refused = client.get("/api/v1/stats/sipas?campaign=TH-2026&unit=003", headers=bearer(official))
+    assert refused.status_code == 403 and refused.is_json
+
+
+def test_errors_are_translated(client, org):
+    make_campaign(org)
+    auth = {**bearer(org.users["leader"]), "Accept-Language": "vi"}
+    answer = client.get("/api/v1/stats/sipas?campaign=NOPE&unit=003", headers=auth).get_json()
+    assert answer["message"] == "Không có đợt khảo sát NOPE trong phạm vi của bạn."
