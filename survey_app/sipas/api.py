@@ -40,8 +40,11 @@ def campaigns():
 @blp.route("/stats/sipas", methods=["GET"])
 @token_required(Capability.read_results)
 def stats():
-    """A unit subtree's figures in one campaign: n, SIPAS (overall), aspects, elements, criteria with 95%
-    intervals and counts, responses per channel, expectation and perception shares (values unrounded)."""
+    """A unit subtree's figures in one campaign.
+
+    n, SIPAS (overall), aspects, elements, criteria with 95% intervals and counts, responses per channel,
+    expectation and perception shares; values unrounded, as `flask sipas report --format json` gives them.
+    """
     code, unit_code = request.args.get("campaign", ""), request.args.get("unit", "")
     missing = {
         name: [_("Required.")] for name, value in (("campaign", code), ("unit", unit_code)) if not value
