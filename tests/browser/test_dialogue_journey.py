@@ -12,7 +12,7 @@ from survey_app.extensions import db
 from survey_app.models.dialogue import CommentStatus, DialogueComment, DialogueConference
 from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import PASSWORD
-from tests.dialogue.helpers import add_departments
+from tests.dialogue.helpers import add_departments, pdf_text
 
 pytestmark = pytest.mark.browser
 
@@ -178,6 +178,12 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
     page.goto(f"{base}/dialogue/{conference.id}/minutes")
     assert "BIÊN BẢN" in page.inner_text("article")
     screenshot(page, "dialogue-minutes")
+    with page.expect_download() as download:
+        page.click("text=Tải về PDF")
+    assert download.value.suggested_filename == f"bien-ban-{conference.id}.pdf"
+    pdf = pdf_text(download.value.path().read_bytes())
+    assert "BIÊN BẢN" in pdf and "Hội nghị đã nhận được 11 ý kiến:" in pdf
+    assert "Trưởng phòng Tư pháp trả lời tại hội nghị: Trả lời tại chỗ cho ý kiến 1." in pdf
 
 
 def test_comments_typed_while_offline_are_kept_and_resent(page, live_server, live_org):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 
 from survey_app.dialogue import services
@@ -54,3 +55,11 @@ def comment_input(**overrides) -> services.CommentInput:
     }
     values.update(overrides)
     return services.CommentInput(**values)
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF, lines joined with spaces (a sentence may wrap anywhere on the page)."""
+    from pypdf import PdfReader
+
+    assert data.startswith(b"%PDF")
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages)

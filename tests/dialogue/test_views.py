@@ -5,7 +5,6 @@ import zipfile
 from datetime import UTC, date, datetime
 
 from docx import Document
-from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from survey_app.dialogue import services
@@ -13,7 +12,7 @@ from survey_app.extensions import db
 from survey_app.models import Role
 from survey_app.models.dialogue import CommentStatus, DialogueComment, DialogueConference
 from tests.conftest import login, make_user, post_form
-from tests.dialogue.helpers import add_departments, comment_input, make_conference
+from tests.dialogue.helpers import add_departments, comment_input, make_conference, pdf_text
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 JSON = {"Accept": "application/json"}
@@ -23,12 +22,6 @@ def signed_in(app, username):
     client = app.test_client()
     assert login(client, username).status_code == 302
     return client
-
-
-def pdf_text(data: bytes) -> str:
-    """The text of a PDF, lines joined with spaces (a sentence may wrap anywhere on the page)."""
-    assert data.startswith(b"%PDF")
-    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages)
 
 
 def comment_count() -> int:
