@@ -184,6 +184,8 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
     pdf = pdf_text(download.value.path().read_bytes())
     assert "BIÊN BẢN" in pdf and "Hội nghị đã nhận được 11 ý kiến:" in pdf
     assert "Trưởng phòng Tư pháp trả lời tại hội nghị: Trả lời tại chỗ cho ý kiến 1." in pdf
+    page.goto(f"{base}/dialogue/{conference.id}/conclusion")
+    screenshot(page, "dialogue-conclusion")  # the comments answered in writing, under their ledger numbers
 
 
 def test_comments_typed_while_offline_are_kept_and_resent(page, live_server, live_org):

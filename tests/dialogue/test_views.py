@@ -1,6 +1,7 @@
 """Pages of the dialogue feature: planning, live logging, follow-up ledger, inbox, documents, public page."""
 
 import io
+import re
 import zipfile
 from datetime import UTC, date, datetime
 
@@ -363,6 +364,11 @@ def test_bulk_assignment_and_forwarding(app, org):
     assert first.status == CommentStatus.forwarded and first.forwarded_to == "Sở Xây dựng Hà Nội"
 
 
+def list_numbers(text: str) -> list[str]:
+    """The numbers of a document's numbered list items ("2. "), in order."""
+    return re.findall(r"(?<![\d/])(\d{1,3})\.(?=\s|$)", text)
+
+
 def test_minutes_list_every_comment_with_its_answer_or_assignment(app, org):
     add_departments(org)
     conference = make_conference(org, participant_organisations=30)
@@ -399,6 +405,10 @@ def test_minutes_list_every_comment_with_its_answer_or_assignment(app, org):
         assert "Giao Phòng Quản lý đô thị quận Tây Hồ trả lời bằng văn bản trước ngày 15/06/2018." in document
         assert "Tổ chức, doanh nghiệp: 30" in document
         assert "Hội nghị đã nhận được 2 ý kiến:" in document
+    # The list markers carry the comments' numbers in the ledger (the PDF's text has them apart).
+    assert list_numbers(pdf_text(pdf.data)) == ["1", "2"]
+    conclusion_pdf = pdf_text(client.get(f"/dialogue/{conference.id}/conclusion.pdf").data)
+    assert list_numbers(conclusion_pdf) == ["2"]  # only the comment answered in writing
 
 
 def test_without_weasyprint_the_pdf_link_falls_back_to_the_printable_page(app, org, monkeypatch):
