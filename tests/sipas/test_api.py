@@ -20,6 +20,20 @@ def bearer(user) -> dict:
     return {"Authorization": f"Bearer {secret}"}
 
 
+def sibling_campaign(org) -> None:
+    """A campaign of the sibling district (Thanh Xuân), outside the district's scope."""
+    campaign = services.create_campaign(
+        code="TX-2026",
+        name="Khảo sát Thanh Xuân",
+        questionnaire="ward-short",
+        start_on=date(2026, 3, 1),
+        end_on=date(2026, 4, 30),
+        owner_unit=org.sibling,
+    )
+    services.set_campaign_unit(campaign, org.sibling_ward, target=50)
+    db.session.commit()
+
+
 def test_a_leader_reads_the_figures_of_a_ward_and_of_the_pooled_district(client, org):
     campaign = make_campaign(org)
     services.import_csv(campaign, CSV_TEXT)
@@ -47,16 +61,7 @@ def test_a_leader_reads_the_figures_of_a_ward_and_of_the_pooled_district(client,
 
 def test_the_campaign_list_holds_what_the_scope_runs_or_takes_part_in(client, org):
     make_campaign(org)
-    other = services.create_campaign(
-        code="TX-2026",
-        name="Khảo sát Thanh Xuân",
-        questionnaire="ward-short",
-        start_on=date(2026, 3, 1),
-        end_on=date(2026, 4, 30),
-        owner_unit=org.sibling,
-    )
-    services.set_campaign_unit(other, org.sibling_ward, target=50)
-    db.session.commit()
+    sibling_campaign(org)
     listed = client.get("/api/v1/sipas/campaigns", headers=bearer(org.users["leader"])).get_json()
     assert [c["code"] for c in listed["campaigns"]] == ["TH-2026"]
     first = listed["campaigns"][0]
@@ -68,15 +73,7 @@ def test_the_campaign_list_holds_what_the_scope_runs_or_takes_part_in(client, or
 
 def test_bad_requests_get_json_errors_and_reveal_nothing_outside_the_scope(client, org):
     make_campaign(org)
-    services.create_campaign(
-        code="TX-2026",
-        name="Khảo sát Thanh Xuân",
-        questionnaire="ward-short",
-        start_on=date(2026, 3, 1),
-        end_on=date(2026, 4, 30),
-        owner_unit=org.sibling,
-    )
-    db.session.commit()
+    sibling_campaign(org)
     auth = bearer(org.users["leader"])
     missing = client.get("/api/v1/stats/sipas?unit=003", headers=auth)
     assert missing.status_code == 422 and "campaign" in missing.get_json()["errors"]["query"]
