@@ -395,6 +395,8 @@ def test_minutes_list_every_comment_with_its_answer_or_assignment(app, org):
     assert data.headers["Content-Disposition"].endswith(f'bien-ban-{conference.id}.docx"')
     text = "\n".join(p.text for p in Document(io.BytesIO(data.data)).paragraphs)
     assert f'href="/dialogue/{conference.id}/minutes.pdf"' in html
+    ledger = client.get(f"/dialogue/{conference.id}").get_data(as_text=True)
+    assert f'id="minutes-pdf" href="/dialogue/{conference.id}/minutes.pdf">Biên bản (PDF)' in ledger
     pdf = client.get(f"/dialogue/{conference.id}/minutes.pdf")
     assert pdf.mimetype == "application/pdf"
     assert pdf.headers["Content-Disposition"].endswith(f'bien-ban-{conference.id}.pdf"')
