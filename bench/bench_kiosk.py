@@ -271,23 +271,18 @@ def _cpu_seconds(server: subprocess.Popen) -> dict[str, float]:
             text = stat.read_text()
         except OSError:  # the process ended meanwhile
             continue
-        pid, name, fields = (
-            int(stat.parent.name),
-            text[text.index("(") + 1 : text.rindex(")")],
-            text.split(")")[-1],
-        )
-        parent, user, system = (int(v) for v in fields.split()[1:2] + fields.split()[11:13])
-        role = (
-            "server"
-            if server.pid in (pid, parent)
-            else "database"
-            if name.startswith("postgres")
-            else "load generator"
-            if pid == os.getpid()
-            else None
-        )
-        if role:
-            used[role] += (user + system) / os.sysconf("SC_CLK_TCK")
+        pid, name = int(stat.parent.name), text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()  # state, parent, …, user time, system time (12th, 13th)
+        parent, user, system = int(fields[1]), int(fields[11]), int(fields[12])
+        if server.pid in (pid, parent):
+            role = "server"
+        elif name.startswith("postgres"):
+            role = "database"
+        elif pid == os.getpid():
+            role = "load generator"
+        else:
+            continue
+        used[role] += (user + system) / os.sysconf("SC_CLK_TCK")
     return used
 
 

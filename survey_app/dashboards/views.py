@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from survey_app.auth.permissions import Capability, require
-from survey_app.core.pdf import html_to_pdf
+from survey_app.core.pdf import pdf_download, stylesheet
 from survey_app.dashboards import dialogue_figures, exports, formatting, services, sipas_figures
 from survey_app.dashboards import report as leadership
 from survey_app.dashboards.services import resolve_filters
@@ -99,26 +98,20 @@ def report():
 def report_pdf():
     """The same report as a PDF download (the printable page when PDF cannot be made here)."""
     _form, filters, data = _report_page()
-    css = (Path(current_app.static_folder) / "css" / "dashboards-report.css").read_text(encoding="utf-8")
-    html = render_template(
+    name = f"bao-cao-{filters.unit.code}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.pdf"
+    download = pdf_download(
         "dashboards/report_pdf.html",
+        re.sub(r"[^A-Za-z0-9._-]+", "_", name),
         report=data,
         filters=filters,
         levels=services.kiosk_level_info(),
         min_n=services.min_n(),
-        report_css=css,
+        report_css=stylesheet("dashboards-report.css"),
     )
-    body = html_to_pdf(html, request.url_root)
-    if body is None:
+    if download is None:
         flash(_("PDF is not available on this server; use Print to save the report as PDF."), "error")
         return redirect(url_for("dashboards.report", **filters.args()))
-    name = f"bao-cao-{filters.unit.code}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.pdf"
-    filename = re.sub(r"[^A-Za-z0-9._-]+", "_", name)
-    return Response(
-        body,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return download
 
 
 @bp.get("/<view>/export/<chart_id>.<fmt>")

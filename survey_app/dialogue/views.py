@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC
-from pathlib import Path
 
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -24,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from survey_app.auth.permissions import Capability, require, scope_root
-from survey_app.core.pdf import html_to_pdf
+from survey_app.core.pdf import pdf_download, stylesheet
 from survey_app.dialogue import documents, services
 from survey_app.extensions import db
 from survey_app.forms.dialogue import (
@@ -508,24 +506,19 @@ def _document_name(conference: DialogueConference, kind: str) -> str:
 def document_pdf(conference_id: int, kind: str):
     """The minutes or the conclusion notice as a PDF (the printable page when PDF cannot be made here)."""
     conference = _conference_or_404(conference_id)
-    css = (Path(current_app.static_folder) / "css" / "dialogue-document.css").read_text(encoding="utf-8")
-    html = render_template(
+    download = pdf_download(
         "dialogue/document_pdf.html",
+        f"{_document_name(conference, kind)}.pdf",
         kind=kind,
         conference=conference,
         comments=_load_conference_comments(conference),
-        document_css=css,
+        document_css=stylesheet("dialogue-document.css"),
         **_document_context(conference),
     )
-    body = html_to_pdf(html, request.url_root)
-    if body is None:
+    if download is None:
         flash(_("PDF is not available on this server; use Print to save the document as PDF."), "error")
         return redirect(url_for("dialogue.document", conference_id=conference.id, kind=kind))
-    return Response(
-        body,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{_document_name(conference, kind)}.pdf"'},
-    )
+    return download
 
 
 @bp.get("/public/<int:conference_id>")

@@ -19,7 +19,7 @@ blp = Blueprint("sipas_api", __name__, url_prefix="/api/v1", description="SIPAS 
 @token_required(Capability.read_results)
 def campaigns():
     """Campaigns run by, or with a unit taking part in, the token's scope, newest first."""
-    found = services.visible_campaigns(scope_root(api_user()))
+    found = services.visible_campaigns(scope_root(api_user()), with_units=True)
     return jsonify(
         campaigns=[
             {

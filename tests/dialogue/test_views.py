@@ -416,7 +416,7 @@ def test_minutes_list_every_comment_with_its_answer_or_assignment(app, org):
 def test_without_weasyprint_the_pdf_link_falls_back_to_the_printable_page(app, org, monkeypatch):
     conference = make_conference(org)
     db.session.commit()
-    monkeypatch.setattr("survey_app.dialogue.views.html_to_pdf", lambda html, base_url: None)
+    monkeypatch.setattr("survey_app.core.pdf.html_to_pdf", lambda html, base_url: None)
     client = signed_in(app, org.users["official"].username)
     response = client.get(f"/dialogue/{conference.id}/conclusion.pdf", follow_redirects=True)
     assert response.request.path == f"/dialogue/{conference.id}/conclusion"
