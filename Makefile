@@ -72,9 +72,11 @@ chromium:
 test: install-test lint
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -n 2
 
+## Style (ruff) and the layer contracts of CONVENTIONS.md (import-linter, configured in pyproject.toml).
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check survey_app tests bench
 	$(BIN)/ruff format --check survey_app tests bench
+	$(BIN)/lint-imports --no-cache
 
 format:
 	$(BIN)/ruff format survey_app tests bench

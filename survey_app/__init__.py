@@ -19,6 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from survey_app import setup
 
+    setup.register_logging(app)
     setup.register_extensions(app)
     setup.register_blueprints(app)
     setup.register_api(app)

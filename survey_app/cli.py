@@ -7,8 +7,16 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from sqlalchemy import select
 
+from survey_app.auth import services as auth_services
+from survey_app.demo.seed import seed_all
+from survey_app.dialogue.cli import cli as dialogue_cli
 from survey_app.extensions import db
+from survey_app.kiosk.cli import cli as kiosk_cli
+from survey_app.models import Role, User
+from survey_app.org.services import get_unit_by_code, import_units_file, seed_procedure_fields
+from survey_app.sipas.cli import cli as sipas_cli
 
 units_cli = AppGroup("units", help="Manage organisational units.")
 users_cli = AppGroup("users", help="Manage users and API tokens.")
@@ -19,8 +27,6 @@ REFERENCE_DATA = Path(__file__).resolve().parent / "data"
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_units(path: Path) -> None:
     """Import units from a UTF-8 CSV file (code,name,kind,parent_code)."""
-    from survey_app.org.services import import_units_file
-
     result = import_units_file(path)
     if not result.ok:
         db.session.rollback()
@@ -39,18 +45,14 @@ def import_units(path: Path) -> None:
 @click.option("--full-name", default="", help="The person's full name.")
 def create_user(username: str, role: str, unit_code: str, password: str | None, full_name: str) -> None:
     """Create a user scoped to a unit's subtree."""
-    from survey_app.auth.services import AuthError, create_user
-    from survey_app.models import Role
-    from survey_app.org.services import get_unit_by_code
-
     unit = get_unit_by_code(unit_code)
     if unit is None:
         raise click.ClickException(f"no unit with code {unit_code}")
     try:
-        _user, plain = create_user(
+        _user, plain = auth_services.create_user(
             username=username, full_name=full_name or username, role=Role(role), unit=unit, password=password
         )
-    except AuthError as exc:
+    except auth_services.AuthError as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"created {username} ({role}, {unit.code})")
@@ -63,15 +65,10 @@ def create_user(username: str, role: str, unit_code: str, password: str | None, 
 @click.option("--name", default="cli", help="A label for the token.")
 def create_token(username: str, name: str) -> None:
     """Print a new personal API token for a user (on the last line)."""
-    from sqlalchemy import select
-
-    from survey_app.auth.services import issue_token
-    from survey_app.models import User
-
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
         raise click.ClickException(f"no user {username}")
-    _token, plain = issue_token(user, name)
+    _token, plain = auth_services.issue_token(user, name)
     db.session.commit()
     click.echo(f"token for {username} (shown once):")
     click.echo(plain)
@@ -80,8 +77,6 @@ def create_token(username: str, name: str) -> None:
 @click.command("setup")
 def setup_reference_data() -> None:
     """Load reference data every deployment needs (the usual procedure fields); idempotent."""
-    from survey_app.org.services import seed_procedure_fields
-
     added = seed_procedure_fields(REFERENCE_DATA / "procedure_fields.csv")
     db.session.commit()
     click.echo(f"procedure fields added: {added}")
@@ -90,18 +85,12 @@ def setup_reference_data() -> None:
 @click.command("seed-demo")
 def seed_demo() -> None:
     """Build realistic demo data from the districts in the source articles; idempotent."""
-    from survey_app.demo.seed import seed_all
-
     for line in seed_all():
         click.echo(line)
 
 
 def register(app: Flask) -> None:
     """Attach every command group to the app."""
-    from survey_app.dialogue.cli import cli as dialogue_cli
-    from survey_app.kiosk.cli import cli as kiosk_cli
-    from survey_app.sipas.cli import cli as sipas_cli
-
     for command in (
         units_cli,
         users_cli,

@@ -25,7 +25,8 @@ class BaseConfig:
     REDIS_URL: str | None = None  # REDIS_URL, read when the app is built
 
     BABEL_DEFAULT_LOCALE = "vi"
-    BABEL_DEFAULT_TIMEZONE = os.environ.get("APP_TIMEZONE", "Asia/Ho_Chi_Minh")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    APP_TIMEZONE = os.environ.get("APP_TIMEZONE", "Asia/Ho_Chi_Minh")  # read through survey_app.core.clock
     LANGUAGES = ("vi", "en")
 
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=_env_int("SESSION_LIFETIME_MINUTES", 480))
@@ -134,6 +135,7 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
             default = getattr(BaseConfig, key)
             app.config[key] = type(default)(os.environ[key])
     app.config.update(overrides or {})
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["APP_TIMEZONE"]  # one setting for dates shown and kept
 
     if env == "production":
         if not app.config.get("SECRET_KEY"):

@@ -8,7 +8,28 @@ from flask import Flask, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from survey_app.api.auth import ApiIgnoresCookieSession
+from survey_app.api.core import blp as core_api
+from survey_app.audit.views import bp as audit_bp
+from survey_app.auth.session import configure_login
+from survey_app.auth.views import bp as auth_bp
+from survey_app.cli import register as register_commands
+from survey_app.core.errors import register_error_handlers
+from survey_app.core.formatting import register_filters
+from survey_app.core.logs import configure_logging
+from survey_app.core.views import bp as core_bp
+from survey_app.dashboards.api import blp as dashboards_api
+from survey_app.dashboards.public import public_bp
+from survey_app.dashboards.views import bp as dashboards_bp
+from survey_app.dialogue.api import blp as dialogue_api
+from survey_app.dialogue.views import bp as dialogue_bp
 from survey_app.extensions import api, babel, csrf, db, limiter, login_manager, migrate, talisman
+from survey_app.kiosk.api import blp as kiosk_api
+from survey_app.kiosk.views import bp as kiosk_bp
+from survey_app.org.views import bp as org_bp
+from survey_app.sipas.api import blp as sipas_api
+from survey_app.sipas.views import bp as sipas_bp
+from survey_app.users.views import bp as users_bp
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # Feature packages that carry their own catalogs; the core catalog comes first.
@@ -63,6 +84,11 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.close()
 
 
+def register_logging(app: Flask) -> None:
+    """One log handler for the package, request ids on web lines."""
+    configure_logging(app)
+
+
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to the app."""
     db.init_app(app)
@@ -81,24 +107,11 @@ def register_extensions(app: Flask) -> None:
         strict_transport_security=app.config["FORCE_HTTPS"],
     )
 
-    from survey_app.auth.session import configure_login
-
     configure_login(app, login_manager)
 
 
 def register_blueprints(app: Flask) -> None:
     """Mount the HTML features."""
-    from survey_app.audit.views import bp as audit_bp
-    from survey_app.auth.views import bp as auth_bp
-    from survey_app.core.views import bp as core_bp
-    from survey_app.dashboards.public import public_bp
-    from survey_app.dashboards.views import bp as dashboards_bp
-    from survey_app.dialogue.views import bp as dialogue_bp
-    from survey_app.kiosk.views import bp as kiosk_bp
-    from survey_app.org.views import bp as org_bp
-    from survey_app.sipas.views import bp as sipas_bp
-    from survey_app.users.views import bp as users_bp
-
     for blueprint in (
         core_bp,
         auth_bp,
@@ -116,8 +129,6 @@ def register_blueprints(app: Flask) -> None:
 
 def register_api(app: Flask) -> None:
     """Mount the JSON API under /api/v1 with its OpenAPI document; it ignores the cookie session."""
-    from survey_app.api.auth import ApiIgnoresCookieSession
-
     app.session_interface = ApiIgnoresCookieSession()
     api.init_app(
         app,
@@ -126,11 +137,6 @@ def register_api(app: Flask) -> None:
             "security": [{"bearerAuth": []}],
         },
     )
-    from survey_app.api.core import blp as core_api
-    from survey_app.dashboards.api import blp as dashboards_api
-    from survey_app.dialogue.api import blp as dialogue_api
-    from survey_app.kiosk.api import blp as kiosk_api
-    from survey_app.sipas.api import blp as sipas_api
 
     for blueprint in (core_api, kiosk_api, sipas_api, dialogue_api, dashboards_api):
         csrf.exempt(blueprint)  # Bearer tokens, not cookies: no cross-site request can carry them
@@ -139,20 +145,14 @@ def register_api(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     """Add the flask commands."""
-    from survey_app.cli import register
-
-    register(app)
+    register_commands(app)
 
 
 def register_template_helpers(app: Flask) -> None:
     """Formatting filters and globals for templates."""
-    from survey_app.core.formatting import register_filters
-
     register_filters(app)
 
 
 def register_error_pages(app: Flask) -> None:
     """HTML error pages for the site; the API answers JSON."""
-    from survey_app.core.errors import register_error_handlers
-
     register_error_handlers(app)

@@ -14,11 +14,13 @@ from sqlalchemy import text
 
 from survey_app import create_app
 from survey_app.extensions import db, limiter
-from survey_app.models import Base, Role, Unit, UnitKind, User
+from survey_app.models import Base, Role, UnitKind, User
 from survey_app.org.services import create_unit
+from tests.factories import PASSWORD, make_user
+
+__all__ = ["PASSWORD", "Org", "csrf_token", "login", "make_user", "post_form"]
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
-PASSWORD = "correct-horse-42"
 
 
 class FreshRequestClient(FlaskClient):
@@ -149,15 +151,6 @@ class Org:
             self.users[role.value] = make_user(f"{role.value}1", role, unit)
         self.users["sibling"] = make_user("sibling_admin", Role.unit_admin, self.sibling)
         db.session.commit()
-
-
-def make_user(username: str, role: Role, unit: Unit, password: str = PASSWORD) -> User:
-    """A user with a known password."""
-    user = User(username=username, full_name=username.title(), role=role, unit=unit)
-    user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
-    return user
 
 
 @pytest.fixture

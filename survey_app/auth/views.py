@@ -8,10 +8,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from survey_app.auth import services
-from survey_app.core.views import home_endpoint, safe_next
+from survey_app.core.navigation import home_endpoint, safe_next
 from survey_app.extensions import db, limiter
 from survey_app.forms.auth import ChangePasswordForm, LoginForm, TokenForm
-from survey_app.forms.users import ConfirmForm
+from survey_app.forms.common import ActionForm
 from survey_app.models import ApiToken
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -45,7 +45,7 @@ def login():
 @login_required
 def logout():
     """Sign out."""
-    form = ConfirmForm()
+    form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
     lang = session.get("lang")
@@ -88,7 +88,7 @@ def tokens():
         select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at.desc())
     ).all()
     return render_template(
-        "auth/tokens.html", form=form, tokens=listing, new_token=new_token, revoke_form=ConfirmForm()
+        "auth/tokens.html", form=form, tokens=listing, new_token=new_token, revoke_form=ActionForm()
     )
 
 
@@ -99,7 +99,7 @@ def revoke_token(token_id: int):
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != current_user.id:
         abort(404)
-    if not ConfirmForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     services.revoke_token(token)
     db.session.commit()

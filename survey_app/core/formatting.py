@@ -49,19 +49,4 @@ def vn_datetime(value: datetime | None) -> str:
 def register_filters(app: Flask) -> None:
     """Make the formatters available in every template."""
     app.jinja_env.filters.update(number=number, percent=percent, vn_date=vn_date, vn_datetime=vn_datetime)
-    app.jinja_env.globals.update(current_locale=_locale, role_label=role_label, kind_label=kind_label)
-
-
-def role_label(role) -> str:
-    """The translated name of a role."""
-    from survey_app.forms.users import role_choices
-    from survey_app.models import Role
-
-    return dict(role_choices(list(Role)))[role.value]
-
-
-def kind_label(kind) -> str:
-    """The translated name of a unit kind."""
-    from survey_app.forms.org import unit_kind_choices
-
-    return dict(unit_kind_choices())[kind.value]
+    app.jinja_env.globals.update(current_locale=_locale)

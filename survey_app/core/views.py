@@ -2,37 +2,16 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from survey_app.auth.permissions import Capability, require, scope_root
+from survey_app.core.navigation import home_endpoint, safe_next
 from survey_app.extensions import db, limiter
-from survey_app.models import Role
 from survey_app.org.services import tree_rows
 
 bp = Blueprint("core", __name__)
-
-
-def home_endpoint(role: Role) -> str:
-    """Where each role lands after signing in."""
-    return {
-        Role.admin: "org.units",
-        Role.unit_admin: "org.units",
-        Role.official: "core.official_home",
-        Role.leader: "core.leader_home",
-    }[role]
-
-
-def safe_next(target: str | None, fallback: str) -> str:
-    """A redirect target on this site only (no open redirects)."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-            return target
-    return fallback
 
 
 @bp.get("/")

@@ -9,9 +9,12 @@ from pathlib import Path
 from sqlalchemy import select
 
 from survey_app.auth.services import create_user
+from survey_app.dialogue.demo import seed as dialogue
 from survey_app.extensions import db
+from survey_app.kiosk.demo import seed as kiosk
 from survey_app.models import Counter, Role, Staff, User
 from survey_app.org.services import get_unit_by_code, import_units_file, seed_procedure_fields
+from survey_app.sipas.demo import seed as sipas
 
 DATA = Path(__file__).resolve().parent / "data"
 REFERENCE_DATA = Path(__file__).resolve().parents[1] / "data"
@@ -73,10 +76,6 @@ def seed_users() -> Iterator[str]:
 
 def module_seeders() -> list[Callable[[], Iterator[str]]]:
     """Each feature module's demo data, in dependency order."""
-    from survey_app.dialogue.demo import seed as dialogue
-    from survey_app.kiosk.demo import seed as kiosk
-    from survey_app.sipas.demo import seed as sipas
-
     return [kiosk, sipas, dialogue]
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField
+from flask_wtf import FlaskForm
+from wtforms import DateField, SubmitField
 from wtforms.widgets import TextInput
 
 
@@ -36,3 +37,9 @@ class VnDateField(DateField):
                 continue
         self.data = None
         raise ValueError(_l("Enter a date as dd/mm/yyyy."))
+
+
+class ActionForm(FlaskForm):
+    """A bare form for buttons that post an action on one record: the CSRF token only."""
+
+    submit = SubmitField(_l("Confirm"))

@@ -17,19 +17,6 @@ CODE_PATTERN = Regexp(
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
 
 
-def unit_kind_choices() -> list[tuple[str, str]]:
-    """Unit kinds with translated labels."""
-    labels = {
-        UnitKind.province: _l("Province / city"),
-        UnitKind.district: _l("District"),
-        UnitKind.ward: _l("Ward"),
-        UnitKind.commune: _l("Commune"),
-        UnitKind.department: _l("Department"),
-        UnitKind.centre: _l("One-stop centre"),
-    }
-    return [(kind.value, labels[kind]) for kind in UnitKind]
-
-
 class UnitForm(FlaskForm):
     """Create or edit a unit."""
 
@@ -45,7 +32,7 @@ class UnitForm(FlaskForm):
 
     def __init__(self, *args, parent_choices: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = unit_kind_choices()
+        self.kind.choices = UnitKind.choices()
         self.parent_id.choices = [(0, _l("— none (top level) —")), *parent_choices]
 
 

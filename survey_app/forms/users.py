@@ -7,19 +7,6 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from survey_app.models import Role
-
-
-def role_choices(allowed: list[Role]) -> list[tuple[str, str]]:
-    """Roles with translated labels, limited to those the editor may grant."""
-    labels = {
-        Role.admin: _l("Administrator"),
-        Role.unit_admin: _l("Unit administrator"),
-        Role.official: _l("Official (data entry)"),
-        Role.leader: _l("Leader (results)"),
-    }
-    return [(role.value, labels[role]) for role in allowed]
-
 
 class UserForm(FlaskForm):
     """Create or edit a user."""
@@ -39,9 +26,3 @@ class UserForm(FlaskForm):
     unit_id = SelectField(_l("Unit"), coerce=int, choices=[])
     active = BooleanField(_l("Active"), default=True)
     submit = SubmitField(_l("Save"))
-
-
-class ConfirmForm(FlaskForm):
-    """A bare form for POST actions that only need CSRF protection."""
-
-    submit = SubmitField(_l("Confirm"))

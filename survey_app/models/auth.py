@@ -2,26 +2,36 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from survey_app.models.base import Base, UTCDateTime, utcnow
+from survey_app.models.base import Base, LabelledEnum, UTCDateTime, utcnow
 from survey_app.models.org import Unit
 
 
-class Role(enum.StrEnum):
+class Role(LabelledEnum):
     """Roles, each scoped to the subtree of the user's unit."""
 
     admin = "admin"
     unit_admin = "unit_admin"
     official = "official"
     leader = "leader"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        """Translated names of the roles."""
+        return {
+            cls.admin: _l("Administrator"),
+            cls.unit_admin: _l("Unit administrator"),
+            cls.official: _l("Official (data entry)"),
+            cls.leader: _l("Leader (results)"),
+        }
 
 
 class User(UserMixin, Base):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator
@@ -23,9 +25,37 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# The instant being recorded, when demo data replays past events (set by core.clock.recorded_at).
+recorded_instant: ContextVar[datetime | None] = ContextVar("recorded_instant", default=None)
+
+
 def utcnow() -> datetime:
-    """Current time, timezone-aware UTC."""
-    return datetime.now(UTC)
+    """Current time, timezone-aware UTC (the clock of survey_app.core.clock, also for column defaults)."""
+    return recorded_instant.get() or datetime.now(UTC)
+
+
+class LabelledEnum(enum.StrEnum):
+    """A string enum that owns the translated label of each member.
+
+    Subclasses define `_labels()` returning {member: lazy_gettext(...)}; forms, templates and exports
+    all read `member.label` or `Enum.choices()`, so a label is written once.
+    """
+
+    @classmethod
+    def _labels(cls) -> dict:
+        """{member: translated label}; every subclass defines it."""
+        raise NotImplementedError
+
+    @property
+    def label(self) -> str:
+        """This member's translated label."""
+        return str(self._labels()[self])
+
+    @classmethod
+    def choices(cls, members=None) -> list[tuple[str, str]]:
+        """(value, label) pairs for a select field, in declaration order or the order given."""
+        labels = cls._labels()
+        return [(member.value, labels[member]) for member in (members if members is not None else cls)]
 
 
 class UTCDateTime(TypeDecorator):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     Date,
@@ -17,10 +18,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from survey_app.models.base import Base, UTCDateTime, utcnow
+from survey_app.models.base import Base, LabelledEnum, UTCDateTime, utcnow
 
 
-class UnitKind(enum.StrEnum):
+class UnitKind(LabelledEnum):
     """Kinds of organisational unit (domain.md §1)."""
 
     province = "province"
@@ -29,6 +30,18 @@ class UnitKind(enum.StrEnum):
     commune = "commune"
     department = "department"
     centre = "centre"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        """Translated names of the kinds."""
+        return {
+            cls.province: _l("Province / city"),
+            cls.district: _l("District"),
+            cls.ward: _l("Ward"),
+            cls.commune: _l("Commune"),
+            cls.department: _l("Department"),
+            cls.centre: _l("One-stop centre"),
+        }
 
 
 class UnitStatus(enum.StrEnum):

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from survey_app.auth import services
 from survey_app.auth.permissions import Capability, ensure_in_scope, require, scope_root
 from survey_app.extensions import db
-from survey_app.forms.users import ConfirmForm, UserForm, role_choices
+from survey_app.forms.common import ActionForm
+from survey_app.forms.users import UserForm
 from survey_app.models import Role, Unit, User
 from survey_app.org.services import subtree_ids_query, tree_rows
 
@@ -35,7 +36,7 @@ def _user_or_404(user_id: int) -> User:
 
 def _prepare(form: UserForm) -> None:
     """Fill the role and unit choices of the form for the current user."""
-    form.role.choices = role_choices(grantable_roles())
+    form.role.choices = Role.choices(grantable_roles())
     form.unit_id.choices = [
         (unit.id, "\u2003" * level + f"{unit.name} ({unit.code})")
         for unit, level in tree_rows(scope_root(current_user))
@@ -88,7 +89,7 @@ def form(user_id: int | None = None):
                 return render_template("users/password_once.html", user=user, password=new_password)
             flash(_("User %(name)s saved.", name=user.username), "success")
             return redirect(url_for("users.index"))
-    return render_template("users/form.html", form=form, user=user, actions=ConfirmForm())
+    return render_template("users/form.html", form=form, user=user, actions=ActionForm())
 
 
 @bp.post("/<int:user_id>/reset-password")
@@ -96,7 +97,7 @@ def form(user_id: int | None = None):
 def reset_password(user_id: int):
     """Give a user a new password, shown once."""
     user = _user_or_404(user_id)
-    if not ConfirmForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     password = services.reset_password(user)
     db.session.commit()
@@ -108,7 +109,7 @@ def reset_password(user_id: int):
 def unlock(user_id: int):
     """Lift a lockout after too many failed sign-ins."""
     user = _user_or_404(user_id)
-    if not ConfirmForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     services.unlock(user)
     db.session.commit()
