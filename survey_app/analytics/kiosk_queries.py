@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from survey_app.analytics.rates import satisfaction_rate, shares, total, wilson_interval
+from survey_app.analytics.rates import level_shares, satisfaction_rate, total, wilson_interval
 from survey_app.extensions import db
 from survey_app.kiosk.levels import level_codes, satisfied_levels
 from survey_app.models import Unit, UnitClosure
@@ -52,12 +52,13 @@ def kiosk_stats(unit: Unit, start: date, end: date) -> dict:
     full = {code: counts.get(code, 0) for code in codes}
     n = total(full)
     satisfied = satisfied_levels()
-    interval = wilson_interval(sum(full[c] for c in satisfied if c in full), n)
+    rate = satisfaction_rate(full, satisfied, min_n=1)
+    interval = wilson_interval(rate.satisfied, n)
     return {
         "n": n,
         "counts": full,
-        "shares": shares(full, codes),
-        "satisfaction_rate": satisfaction_rate(full, satisfied),
+        "shares": level_shares(full, codes, min_n=1),
+        "satisfaction_rate": rate.value,
         "satisfaction_interval": list(interval) if interval else None,
         "excluded_flagged": excluded_count(unit, start, end),
     }

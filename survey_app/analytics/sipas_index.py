@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-Z_95 = 1.959963984540054  # two-sided 95% normal quantile
+from survey_app.analytics.rates import wilson_interval
+
 RATING_VALUES = (1, 2, 3, 4, 5)
 SATISFIED_VALUES = (4, 5)
 
@@ -57,18 +58,6 @@ class IndexReport:
     aspects: dict[str, float | None] = field(default_factory=dict)
     elements: dict[str, float | None] = field(default_factory=dict)
     criteria: dict[str, CriterionFigures] = field(default_factory=dict)
-
-
-def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, float] | None:
-    """The Wilson score interval of a proportion, in percent; None when n is 0."""
-    if n <= 0:
-        return None
-    p = successes / n
-    z2 = z * z
-    denominator = 1 + z2 / n
-    centre = (p + z2 / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
-    return max(0.0, centre - half) * 100, min(1.0, centre + half) * 100
 
 
 def criterion_figures(counts: Mapping[int, int]) -> CriterionFigures:

@@ -13,7 +13,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from survey_app.analytics import dashboard_queries as q
-from survey_app.analytics.suppression import safe_share
+from survey_app.analytics.rates import safe_share
 from survey_app.dashboards import charts
 from survey_app.dashboards.charts import Chart, Column
 from survey_app.dashboards.services import LOCAL_TZ, Filters, min_n, today_local

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 
 from survey_app.analytics import dashboard_queries as q
+from survey_app.analytics.rates import safe_value, satisfaction_rate
 from survey_app.analytics.sipas_index import compute_report
-from survey_app.analytics.suppression import safe_value, satisfaction_rate
 from survey_app.dashboards import charts, services
 from survey_app.dashboards.charts import Chart, Column
 from survey_app.extensions import db

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from survey_app.analytics import dashboard_queries as q
-from survey_app.analytics.suppression import Rate, difference, level_shares, safe_share, satisfaction_rate
+from survey_app.analytics.rates import Rate, difference, level_shares, safe_share, satisfaction_rate
 from survey_app.auth.permissions import in_scope, scope_root
 from survey_app.dashboards import charts
 from survey_app.dashboards.charts import Chart, Column

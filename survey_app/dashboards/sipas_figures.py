@@ -13,8 +13,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from survey_app.analytics import dashboard_queries as q
+from survey_app.analytics.rates import is_suppressed, safe_share, safe_value
 from survey_app.analytics.sipas_index import IndexReport, compute_report, expectation_share
-from survey_app.analytics.suppression import is_suppressed, safe_share, safe_value
 from survey_app.dashboards import charts
 from survey_app.dashboards.charts import Chart, Column
 from survey_app.dashboards.services import Filters, min_n

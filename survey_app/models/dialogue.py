@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     Date,
@@ -17,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey_app.models.base import Base, UTCDateTime, utcnow
+from survey_app.models.base import Base, LabelledEnum, UTCDateTime, utcnow
 from survey_app.models.org import ProcedureField, Unit
 
 
@@ -46,12 +47,21 @@ class SpeakerKind(enum.StrEnum):
     business = "business"
 
 
-class CommentChannel(enum.StrEnum):
+class CommentChannel(LabelledEnum):
     """How a comment reached the conference."""
 
     spoken = "spoken"
     written = "written"
     online = "online"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        """Translated names of the channels."""
+        return {
+            cls.spoken: _l("Spoken at the conference"),
+            cls.written: _l("Written, sent beforehand"),
+            cls.online: _l("Online"),
+        }
 
 
 class CommentStatus(enum.StrEnum):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     Date,
@@ -18,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey_app.models.base import Base, UTCDateTime, utcnow
+from survey_app.models.base import Base, LabelledEnum, UTCDateTime, utcnow
 from survey_app.models.org import Unit
 
 
@@ -31,13 +32,23 @@ class CampaignState(enum.StrEnum):
     published = "published"
 
 
-class Channel(enum.StrEnum):
+class Channel(LabelledEnum):
     """How a response was collected."""
 
     online = "online"
     paper = "paper"
     phone = "phone"
     interview = "interview"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        """Translated names of the channels."""
+        return {
+            cls.online: _l("Online (link, QR code)"),
+            cls.paper: _l("Paper forms"),
+            cls.phone: _l("Phone interview"),
+            cls.interview: _l("Face-to-face interview"),
+        }
 
 
 class BatchState(enum.StrEnum):

@@ -21,7 +21,9 @@ def _lint_imports(project: Path) -> subprocess.CompletedProcess:
 def _copy_of_project(tmp_path: Path) -> Path:
     """The package and its contracts, copied so a test can break them."""
     project = tmp_path / "project"
-    shutil.copytree(ROOT / "survey_app", project / "survey_app", ignore=shutil.ignore_patterns("*.mo", "*.pyc"))
+    shutil.copytree(
+        ROOT / "survey_app", project / "survey_app", ignore=shutil.ignore_patterns("*.mo", "*.pyc")
+    )
     shutil.copy(ROOT / "pyproject.toml", project / "pyproject.toml")
     return project
 
