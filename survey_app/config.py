@@ -40,6 +40,7 @@ class BaseConfig:
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so long paper-entry sessions do not fail
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - the name of a hash method, not a secret
     LOGIN_MAX_ATTEMPTS = _env_int("LOGIN_MAX_ATTEMPTS", 5)
     LOGIN_LOCKOUT_SECONDS = _env_int("LOGIN_LOCKOUT_SECONDS", 300)
 

@@ -13,6 +13,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
 
+from survey_app.core.errors import render_error_page
 from survey_app.models.base import Base
 
 
@@ -23,8 +24,6 @@ class JsonApi(Api):
         """Answer API paths with JSON; leave other paths to the HTML error pages."""
         if request.path.startswith("/api/"):
             return super().handle_http_exception(error)
-        from survey_app.core.errors import render_error_page
-
         return render_error_page(error)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -10,10 +11,14 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
 from survey_app.audit.service import record, snapshot
+from survey_app.core import clock
 from survey_app.extensions import db
-from survey_app.models import ApiToken, Role, Unit, User, utcnow
+from survey_app.models import ApiToken, Role, Unit, User
+
+logger = logging.getLogger(__name__)
 
 MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "sat_"  # noqa: S105 - a prefix that names the token kind, not a secret
@@ -39,7 +44,7 @@ def authenticate(username: str, password: str) -> LoginOutcome:
     """Check credentials, counting failures and locking the account after too many."""
     generic = _("Wrong username or password.")
     user = db.session.scalar(select(User).where(User.username == username.strip()))
-    now = utcnow()
+    now = clock.now()
     if user is None:
         # Spend the same time as a real check so usernames cannot be probed by timing.
         User(password_hash=_DUMMY_HASH).check_password(password)
@@ -59,6 +64,9 @@ def authenticate(username: str, password: str) -> LoginOutcome:
             seconds = current_app.config["LOGIN_LOCKOUT_SECONDS"] * 2 ** (rounds - 1)
             user.locked_until = now + timedelta(seconds=min(seconds, 86400))
             record("user.locked", user, summary=user.username, actor_label="system")
+            logger.warning(
+                "account %s locked for %d s after %d failed sign-ins", user.id, seconds, user.failed_logins
+            )
         return LoginOutcome(None, generic)
     if not user.active:
         return LoginOutcome(None, _("This account is disabled."))
@@ -68,8 +76,6 @@ def authenticate(username: str, password: str) -> LoginOutcome:
 
 def _dummy_hash() -> str:
     """A password hash to compare against when the username does not exist."""
-    from werkzeug.security import generate_password_hash
-
     return generate_password_hash(secrets.token_hex(8))
 
 
@@ -164,7 +170,7 @@ def issue_token(user: User, name: str = "") -> tuple[ApiToken, str]:
 def revoke_token(token: ApiToken) -> None:
     """Revoke a personal API token."""
     if token.revoked_at is None:
-        token.revoked_at = utcnow()
+        token.revoked_at = clock.now()
         record("token.revoke", token, summary=token.prefix)
 
 
@@ -175,7 +181,7 @@ def user_for_token(plain: str) -> User | None:
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(plain)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
-    now = utcnow()
+    now = clock.now()
     # Writing last-used on every call would turn reads into writes; once a minute is enough.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         token.last_used_at = now

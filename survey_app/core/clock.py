@@ -30,7 +30,7 @@ def _zone(name: str) -> ZoneInfo:
 def zone_name() -> str:
     """The configured time zone's name (APP_TIMEZONE)."""
     if has_app_context():
-        return current_app.config.get("APP_TIMEZONE") or DEFAULT_TIMEZONE
+        return current_app.config["APP_TIMEZONE"]
     return DEFAULT_TIMEZONE
 
 

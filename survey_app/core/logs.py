@@ -50,7 +50,7 @@ def _echo_request_id(response: Response) -> Response:
 def configure_logging(app: Flask) -> None:
     """Give the survey_app logger one handler with the house format, and ids to requests."""
     logger = logging.getLogger(LOGGER_NAME)
-    level = app.config.get("LOG_LEVEL", "INFO")
+    level = app.config["LOG_LEVEL"]
     logger.setLevel(level)
     if not any(getattr(handler, "_survey_app", False) for handler in logger.handlers):
         handler = logging.StreamHandler()

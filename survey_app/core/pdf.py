@@ -9,6 +9,8 @@ from flask import Response, current_app, render_template, request
 
 def html_to_pdf(html: str, base_url: str) -> bytes | None:
     """A standalone HTML page as a PDF, or None when WeasyPrint cannot run on this server."""
+    # Imported on first use: WeasyPrint loads Pango and its fonts (about half a second), which most
+    # processes never need, and a server without its system libraries still serves everything else.
     try:
         from weasyprint import HTML
     except (ImportError, OSError):  # OSError: WeasyPrint installed but its system libraries missing

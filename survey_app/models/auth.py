@@ -58,7 +58,7 @@ class User(UserMixin, Base):
 
     def set_password(self, password: str) -> None:
         """Hash and store a new password, ending the user's other sessions."""
-        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+        method = current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else "scrypt"
         self.password_hash = generate_password_hash(password, method=method)
         self.session_version = (self.session_version or 0) + 1
 

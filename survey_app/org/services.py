@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -25,6 +26,7 @@ from survey_app.models import (
 )
 
 UNIT_CSV_HEADER = ["code", "name", "kind", "parent_code"]
+logger = logging.getLogger(__name__)
 
 
 class OrgError(ValueError):
@@ -191,6 +193,7 @@ def close_unit(unit: Unit, *, on: date) -> Unit:
     before = snapshot(unit)
     unit.status, unit.active_to = UnitStatus.closed, on
     record("unit.close", unit, before=before, summary=f"{unit.code} {unit.name}")
+    logger.info("unit %s closed on %s", unit.code, on.isoformat())
     return unit
 
 
@@ -211,6 +214,7 @@ def merge_unit(unit: Unit, *, into: Unit, on: date) -> Unit:
     db.session.flush()
     rebuild_closure()
     record("unit.merge", unit, before=before, summary=f"{unit.code} → {into.code}")
+    logger.info("unit %s merged into %s on %s", unit.code, into.code, on.isoformat())
     return unit
 
 
@@ -270,6 +274,7 @@ def import_units_csv(text: str) -> ImportResult:
         if not problems:
             rows.append((code, name, UnitKind(kind), parent_code))
     if errors:
+        logger.info("unit import refused: %d problem(s), first on %s", len(errors), errors[0].split(":")[0])
         return ImportResult(errors=errors)
 
     result = ImportResult()
@@ -295,6 +300,9 @@ def import_units_csv(text: str) -> ImportResult:
             summary=f"{result.created} created, {result.updated} updated",
             after={"created": result.created, "updated": result.updated},
         )
+    logger.info(
+        "unit import: %d created, %d updated, %d unchanged", result.created, result.updated, result.unchanged
+    )
     return result
 
 
