@@ -15,7 +15,9 @@ from survey_app.dialogue.cli import cli as dialogue_cli
 from survey_app.extensions import db
 from survey_app.kiosk.cli import cli as kiosk_cli
 from survey_app.models import Role, User
-from survey_app.org.services import get_unit_by_code, import_units_file, seed_procedure_fields
+from survey_app.org.procedure_fields import seed_procedure_fields
+from survey_app.org.services import get_unit_by_code
+from survey_app.org.transfer import import_units_file
 from survey_app.sipas.cli import cli as sipas_cli
 
 units_cli = AppGroup("units", help="Manage organisational units.")

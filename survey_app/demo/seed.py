@@ -13,7 +13,9 @@ from survey_app.dialogue.demo import seed as dialogue
 from survey_app.extensions import db
 from survey_app.kiosk.demo import seed as kiosk
 from survey_app.models import Counter, Role, Staff, User
-from survey_app.org.services import get_unit_by_code, import_units_file, seed_procedure_fields
+from survey_app.org.procedure_fields import seed_procedure_fields
+from survey_app.org.services import get_unit_by_code
+from survey_app.org.transfer import import_units_file
 from survey_app.sipas.demo import seed as sipas
 
 DATA = Path(__file__).resolve().parent / "data"

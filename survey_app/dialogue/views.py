@@ -43,7 +43,8 @@ from survey_app.models.dialogue import (
     DialogueConference,
     SpeakerKind,
 )
-from survey_app.org.services import active_fields, units_in_subtree
+from survey_app.org.procedure_fields import active_fields
+from survey_app.org.services import units_in_subtree
 
 bp = Blueprint("dialogue", __name__, url_prefix="/dialogue")
 

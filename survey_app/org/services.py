@@ -1,31 +1,23 @@
-"""Rules of the unit tree, counters, staff and procedure fields."""
+"""The unit tree: ancestors (closure), subtree queries, and creating, changing, closing, merging units."""
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, delete, func, insert, or_, select
+from sqlalchemy import bindparam, delete, insert, or_, select
 
 from survey_app.audit.service import record, snapshot
 from survey_app.extensions import db
 from survey_app.models import (
-    Counter,
-    ProcedureField,
-    Staff,
     Unit,
     UnitClosure,
     UnitKind,
     UnitStatus,
 )
 
-UNIT_CSV_HEADER = ["code", "name", "kind", "parent_code"]
 logger = logging.getLogger(__name__)
 
 
@@ -216,195 +208,3 @@ def merge_unit(unit: Unit, *, into: Unit, on: date) -> Unit:
     record("unit.merge", unit, before=before, summary=f"{unit.code} → {into.code}")
     logger.info("unit %s merged into %s on %s", unit.code, into.code, on.isoformat())
     return unit
-
-
-# --- bulk import ----------------------------------------------------------------------------
-
-
-@dataclass
-class ImportResult:
-    """What a unit import did, or why it did nothing."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[str] | None = None
-
-    @property
-    def ok(self) -> bool:
-        """Whether the file was valid (and so was applied)."""
-        return not self.errors
-
-
-def import_units_csv(text: str) -> ImportResult:
-    """Import units from CSV text; any invalid row means nothing is imported."""
-    errors: list[str] = []
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = next(reader, None)
-    if header is None or [h.strip() for h in header] != UNIT_CSV_HEADER:
-        return ImportResult(
-            errors=[_("Line 1: the header must be %(header)s.", header=",".join(UNIT_CSV_HEADER))]
-        )
-    existing = {u.code: u for u in db.session.scalars(select(Unit))}
-    seen: dict[str, int] = {}
-    rows: list[tuple[str, str, UnitKind, str]] = []
-    for line_no, row in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != 4:
-            errors.append(_("Line %(line)d: expected 4 columns, found %(n)d.", line=line_no, n=len(row)))
-            continue
-        code, name, kind, parent_code = (cell.strip() for cell in row)
-        problems = []
-        if not code or len(code) > 32:
-            problems.append(_("the code must have 1 to 32 characters"))
-        elif code in seen:
-            problems.append(_("code %(code)s repeats line %(other)d", code=code, other=seen[code]))
-        if not name or len(name) > 200:
-            problems.append(_("the name must have 1 to 200 characters"))
-        if kind not in UnitKind.__members__:
-            problems.append(_("unknown kind %(kind)s (use %(kinds)s)", kind=kind, kinds=", ".join(UnitKind)))
-        if parent_code and parent_code not in seen and parent_code not in existing:
-            problems.append(_("parent %(code)s is not known (list parents first)", code=parent_code))
-        if parent_code and parent_code == code:
-            problems.append(_("a unit cannot be its own parent"))
-        if problems:
-            errors.append(_("Line %(line)d: ", line=line_no) + "; ".join(problems) + ".")
-        seen.setdefault(code, line_no)
-        if not problems:
-            rows.append((code, name, UnitKind(kind), parent_code))
-    if errors:
-        logger.info("unit import refused: %d problem(s), first on %s", len(errors), errors[0].split(":")[0])
-        return ImportResult(errors=errors)
-
-    result = ImportResult()
-    by_code = dict(existing)
-    for code, name, kind, parent_code in rows:
-        parent = by_code.get(parent_code) if parent_code else None
-        unit = by_code.get(code)
-        if unit is None:
-            unit = Unit(code=code, name=name, kind=kind, parent=parent)
-            db.session.add(unit)
-            by_code[code] = unit
-            result.created += 1
-        elif (unit.name, unit.kind, unit.parent_id) == (name, kind, parent.id if parent else None):
-            result.unchanged += 1
-        else:
-            unit.name, unit.kind, unit.parent = name, kind, parent
-            result.updated += 1
-        db.session.flush()
-    if result.created or result.updated:
-        rebuild_closure()
-        record(
-            "unit.import",
-            summary=f"{result.created} created, {result.updated} updated",
-            after={"created": result.created, "updated": result.updated},
-        )
-    logger.info(
-        "unit import: %d created, %d updated, %d unchanged", result.created, result.updated, result.unchanged
-    )
-    return result
-
-
-def import_units_file(path: Path) -> ImportResult:
-    """Import units from a UTF-8 CSV file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        return ImportResult(errors=[_("The file is not UTF-8 text.")])
-    return import_units_csv(text)
-
-
-# --- counters and staff ---------------------------------------------------------------------
-
-
-def save_counter(counter: Counter | None, *, unit: Unit, code: str, name: str, active: bool) -> Counter:
-    """Create or update a counter of a one-stop shop."""
-    code = code.strip()
-    clash = db.session.scalar(select(Counter).where(Counter.unit_id == unit.id, Counter.code == code))
-    if clash is not None and clash is not counter:
-        raise OrgError(_("This unit already has a counter with code %(code)s.", code=code))
-    before = snapshot(counter) if counter else None
-    if counter is None:
-        counter = Counter(unit=unit)
-        db.session.add(counter)
-    counter.code, counter.name, counter.active = code, name.strip(), active
-    record("counter.update" if before else "counter.create", counter, before=before, summary=name)
-    return counter
-
-
-def save_staff(
-    staff: Staff | None,
-    *,
-    unit: Unit,
-    full_name: str,
-    title: str,
-    counter: Counter | None,
-    active: bool,
-    photo: tuple[bytes, str] | None = None,
-) -> Staff:
-    """Create or update a civil servant; a photo is (bytes, mime type)."""
-    if counter is not None and counter.unit_id != unit.id:
-        raise OrgError(_("The counter belongs to another unit."))
-    before = snapshot(staff) if staff else None
-    if staff is None:
-        staff = Staff(unit=unit)
-        db.session.add(staff)
-    staff.full_name, staff.title, staff.counter, staff.active = (
-        full_name.strip(),
-        title.strip(),
-        counter,
-        active,
-    )
-    if photo is not None:
-        staff.photo, staff.photo_mime = photo
-        staff.photo_version = (staff.photo_version or 0) + 1
-    record("staff.update" if before else "staff.create", staff, before=before, summary=full_name)
-    return staff
-
-
-# --- procedure fields -----------------------------------------------------------------------
-
-
-def save_field(
-    field: ProcedureField | None, *, code: str, name_vi: str, name_en: str, active: bool
-) -> ProcedureField:
-    """Create or update a procedure field."""
-    code = code.strip()
-    clash = db.session.scalar(select(ProcedureField).where(ProcedureField.code == code))
-    if clash is not None and clash is not field:
-        raise OrgError(_("A procedure field with code %(code)s already exists.", code=code))
-    before = snapshot(field) if field else None
-    if field is None:
-        position = db.session.scalar(select(func.coalesce(func.max(ProcedureField.position), 0)))
-        field = ProcedureField(position=position + 1)
-        db.session.add(field)
-    field.code, field.name_vi, field.name_en, field.active = code, name_vi.strip(), name_en.strip(), active
-    record("field.update" if before else "field.create", field, before=before, summary=name_vi)
-    return field
-
-
-def seed_procedure_fields(path: Path) -> int:
-    """Load procedure fields from a CSV (code,name_vi,name_en); existing codes are left alone."""
-    existing = set(db.session.scalars(select(ProcedureField.code)))
-    added = 0
-    with path.open(encoding="utf-8") as handle:
-        for position, row in enumerate(csv.DictReader(handle), start=1):
-            if row["code"] in existing:
-                continue
-            db.session.add(
-                ProcedureField(
-                    code=row["code"], name_vi=row["name_vi"], name_en=row["name_en"], position=position
-                )
-            )
-            added += 1
-    return added
-
-
-def active_fields() -> list[ProcedureField]:
-    """Procedure fields in display order."""
-    return list(
-        db.session.scalars(
-            select(ProcedureField).where(ProcedureField.active).order_by(ProcedureField.position)
-        )
-    )

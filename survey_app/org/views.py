@@ -18,7 +18,7 @@ from survey_app.forms.org import (
     UnitImportForm,
 )
 from survey_app.models import Counter, ProcedureField, Staff, Unit, UnitKind
-from survey_app.org import services
+from survey_app.org import people, procedure_fields, services, transfer
 from survey_app.org.photos import normalise_photo
 
 bp = Blueprint("org", __name__, url_prefix="/org")
@@ -85,7 +85,7 @@ def import_units():
         except UnicodeDecodeError:
             form.file.errors.append(_("The file is not UTF-8 text."))
         else:
-            result = services.import_units_csv(text)
+            result = transfer.import_units_csv(text)
             if result.ok:
                 db.session.commit()
                 flash(
@@ -189,7 +189,7 @@ def counter_form(unit_id: int | None = None, counter_id: int | None = None):
     form = CounterForm(obj=counter)
     if form.validate_on_submit():
         try:
-            services.save_counter(
+            people.save_counter(
                 counter, unit=unit, code=form.code.data, name=form.name.data, active=form.active.data
             )
         except services.OrgError as exc:
@@ -221,7 +221,7 @@ def staff_form(unit_id: int | None = None, staff_id: int | None = None):
         try:
             upload = form.photo.data
             photo = normalise_photo(upload.read()) if upload else None
-            services.save_staff(
+            people.save_staff(
                 staff,
                 unit=unit,
                 full_name=form.full_name.data,
@@ -270,7 +270,7 @@ def field_form(field_id: int | None = None):
     form = FieldForm(obj=field)
     if form.validate_on_submit():
         try:
-            services.save_field(
+            procedure_fields.save_field(
                 field,
                 code=form.code.data,
                 name_vi=form.name_vi.data,

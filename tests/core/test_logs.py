@@ -33,7 +33,7 @@ def test_a_lockout_is_logged_with_the_request_id(app, client, org, caplog):
 
 
 def test_a_unit_import_reports_its_result_in_the_log(app, org, caplog):
-    from survey_app.org.services import import_units_csv
+    from survey_app.org.transfer import import_units_csv
 
     with caplog.at_level(logging.INFO, logger="survey_app"):
         import_units_csv("code,name,kind,parent_code\n00115,Phường Nhật Tân,ward,003\n")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from survey_app.extensions import db
 from survey_app.models import AuditEntry, Counter, Staff, Unit, UnitKind, UnitStatus
-from survey_app.org import services
+from survey_app.org import procedure_fields, services
 from tests.conftest import login, post_form
 
 
@@ -215,10 +215,10 @@ def test_invalid_unit_form_rerenders_and_changes_nothing(client, org):
 
 def test_procedure_fields_seed_from_data_file(app):
     path = Path(app.root_path) / "data" / "procedure_fields.csv"
-    assert services.seed_procedure_fields(path) >= 10
+    assert procedure_fields.seed_procedure_fields(path) >= 10
     db.session.commit()
-    assert services.seed_procedure_fields(path) == 0
-    codes = {f.code for f in services.active_fields()}
+    assert procedure_fields.seed_procedure_fields(path) == 0
+    codes = {f.code for f in procedure_fields.active_fields()}
     assert {"ho-tich", "chung-thuc", "dat-dai"} <= codes
 
 
