@@ -13,7 +13,8 @@ from docx.shared import Cm, Pt
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from survey_app.dialogue import services
+from survey_app.core import clock
+from survey_app.dialogue.vocabulary import category_name
 from survey_app.models.dialogue import DialogueComment, DialogueConference
 
 PLACE_PREFIX = re.compile(r"^(Thành phố|Tỉnh|Quận|Huyện|Thị xã|Phường|Xã|Thị trấn)\s+", re.IGNORECASE)
@@ -39,7 +40,7 @@ def place_name(unit_name: str) -> str:
 
 def header(conference: DialogueConference) -> DocHeader:
     """The heading of every document of a conference, dated on the conference day."""
-    day = services.local_date(conference.held_at)
+    day = clock.local_date(conference.held_at)
     return DocHeader(
         authority=_("PEOPLE'S COMMITTEE"),
         body=conference.host_unit.name.upper(),
@@ -92,7 +93,7 @@ def participants_text(conference: DialogueConference) -> str:
 
 def speaker_text(comment: DialogueComment) -> str:
     """The speaker as written in the minutes."""
-    parts = [str(services.SPEAKER_LABELS[comment.speaker_kind])]
+    parts = [comment.speaker_kind.label]
     if comment.speaker_name:
         parts.append(comment.speaker_name)
     if comment.speaker_organisation:
@@ -171,10 +172,10 @@ def minutes_docx(conference: DialogueConference, comments: list[DialogueComment]
         _clean(
             _(
                 "At %(time)s, at %(venue)s, %(host)s held the conference (%(form)s).",
-                time=conference.held_at.astimezone(services.local_zone()).strftime("%H:%M %d/%m/%Y"),
+                time=conference.held_at.astimezone(clock.local_zone()).strftime("%H:%M %d/%m/%Y"),
                 venue=conference.venue,
                 host=conference.host_unit.name,
-                form=services.FORM_LABELS[conference.form],
+                form=conference.form.label,
             )
         )
     )
@@ -190,10 +191,7 @@ def minutes_docx(conference: DialogueConference, comments: list[DialogueComment]
         paragraph = document.add_paragraph()
         paragraph.add_run(f"{comment.number}. ").bold = True
         paragraph.add_run(
-            _clean(
-                f"{speaker_text(comment)} — {services.category_name(comment.category, lang)}: "
-                f"{comment.content}"
-            )
+            _clean(f"{speaker_text(comment)} — {category_name(comment.category, lang)}: {comment.content}")
         )
         answer = document.add_paragraph(_clean(response_text(comment)))
         answer.paragraph_format.left_indent = Cm(1)
@@ -214,7 +212,7 @@ def conclusion_docx(conference: DialogueConference, comments: list[DialogueComme
             _(
                 "On %(date)s, %(host)s held %(title)s, chaired by %(chair)s. %(n)d comments were raised; "
                 "%(spot)d were answered at the conference, the others are answered in writing.",
-                date=services.local_date(conference.held_at).strftime("%d/%m/%Y"),
+                date=clock.local_date(conference.held_at).strftime("%d/%m/%Y"),
                 host=conference.host_unit.name,
                 title=conference.title,
                 chair=conference.chair,
