@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from docx import Document
@@ -14,8 +15,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from survey_app.core import clock
-from survey_app.dialogue.vocabulary import category_name
-from survey_app.models.dialogue import DialogueComment, DialogueConference
+from survey_app.dialogue.vocabulary import category_names
+from survey_app.models.dialogue import DialogueComment, DialogueConference, SpeakerKind
 
 PLACE_PREFIX = re.compile(r"^(Thành phố|Tỉnh|Quận|Huyện|Thị xã|Phường|Xã|Thị trấn)\s+", re.IGNORECASE)
 # Control characters other than tab/newline are not allowed in Word's XML.
@@ -91,9 +92,14 @@ def participants_text(conference: DialogueConference) -> str:
     )
 
 
-def speaker_text(comment: DialogueComment) -> str:
-    """The speaker as written in the minutes."""
-    parts = [comment.speaker_kind.label]
+def speaker_labels() -> dict[SpeakerKind, str]:
+    """The kinds of speaker translated once, for a document that names hundreds of speakers."""
+    return {kind: kind.label for kind in SpeakerKind}
+
+
+def speaker_text(comment: DialogueComment, labels: Mapping[SpeakerKind, str]) -> str:
+    """The speaker as written in the minutes (`labels`: the translated kinds of speaker)."""
+    parts = [labels[comment.speaker_kind]]
     if comment.speaker_name:
         parts.append(comment.speaker_name)
     if comment.speaker_organisation:
@@ -163,7 +169,8 @@ def _save(document) -> bytes:
 
 def minutes_docx(conference: DialogueConference, comments: list[DialogueComment]) -> bytes:
     """The minutes as a Word document."""
-    lang = str(get_locale() or "vi")
+    categories = category_names(str(get_locale() or "vi"))
+    speakers = speaker_labels()
     head = header(conference)
     document = _new_document()
     _heading_table(document, head, _("MINUTES"), conference.title)
@@ -190,9 +197,8 @@ def minutes_docx(conference: DialogueConference, comments: list[DialogueComment]
     for comment in comments:
         paragraph = document.add_paragraph()
         paragraph.add_run(f"{comment.number}. ").bold = True
-        paragraph.add_run(
-            _clean(f"{speaker_text(comment)} — {category_name(comment.category, lang)}: {comment.content}")
-        )
+        category = categories.get(comment.category, comment.category)
+        paragraph.add_run(_clean(f"{speaker_text(comment, speakers)} — {category}: {comment.content}"))
         answer = document.add_paragraph(_clean(response_text(comment)))
         answer.paragraph_format.left_indent = Cm(1)
     document.add_paragraph(_("IV. Conclusions")).runs[0].bold = True

@@ -60,7 +60,7 @@ class Comments(MethodView):
 
     @blp.response(200, CommentSchema(many=True))
     @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(404, response="NOT_FOUND", description="No such conference in your scope")
+    @blp.alt_response(404, response="NOT_FOUND")
     @token_required()
     def get(self, conference_id: int):
         """Every comment of the conference, in order, with its status history."""
@@ -69,7 +69,7 @@ class Comments(MethodView):
     @blp.response(201, CommentSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND", description="No such conference in your scope")
+    @blp.alt_response(404, response="NOT_FOUND")
     @token_required(Capability.enter_data)
     @blp.arguments(CommentInSchema, location="json")
     def post(self, data: dict, conference_id: int):
@@ -115,7 +115,7 @@ class Comment(MethodView):
 
     @blp.response(200, CommentSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(404, response="NOT_FOUND", description="No such comment in your scope")
+    @blp.alt_response(404, response="NOT_FOUND")
     @token_required()
     def get(self, comment_id: int):
         """A comment with its status history (the host's people, or the department it is assigned to)."""
@@ -128,7 +128,7 @@ class CommentStatus(MethodView):
 
     @blp.response(200, EventSchema(many=True))
     @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(404, response="NOT_FOUND", description="No such comment in your scope")
+    @blp.alt_response(404, response="NOT_FOUND")
     @token_required()
     def get(self, comment_id: int):
         """The status history: who changed what, when."""
@@ -137,7 +137,7 @@ class CommentStatus(MethodView):
     @blp.response(200, CommentSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND", description="No such comment in your scope")
+    @blp.alt_response(404, response="NOT_FOUND")
     @token_required(Capability.enter_data)
     @blp.arguments(StatusChangeSchema, location="json")
     def post(self, data: dict, comment_id: int):

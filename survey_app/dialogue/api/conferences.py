@@ -38,7 +38,7 @@ class Conferences(MethodView):
 
     @blp.response(200, ConferenceSchema(many=True))
     @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(404, response="NOT_FOUND", description="Unit not in your scope")
+    @blp.alt_response(404, response="NOT_FOUND")
     @token_required()
     @blp.arguments(ConferenceQuerySchema, location="query")
     def get(self, args: dict):
@@ -101,7 +101,7 @@ class Conference(MethodView):
 
     @blp.response(200, ConferenceDetailSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(404, response="NOT_FOUND", description="No such conference in your scope")
+    @blp.alt_response(404, response="NOT_FOUND")
     @token_required()
     def get(self, conference_id: int):
         """A conference with every comment and its status history."""
@@ -116,7 +116,7 @@ class ConferenceState(MethodView):
 
     @blp.response(200, ConferenceSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.alt_response(404, response="NOT_FOUND", description="No such conference in your scope")
+    @blp.alt_response(404, response="NOT_FOUND")
     @token_required()
     def get(self, conference_id: int):
         """The conference (its `state` field)."""
@@ -125,7 +125,7 @@ class ConferenceState(MethodView):
     @blp.response(200, ConferenceSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND", description="No such conference in your scope")
+    @blp.alt_response(404, response="NOT_FOUND")
     @token_required(Capability.enter_data)
     @blp.arguments(StateChangeSchema, location="json")
     def post(self, data: dict, conference_id: int):

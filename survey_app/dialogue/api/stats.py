@@ -29,7 +29,7 @@ def year_before(day: date) -> date:
 @blp.response(200, StatsSchema)
 @blp.alt_response(401, response="UNAUTHORIZED")
 @blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND", description="Unit not in your scope")
+@blp.alt_response(404, response="NOT_FOUND")
 @token_required(Capability.read_results)
 @blp.arguments(StatsQuerySchema, location="query")
 def stats(args: dict):

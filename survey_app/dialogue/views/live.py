@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -24,6 +26,8 @@ from survey_app.extensions import db
 from survey_app.forms.dialogue import CommentForm
 from survey_app.models.dialogue import CommentChannel, DialogueComment, DialogueConference, SpeakerKind
 from survey_app.org.services import active_fields
+
+logger = logging.getLogger(__name__)
 
 MAX_CLIENT_KEY = 64
 
@@ -117,6 +121,8 @@ def add_comment(conference_id: int):
                 return jsonify(_comment_json(comment)), 201
             flash(_("Comment %(n)d recorded.", n=comment.number), "success")
             return redirect(url_for("dialogue.live", conference_id=conference.id))
+    elif form.errors:
+        logger.info("comment for conference %d refused: %s", conference.id, ", ".join(sorted(form.errors)))
     if _wants_json():
         errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
         return jsonify({"message": _("Please correct the errors below."), "errors": errors}), 400
