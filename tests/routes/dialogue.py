@@ -52,7 +52,7 @@ ROUTES = [
     Route("dialogue.comment", lambda o: f"/dialogue/comments/{o.comment.id}", "enter_data", scoped=True),
     Route("dialogue.public", lambda o: f"/dialogue/public/{o.published_conference.id}", "public"),
     # Each API resource answers GET to any token of the scope; its POST (token with enter_data) is checked
-    # with real tokens in tests/dialogue/test_api.py, as the matrix probes token routes with GET.
+    # with real tokens in tests/dialogue/api/, as the matrix probes token routes with GET.
     Route("dialogue_api.Conferences", lambda o: "/api/v1/dialogue/conferences", "token"),
     Route("dialogue_api.Conference", _api("/dialogue/conferences/{}"), "token", scoped=True),
     Route("dialogue_api.ConferenceState", _api("/dialogue/conferences/{}/state"), "token", scoped=True),
