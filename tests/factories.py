@@ -96,7 +96,7 @@ def make_comment(conference: DialogueConference, actor: User | None = None, **ov
 
 
 def build_dialogue_year(org) -> None:
-    """Year 2018 of the test district, built by hand (tests/dialogue/test_stats.py works out its figures).
+    """Year 2018 of the test district, built by hand (test_dialogue_queries.py works out its figures).
 
     District, 01/6 (held): 2 comments answered on the spot, 4 assigned (due 15/6 unless said: Tư pháp's
     answered 16:59 UTC on the due date = 23:59 local, on time; Quản lý đô thị's answered 17:01 UTC = 00:01

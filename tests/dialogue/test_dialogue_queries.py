@@ -1,4 +1,4 @@
-"""Dialogue figures of a unit's subtree (survey_app/analytics/dialogue_queries.py)."""
+"""Dialogue figures of a unit's subtree: survey_app/analytics/dialogue_queries.py."""
 
 from datetime import date
 from zoneinfo import ZoneInfo
