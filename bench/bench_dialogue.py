@@ -21,6 +21,16 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from survey_app import create_app
+from survey_app.core.clock import recorded_at
+from survey_app.dialogue.comments import CommentInput, add_comment, answer_in_writing, forward
+from survey_app.dialogue.conferences import ConferenceData, change_state, create_conference
+from survey_app.dialogue.demo import load_data
+from survey_app.extensions import db
+from survey_app.models import Role, UnitKind, User
+from survey_app.org.services import create_unit
 
 BACKENDS = [b for b in os.environ.get("BENCH_DIALOGUE_BACKENDS", "sqlite,postgresql").split(",") if b]
 PG_URL = os.environ.get("BENCH_DIALOGUE_PG_URL", "postgresql://postgres@127.0.0.1:5432/bench_dialogue")
@@ -54,10 +64,6 @@ def _pg_ready(url: str) -> bool:
 
 
 def _make_app(backend: str, workdir: Path):
-    from flask_migrate import upgrade
-
-    from survey_app import create_app
-
     url = f"sqlite:///{workdir / 'bench_dialogue.db'}" if backend == "sqlite" else PG_URL
     app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
     with app.app_context():
@@ -67,12 +73,6 @@ def _make_app(backend: str, workdir: Path):
 
 def _build(app) -> int:
     """The organisation, an official and a conference with COMMENTS comments; the conference id."""
-    from survey_app.dialogue import services
-    from survey_app.dialogue.demo import _load
-    from survey_app.extensions import db
-    from survey_app.models import Role, UnitKind, User
-    from survey_app.org.services import create_unit
-
     with app.app_context():
         city = create_unit(code="01", name="Thành phố Hà Nội", kind=UnitKind.province, parent=None)
         district = create_unit(code="003", name="Quận Tây Hồ", kind=UnitKind.district, parent=city)
@@ -87,8 +87,8 @@ def _build(app) -> int:
         db.session.add(user)
         db.session.flush()
         held_at = datetime(2026, 6, 5, 1, 0, tzinfo=UTC)
-        conference = services.create_conference(
-            services.ConferenceData(
+        conference = create_conference(
+            ConferenceData(
                 title="Hội nghị đối thoại với tổ chức, cá nhân về thủ tục hành chính năm 2026",
                 held_at=held_at,
                 chair="Chủ tịch UBND quận",
@@ -99,15 +99,15 @@ def _build(app) -> int:
             district,
             user,
         )
-        services.change_state(conference, "start", user)
-        pool = _load("demo_comments.json")["comments"]
+        change_state(conference, "start", user)
+        pool = load_data("demo_comments.json")["comments"]
         for i in range(COMMENTS):
             item = pool[i % len(pool)]
             department = departments[i % len(departments)]
             on_spot = i % 2 == 0
-            comment = services.add_comment(
+            comment = add_comment(
                 conference,
-                services.CommentInput(
+                CommentInput(
                     content=f"{item['content']} (ý kiến {i + 1})",
                     category=item["category"],
                     speaker_name="Nguyễn Văn An" if i % 7 == 0 else "",
@@ -121,10 +121,10 @@ def _build(app) -> int:
                 user,
             )
             if not on_spot and i % 3 == 1:
-                services.answer_in_writing(comment, item["answer"], user)
+                answer_in_writing(comment, item["answer"], user)
             elif not on_spot and i % 3 == 2 and i % 10 == 5:
-                services.forward(comment, "Sở Xây dựng", user)
-        services.change_state(conference, "close", user)
+                forward(comment, "Sở Xây dựng", user)
+        change_state(conference, "close", user)
         db.session.commit()
         return conference.id
 
@@ -167,9 +167,9 @@ def run(report) -> None:
                 f"   {backend}: {COMMENTS} comments written in {time.perf_counter() - started:.1f} s",
                 flush=True,
             )
-            with app.app_context():
+            # Timed on Monday 22/6/2026 09:00 in Hà Nội, so that the comments due 08/6 and 19/6 show overdue.
+            with app.app_context(), recorded_at(datetime(2026, 6, 22, 2, 0, tzinfo=UTC)):
                 client = _signed_in_client(app)
-                app.config["DIALOGUE_TODAY"] = date(2026, 6, 22)
                 pages = [
                     ("conference ledger", f"/dialogue/{conference_id}", TARGET_MS),
                     ("live logging", f"/dialogue/{conference_id}/live", TARGET_MS),
@@ -188,6 +188,4 @@ def run(report) -> None:
                     report.add("dialogue", f"{label} max", worst, "ms", "")
                     report.add("dialogue", f"{label} size", size / 1024, "KiB", "")
             with app.app_context():
-                from survey_app.extensions import db
-
                 db.engine.dispose()

@@ -7,20 +7,19 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from survey_app.extensions import db
 from survey_app.models import Unit, UnitClosure
 from survey_app.models.dialogue import (
+    OPEN_STATUSES,
     CommentStatus,
     ConferenceState,
     DialogueComment,
     DialogueConference,
 )
 
-LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 # A conference counts as held once it has opened.
 HELD_STATES = (ConferenceState.in_session, ConferenceState.closed, ConferenceState.published)
-OPEN_STATUSES = (CommentStatus.assigned, CommentStatus.forwarded, CommentStatus.in_progress)
 WRITTEN_ANSWER_STATUSES = (CommentStatus.answered, CommentStatus.published)
 
 
@@ -29,7 +28,7 @@ def percent(part: int, whole: int) -> float | None:
     return round(part * 100 / whole, 1) if whole else None
 
 
-def utc_bounds(start: date, end: date, zone: ZoneInfo = LOCAL_ZONE) -> tuple[datetime, datetime]:
+def utc_bounds(start: date, end: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """The UTC instants of local midnight at `start` and after `end` (end inclusive)."""
     low = datetime.combine(start, time(), zone)
     high = datetime.combine(end + timedelta(days=1), time(), zone)
@@ -45,14 +44,14 @@ def _local_day(moment: datetime | None, zone: ZoneInfo) -> date | None:
 
 
 def dialogue_stats(
-    unit: Unit, start: date, end: date, today: date | None = None, zone: ZoneInfo = LOCAL_ZONE
+    session: Session, unit: Unit, start: date, end: date, *, today: date, zone: ZoneInfo
 ) -> dict:
     """Conferences held in the unit's subtree between local days start..end and what became of their comments.
 
     Returns conferences held, comments by category and by department, the share answered on the spot,
-    the share of written answers given by the deadline (of those answered or already due) and overdue counts.
+    the share of written answers given by the deadline (of those answered or already due) and overdue counts;
+    `today` decides what is overdue, `zone` where local days begin.
     """
-    today = today or datetime.now(zone).date()
     low, high = utc_bounds(start, end, zone)
     held = (
         select(DialogueConference.id)
@@ -64,8 +63,8 @@ def dialogue_stats(
             DialogueConference.held_at < high,
         )
     )
-    conference_ids = list(db.session.scalars(held))
-    rows = db.session.execute(
+    conference_ids = list(session.scalars(held))
+    rows = session.execute(
         select(
             DialogueComment.category,
             DialogueComment.department_id,
@@ -103,7 +102,7 @@ def dialogue_stats(
         figures["overdue"] += late_open
     units = {
         unit_id: (code, name)
-        for unit_id, code, name in db.session.execute(
+        for unit_id, code, name in session.execute(
             select(Unit.id, Unit.code, Unit.name).where(Unit.id.in_(list(departments)))
         )
     }

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from survey_app.dialogue import services
+from survey_app.core import clock
+from survey_app.dialogue.deadlines import overdue_comments
 from survey_app.dialogue.workdays import official_holidays, write_holidays_csv
-from survey_app.extensions import db
-from survey_app.models.dialogue import DialogueComment
-from survey_app.org.services import get_unit_by_code, subtree_ids_query
+from survey_app.org.services import get_unit_by_code
+
+logger = logging.getLogger(__name__)
 
 cli = AppGroup("dialogue", help="Dialogue conferences: follow-up of the comments.")
 
@@ -22,19 +22,13 @@ cli = AppGroup("dialogue", help="Dialogue conferences: follow-up of the comments
 @click.option("--unit", "unit_code", default=None, help="Only comments assigned within this unit's subtree.")
 def overdue(unit_code: str | None) -> None:
     """List the comments whose written answer is overdue, per department (for a reminder e-mail or a cron)."""
-    today = services.today()
-    query = (
-        select(DialogueComment)
-        .where(services.overdue_filter(today))
-        .options(selectinload(DialogueComment.department), selectinload(DialogueComment.conference))
-        .order_by(DialogueComment.department_id, DialogueComment.due_on, DialogueComment.id)
-    )
+    today = clock.today()
+    unit = None
     if unit_code:
         unit = get_unit_by_code(unit_code)
         if unit is None:
             raise click.BadParameter(f"no unit {unit_code}", param_hint="--unit")
-        query = query.where(DialogueComment.department_id.in_(subtree_ids_query(unit.id)))
-    comments = db.session.scalars(query).all()
+    comments = overdue_comments(today, within=unit)
     for comment in comments:
         days = (today - comment.due_on).days
         department = comment.department.name if comment.department else "-"
@@ -43,6 +37,13 @@ def overdue(unit_code: str | None) -> None:
             f"{comment.conference.title} #{comment.number}"
         )
     click.echo(f"{len(comments)} overdue comment(s) on {today:%d/%m/%Y}")
+    logger.info(
+        "overdue run on %s%s: %d comment(s) overdue in %d department(s)",
+        today.isoformat(),
+        f" for unit {unit.code}" if unit else "",
+        len(comments),
+        len({comment.department_id for comment in comments}),
+    )
 
 
 @cli.command("holidays")

@@ -11,7 +11,17 @@ from pathlib import Path
 from sqlalchemy import select
 
 from survey_app.auth.services import create_user
-from survey_app.dialogue import services
+from survey_app.core import clock
+from survey_app.dialogue.comments import (
+    CommentInput,
+    Outcome,
+    add_comment,
+    answer_in_writing,
+    forward,
+    start_work,
+)
+from survey_app.dialogue.conferences import ConferenceData, change_state, create_conference
+from survey_app.dialogue.scope import invitable_units
 from survey_app.extensions import db
 from survey_app.models import ProcedureField, Role, Unit, UnitKind, User
 from survey_app.models.dialogue import (
@@ -36,7 +46,8 @@ FORWARD_BODIES = {
 }
 
 
-def _load(name: str) -> dict:
+def load_data(name: str) -> dict:
+    """A JSON file of the demo data (data/demo_*.json)."""
     with (DATA / name).open(encoding="utf-8") as handle:
         return json.load(handle)
 
@@ -47,7 +58,7 @@ def _fields() -> dict[str, int]:
 
 def _utc(day: date, hour: int) -> datetime:
     """A local hour of a day as an aware UTC instant."""
-    return datetime.combine(day, time(hour), services.local_zone()).astimezone(UTC)
+    return datetime.combine(day, time(hour), clock.local_zone()).astimezone(UTC)
 
 
 def _exists(host: Unit, title: str) -> bool:
@@ -73,16 +84,16 @@ def seed_department_user() -> Iterator[str]:
 
 def seed_tay_ho_2018() -> Iterator[str]:
     """Quận Tây Hồ, 01/6/2018: 12 departments, wards, 30 participants, 11 comments answered on the spot."""
-    data = _load("demo_tayho_2018.json")
+    data = load_data("demo_tayho_2018.json")
     host = get_unit_by_code(data["host"])
     if host is None or _exists(host, data["title"]):
         return
-    held_at = datetime.fromisoformat(data["held_at_local"]).replace(tzinfo=services.local_zone())
+    held_at = datetime.fromisoformat(data["held_at_local"]).replace(tzinfo=clock.local_zone())
     invitees = [get_unit_by_code(c) for c in data["invite_departments"] + data["invite_wards"]]
     fields = _fields()
-    with services.clock(held_at - timedelta(days=14)):
-        conference = services.create_conference(
-            services.ConferenceData(
+    with clock.recorded_at(held_at - timedelta(days=14)):
+        conference = create_conference(
+            ConferenceData(
                 title=data["title"],
                 held_at=held_at,
                 chair=data["chair"],
@@ -97,30 +108,30 @@ def seed_tay_ho_2018() -> Iterator[str]:
             host,
             None,
         )
-    with services.clock(held_at):
-        services.change_state(conference, "start", None)
+    with clock.recorded_at(held_at):
+        change_state(conference, "start", None)
     for i, item in enumerate(data["comments"]):
         addressed = get_unit_by_code(item["addressed"])
-        with services.clock(held_at + timedelta(minutes=25 + 9 * i)):
-            services.add_comment(
+        with clock.recorded_at(held_at + timedelta(minutes=25 + 9 * i)):
+            add_comment(
                 conference,
-                services.CommentInput(
+                CommentInput(
                     content=item["content"],
                     category=item["category"],
                     speaker_kind=SpeakerKind(item["speaker_kind"]),
                     speaker_organisation=item.get("organisation", ""),
                     field_id=fields.get(item["field"]),
                     addressed_department_id=addressed.id if addressed else None,
-                    outcome="on_spot",
+                    outcome=Outcome.on_spot,
                     answered_by=item["answered_by"],
                     answer=item["answer"],
                 ),
                 None,
             )
-    with services.clock(held_at + timedelta(hours=3, minutes=30)):
-        services.change_state(conference, "close", None)
-    with services.clock(held_at + timedelta(days=2)):
-        services.change_state(conference, "publish", None)
+    with clock.recorded_at(held_at + timedelta(hours=3, minutes=30)):
+        change_state(conference, "close", None)
+    with clock.recorded_at(held_at + timedelta(days=2)):
+        change_state(conference, "publish", None)
     yield f"dialogue: {data['title']} (01/06/2018, {len(data['comments'])} comments answered on the spot)"
 
 
@@ -177,8 +188,8 @@ def _follow_up(rng: random.Random, comment, answer: str, today: date, held: date
         code = db.session.scalar(select(ProcedureField.code).where(ProcedureField.id == comment.field_id))
         body = FORWARD_BODIES.get(code)
         if body:
-            with services.clock(_utc(min(held + timedelta(days=3), today), 9)):
-                services.forward(comment, body, None)
+            with clock.recorded_at(_utc(min(held + timedelta(days=3), today), 9)):
+                forward(comment, body, None)
             return None
     if comment.due_on < today:
         if roll < 0.82:
@@ -191,21 +202,21 @@ def _follow_up(rng: random.Random, comment, answer: str, today: date, held: date
         day = held + timedelta(days=rng.randint(2, 6))
     else:
         if roll < 0.7:
-            with services.clock(_utc(min(held + timedelta(days=2), today), 10)):
-                services.start_work(comment, None)
+            with clock.recorded_at(_utc(min(held + timedelta(days=2), today), 10)):
+                start_work(comment, None)
         return None
     day = max(day, held)
     if day > today:
         return None
-    with services.clock(_utc(day, rng.choice((9, 10, 14, 15, 16)))):
-        services.answer_in_writing(comment, answer, None)
+    with clock.recorded_at(_utc(day, rng.choice((9, 10, 14, 15, 16)))):
+        answer_in_writing(comment, answer, None)
     return day
 
 
 def seed_year(today: date | None = None) -> Iterator[str]:
     """A year of conferences across the demo districts, wards and communes, with realistic comments."""
-    today = today or services.today()
-    pool = _load("demo_comments.json")["comments"]
+    today = today or clock.today()
+    pool = load_data("demo_comments.json")["comments"]
     fields = _fields()
     rng = random.Random(2026)
     added = 0
@@ -217,9 +228,9 @@ def seed_year(today: date | None = None) -> Iterator[str]:
         if _exists(host, title):
             continue
         held_at = _utc(day, rng.choice((8, 14)))
-        with services.clock(held_at - timedelta(days=20)):
-            conference = services.create_conference(
-                services.ConferenceData(
+        with clock.recorded_at(held_at - timedelta(days=20)):
+            conference = create_conference(
+                ConferenceData(
                     title=title,
                     held_at=held_at,
                     chair=f"Chủ tịch UBND {host.name}",
@@ -228,9 +239,7 @@ def seed_year(today: date | None = None) -> Iterator[str]:
                     form=ConferenceForm.conference if rng.random() < 0.8 else ConferenceForm.seminar,
                     scope="Thủ tục hành chính; hoạt động của Bộ phận Một cửa; dịch vụ công trực tuyến.",
                     expected_participants=rng.choice((30, 40, 50, 60)),
-                    invitee_ids=[
-                        u.id for u in services.invitable_units(host) if u.kind == UnitKind.department
-                    ][:12],
+                    invitee_ids=[u.id for u in invitable_units(host) if u.kind == UnitKind.department][:12],
                 ),
                 host,
                 None,
@@ -238,16 +247,16 @@ def seed_year(today: date | None = None) -> Iterator[str]:
         added += 1
         if day > today:
             continue
-        with services.clock(held_at):
-            services.change_state(conference, "start", None)
+        with clock.recorded_at(held_at):
+            change_state(conference, "start", None)
         comments = []
         for i, item in enumerate(rng.sample(pool, rng.randint(7, 12))):
             on_spot = rng.random() < 0.55 or item["category"] == "praise"
             department = _department(host, item["dept"])
-            with services.clock(held_at + timedelta(minutes=20 + 8 * i)):
-                comment = services.add_comment(
+            with clock.recorded_at(held_at + timedelta(minutes=20 + 8 * i)):
+                comment = add_comment(
                     conference,
-                    services.CommentInput(
+                    CommentInput(
                         content=item["content"],
                         category=item["category"],
                         speaker_kind=SpeakerKind(item.get("kind", "individual")),
@@ -255,7 +264,7 @@ def seed_year(today: date | None = None) -> Iterator[str]:
                         channel=CommentChannel.written if i == 0 else CommentChannel.spoken,
                         field_id=fields.get(item["field"]),
                         addressed_department_id=department.id,
-                        outcome="on_spot" if on_spot else "written",
+                        outcome=Outcome.on_spot if on_spot else Outcome.written,
                         answered_by=_answerer(department, host) if on_spot else "",
                         answer=item["answer"] if on_spot else "",
                         department_id=department.id,
@@ -263,8 +272,8 @@ def seed_year(today: date | None = None) -> Iterator[str]:
                     None,
                 )
             comments.append((comment, item["answer"]))
-        with services.clock(held_at + timedelta(hours=3)):
-            services.change_state(conference, "close", None)
+        with clock.recorded_at(held_at + timedelta(hours=3)):
+            change_state(conference, "close", None)
         answered_on = [day]
         for comment, answer in comments:
             if comment.status == CommentStatus.assigned:
@@ -272,8 +281,8 @@ def seed_year(today: date | None = None) -> Iterator[str]:
         if (today - day).days > 30:
             # Published once the answers of the first weeks are in, so none is published before it is given.
             publish_on = min(max(day + timedelta(days=25), max(answered_on) + timedelta(days=1)), today)
-            with services.clock(_utc(publish_on, 16)):
-                services.change_state(conference, "publish", None)
+            with clock.recorded_at(_utc(publish_on, 16)):
+                change_state(conference, "publish", None)
         db.session.flush()
     if added:
         yield f"dialogue: {added} conferences in the last year, {len(DISTRICTS) + len(WARDS)} host units"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from docx import Document
@@ -13,8 +14,9 @@ from docx.shared import Cm, Pt
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from survey_app.dialogue import services
-from survey_app.models.dialogue import DialogueComment, DialogueConference
+from survey_app.core import clock
+from survey_app.dialogue.vocabulary import category_names
+from survey_app.models.dialogue import DialogueComment, DialogueConference, SpeakerKind
 
 PLACE_PREFIX = re.compile(r"^(Thành phố|Tỉnh|Quận|Huyện|Thị xã|Phường|Xã|Thị trấn)\s+", re.IGNORECASE)
 # Control characters other than tab/newline are not allowed in Word's XML.
@@ -39,7 +41,7 @@ def place_name(unit_name: str) -> str:
 
 def header(conference: DialogueConference) -> DocHeader:
     """The heading of every document of a conference, dated on the conference day."""
-    day = services.local_date(conference.held_at)
+    day = clock.local_date(conference.held_at)
     return DocHeader(
         authority=_("PEOPLE'S COMMITTEE"),
         body=conference.host_unit.name.upper(),
@@ -90,9 +92,14 @@ def participants_text(conference: DialogueConference) -> str:
     )
 
 
-def speaker_text(comment: DialogueComment) -> str:
-    """The speaker as written in the minutes."""
-    parts = [str(services.SPEAKER_LABELS[comment.speaker_kind])]
+def speaker_labels() -> dict[SpeakerKind, str]:
+    """The kinds of speaker translated once, for a document that names hundreds of speakers."""
+    return {kind: kind.label for kind in SpeakerKind}
+
+
+def speaker_text(comment: DialogueComment, labels: Mapping[SpeakerKind, str]) -> str:
+    """The speaker as written in the minutes (`labels`: the translated kinds of speaker)."""
+    parts = [labels[comment.speaker_kind]]
     if comment.speaker_name:
         parts.append(comment.speaker_name)
     if comment.speaker_organisation:
@@ -162,7 +169,8 @@ def _save(document) -> bytes:
 
 def minutes_docx(conference: DialogueConference, comments: list[DialogueComment]) -> bytes:
     """The minutes as a Word document."""
-    lang = str(get_locale() or "vi")
+    categories = category_names(str(get_locale() or "vi"))
+    speakers = speaker_labels()
     head = header(conference)
     document = _new_document()
     _heading_table(document, head, _("MINUTES"), conference.title)
@@ -171,10 +179,10 @@ def minutes_docx(conference: DialogueConference, comments: list[DialogueComment]
         _clean(
             _(
                 "At %(time)s, at %(venue)s, %(host)s held the conference (%(form)s).",
-                time=conference.held_at.astimezone(services.local_zone()).strftime("%H:%M %d/%m/%Y"),
+                time=conference.held_at.astimezone(clock.local_zone()).strftime("%H:%M %d/%m/%Y"),
                 venue=conference.venue,
                 host=conference.host_unit.name,
-                form=services.FORM_LABELS[conference.form],
+                form=conference.form.label,
             )
         )
     )
@@ -189,12 +197,8 @@ def minutes_docx(conference: DialogueConference, comments: list[DialogueComment]
     for comment in comments:
         paragraph = document.add_paragraph()
         paragraph.add_run(f"{comment.number}. ").bold = True
-        paragraph.add_run(
-            _clean(
-                f"{speaker_text(comment)} — {services.category_name(comment.category, lang)}: "
-                f"{comment.content}"
-            )
-        )
+        category = categories.get(comment.category, comment.category)
+        paragraph.add_run(_clean(f"{speaker_text(comment, speakers)} — {category}: {comment.content}"))
         answer = document.add_paragraph(_clean(response_text(comment)))
         answer.paragraph_format.left_indent = Cm(1)
     document.add_paragraph(_("IV. Conclusions")).runs[0].bold = True
@@ -214,7 +218,7 @@ def conclusion_docx(conference: DialogueConference, comments: list[DialogueComme
             _(
                 "On %(date)s, %(host)s held %(title)s, chaired by %(chair)s. %(n)d comments were raised; "
                 "%(spot)d were answered at the conference, the others are answered in writing.",
-                date=services.local_date(conference.held_at).strftime("%d/%m/%Y"),
+                date=clock.local_date(conference.held_at).strftime("%d/%m/%Y"),
                 host=conference.host_unit.name,
                 title=conference.title,
                 chair=conference.chair,

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+import holidays as holiday_calendars
+
 DEFAULT_HOLIDAYS_FILE = Path(__file__).resolve().parent / "data" / "holidays_vn.csv"
 
 
@@ -19,9 +21,7 @@ def load_holidays(path: str | Path = DEFAULT_HOLIDAYS_FILE) -> frozenset[date]:
 
 def official_holidays(first_year: int, last_year: int) -> list[tuple[date, str]]:
     """Vietnam's public holidays (with the Government's swapped days) from the `holidays` package."""
-    import holidays
-
-    calendar = holidays.country_holidays("VN", years=range(first_year, last_year + 1), language="vi")
+    calendar = holiday_calendars.country_holidays("VN", years=range(first_year, last_year + 1), language="vi")
     return sorted(calendar.items())
 
 

@@ -152,7 +152,7 @@ class ForwardForm(FlaskForm):
     note = StringField(_l("Note"), validators=[Optional(), Length(max=1000)])
 
 
-class ActionForm(FlaskForm):
-    """A button that posts an action (state change, in progress)."""
+class ConferenceStepForm(FlaskForm):
+    """The button that moves a conference on: unlike the common ActionForm, it carries the step."""
 
     action = HiddenField()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -22,7 +21,7 @@ from survey_app.models.base import Base, LabelledEnum, UTCDateTime, utcnow
 from survey_app.models.org import ProcedureField, Unit
 
 
-class ConferenceState(enum.StrEnum):
+class ConferenceState(LabelledEnum):
     """Life of a conference: planned → in session → closed → published."""
 
     planned = "planned"
@@ -30,21 +29,45 @@ class ConferenceState(enum.StrEnum):
     closed = "closed"
     published = "published"
 
+    @classmethod
+    def _labels(cls) -> dict:
+        """Translated names of the states."""
+        return {
+            cls.planned: _l("Planned"),
+            cls.in_session: _l("In session"),
+            cls.closed: _l("Closed"),
+            cls.published: _l("Published"),
+        }
 
-class ConferenceForm(enum.StrEnum):
+
+class ConferenceForm(LabelledEnum):
     """How the conference is held (hội nghị / tọa đàm / trực tuyến)."""
 
     conference = "conference"
     seminar = "seminar"
     online = "online"
 
+    @classmethod
+    def _labels(cls) -> dict:
+        """Translated names of the forms."""
+        return {cls.conference: _l("Conference"), cls.seminar: _l("Seminar"), cls.online: _l("Online")}
 
-class SpeakerKind(enum.StrEnum):
+
+class SpeakerKind(LabelledEnum):
     """Who raised a comment (cá nhân / tổ chức / doanh nghiệp)."""
 
     individual = "individual"
     organisation = "organisation"
     business = "business"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        """Translated names of the kinds of speaker."""
+        return {
+            cls.individual: _l("Individual"),
+            cls.organisation: _l("Organisation"),
+            cls.business: _l("Business"),
+        }
 
 
 class CommentChannel(LabelledEnum):
@@ -64,7 +87,7 @@ class CommentChannel(LabelledEnum):
         }
 
 
-class CommentStatus(enum.StrEnum):
+class CommentStatus(LabelledEnum):
     """Where a comment is in its follow-up."""
 
     received = "received"
@@ -74,6 +97,19 @@ class CommentStatus(enum.StrEnum):
     in_progress = "in_progress"
     answered = "answered"
     published = "published"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        """Translated names of the statuses."""
+        return {
+            cls.received: _l("Received"),
+            cls.answered_on_spot: _l("Answered on the spot"),
+            cls.assigned: _l("Assigned for a written answer"),
+            cls.forwarded: _l("Forwarded to the competent body"),
+            cls.in_progress: _l("In progress"),
+            cls.answered: _l("Answered in writing"),
+            cls.published: _l("Published"),
+        }
 
 
 OPEN_STATUSES = (CommentStatus.assigned, CommentStatus.forwarded, CommentStatus.in_progress)

@@ -1,65 +1,75 @@
-"""Builders shared by the dialogue tests."""
+"""Helpers of the dialogue tests (tokens, signed-in clients, form data, PDF text) and committed builders.
+
+The builders themselves are in tests/factories.py; the browser tests' live server reads the database
+through its own connection, so `tests/browser/test_dialogue_journey.py` takes committed ones from here.
+"""
 
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
 
-from survey_app.dialogue import services
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from survey_app.auth.services import issue_token
 from survey_app.extensions import db
-from survey_app.models import Role, UnitKind
-from survey_app.org.services import create_unit
-from tests.conftest import make_user
-
-# 01/6/2018 08:00 in Hà Nội (UTC+7), a Friday, as the Tây Hồ conference.
-HELD_AT = datetime(2018, 6, 1, 1, 0, tzinfo=UTC)
+from survey_app.models.dialogue import DialogueComment
+from tests import factories
+from tests.conftest import login
 
 
 def add_departments(org) -> None:
-    """Two departments of the test district and an official of one of them (`org.users['dept']`)."""
-    org.dept_tp = create_unit(
-        code="003-TP", name="Phòng Tư pháp quận Tây Hồ", kind=UnitKind.department, parent=org.district
-    )
-    org.dept_qldt = create_unit(
-        code="003-QLDT",
-        name="Phòng Quản lý đô thị quận Tây Hồ",
-        kind=UnitKind.department,
-        parent=org.district,
-    )
-    org.users["dept"] = make_user("tuphap1", Role.official, org.dept_tp)
-    org.users["dept2"] = make_user("qldt1", Role.official, org.dept_qldt)
+    """factories.add_departments, committed."""
+    factories.add_departments(org)
     db.session.commit()
 
 
 def make_conference(org, **overrides):
-    """A planned conference of the test district."""
-    values = {
-        "title": "Hội nghị đối thoại về thủ tục hành chính lần thứ nhất năm 2018",
-        "held_at": HELD_AT,
-        "chair": "Nguyễn Đình Khuyến – Phó Chủ tịch UBND quận",
-        "co_organiser": "Ủy ban MTTQ quận",
-        "venue": "Hội trường UBND quận Tây Hồ",
-        **overrides,
-    }
-    data = services.ConferenceData(**values)
-    conference = services.create_conference(data, org.district, org.users["official"])
+    """factories.make_conference, committed."""
+    conference = factories.make_conference(org, **overrides)
     db.session.commit()
     return conference
 
 
-def comment_input(**overrides) -> services.CommentInput:
-    """A valid comment as typed at the conference."""
-    values = {
-        "content": "Thủ tục cấp giấy phép xây dựng còn phải đi lại nhiều lần.",
+def bearer(user) -> dict:
+    """Headers carrying a new API token of the user."""
+    _token, plain = issue_token(user, "test")
+    db.session.commit()
+    return {"Authorization": f"Bearer {plain}"}
+
+
+def comment_count() -> int:
+    """How many comments are stored."""
+    return db.session.scalar(select(func.count()).select_from(DialogueComment))
+
+
+def signed_in(app, username: str):
+    """A test client signed in as the user."""
+    client = app.test_client()
+    assert login(client, username).status_code == 302
+    return client
+
+
+def live_form(**overrides) -> dict:
+    """What the live-logging form posts for a comment answered on the spot."""
+    data = {
+        "content": "Thủ tục cấp biển số nhà còn chậm.",
         "category": "procedure_questions",
+        "speaker_kind": "individual",
+        "channel": "spoken",
+        "field_id": "0",
+        "addressed_department_id": "0",
+        "outcome": "on_spot",
+        "answered_by": "Trưởng phòng Quản lý đô thị",
+        "answer": "Phòng sẽ cấp biển số trong 5 ngày làm việc.",
+        "department_id": "0",
+        "due_on": "",
     }
-    values.update(overrides)
-    return services.CommentInput(**values)
+    data.update(overrides)
+    return data
 
 
 def pdf_text(data: bytes) -> str:
     """The text of a PDF, lines joined with spaces (a sentence may wrap anywhere on the page)."""
-    from pypdf import PdfReader
-
     assert data.startswith(b"%PDF")
     return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages)

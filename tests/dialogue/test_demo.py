@@ -1,12 +1,15 @@
 """Demo data: Tây Hồ's 2018 conference as in the article, and a year of conferences across the demo units."""
 
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
+import time_machine
 from sqlalchemy import func, select
 
 from survey_app.analytics.dialogue_queries import dialogue_stats
+from survey_app.core.clock import local_date
 from survey_app.demo.seed import seed_organisation
-from survey_app.dialogue import demo, services
+from survey_app.dialogue import demo
 from survey_app.extensions import db
 from survey_app.models.dialogue import CommentStatus, ConferenceState, DialogueComment, DialogueConference
 from survey_app.org.services import get_unit_by_code
@@ -14,18 +17,15 @@ from survey_app.org.services import get_unit_by_code
 
 def test_demo_conferences(app):
     list(seed_organisation())
-    app.config["DIALOGUE_TODAY"] = date(2026, 11, 20)
-    try:
-        lines = list(demo.seed_tay_ho_2018()) + list(demo.seed_year(date(2026, 11, 20)))
+    with time_machine.travel(datetime(2026, 11, 20, 3, 0, tzinfo=UTC), tick=False):  # 10:00 in Hà Nội
+        lines = list(demo.seed_tay_ho_2018()) + list(demo.seed_year())
         db.session.commit()
-        assert list(demo.seed_tay_ho_2018()) == [] and list(demo.seed_year(date(2026, 11, 20))) == []
-    finally:
-        del app.config["DIALOGUE_TODAY"]
+        assert list(demo.seed_tay_ho_2018()) == [] and list(demo.seed_year()) == []
     assert len(lines) == 2
     tay_ho = get_unit_by_code("003")
     first = db.session.scalar(select(DialogueConference).order_by(DialogueConference.held_at))
     assert first.host_unit_id == tay_ho.id and first.title.endswith("lần thứ nhất năm 2018")
-    assert services.local_date(first.held_at) == date(2018, 6, 1) and first.state == ConferenceState.published
+    assert local_date(first.held_at) == date(2018, 6, 1) and first.state == ConferenceState.published
     assert first.expected_participants == 30
     invited = [i.unit for i in first.invitees]
     assert (
@@ -47,9 +47,14 @@ def test_demo_conferences(app):
     upcoming = db.session.scalars(
         select(DialogueConference).where(DialogueConference.state == ConferenceState.planned)
     ).all()
-    assert len(upcoming) == 1 and services.local_date(upcoming[0].held_at) > date(2026, 11, 20)
+    assert len(upcoming) == 1 and local_date(upcoming[0].held_at) > date(2026, 11, 20)
     stats = dialogue_stats(
-        get_unit_by_code("01"), date(2025, 11, 21), date(2026, 11, 20), today=date(2026, 11, 20)
+        db.session,
+        get_unit_by_code("01"),
+        date(2025, 11, 21),
+        date(2026, 11, 20),
+        today=date(2026, 11, 20),
+        zone=ZoneInfo("Asia/Ho_Chi_Minh"),
     )
     assert stats["conferences"] == 3 * 2 + 5  # Hà Nội: Đồ Sơn and Ngọc Xuyên are in Hải Phòng
     assert stats["comments"] > 80 and 40 < stats["on_spot_share"] < 80

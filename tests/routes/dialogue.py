@@ -2,29 +2,29 @@
 
 from datetime import UTC, datetime
 
+from survey_app.dialogue.comments import CommentInput, add_comment
+from survey_app.dialogue.conferences import ConferenceData, change_state, create_conference
 from tests.routes import Route
 
 
 def prepare(org) -> None:
     """A conference of the test district with one comment assigned to a ward, and a published one."""
-    from survey_app.dialogue import services
-
     held_at = datetime(2018, 6, 1, 1, 0, tzinfo=UTC)
-    org.conference = services.create_conference(
-        services.ConferenceData(title="Hội nghị đối thoại", held_at=held_at), org.district, None
+    org.conference = create_conference(
+        ConferenceData(title="Hội nghị đối thoại", held_at=held_at), org.district, None
     )
-    org.comment = services.add_comment(
+    org.comment = add_comment(
         org.conference,
-        services.CommentInput(
+        CommentInput(
             content="Ý kiến", category="procedure_questions", outcome="written", department_id=org.ward.id
         ),
         None,
     )
-    org.published_conference = services.create_conference(
-        services.ConferenceData(title="Hội nghị đã công bố", held_at=held_at), org.district, None
+    org.published_conference = create_conference(
+        ConferenceData(title="Hội nghị đã công bố", held_at=held_at), org.district, None
     )
     for action in ("start", "close", "publish"):
-        services.change_state(org.published_conference, action, None)
+        change_state(org.published_conference, action, None)
 
 
 def _c(path: str):
@@ -52,7 +52,7 @@ ROUTES = [
     Route("dialogue.comment", lambda o: f"/dialogue/comments/{o.comment.id}", "enter_data", scoped=True),
     Route("dialogue.public", lambda o: f"/dialogue/public/{o.published_conference.id}", "public"),
     # Each API resource answers GET to any token of the scope; its POST (token with enter_data) is checked
-    # with real tokens in tests/dialogue/test_api.py, as the matrix probes token routes with GET.
+    # with real tokens in tests/dialogue/api/, as the matrix probes token routes with GET.
     Route("dialogue_api.Conferences", lambda o: "/api/v1/dialogue/conferences", "token"),
     Route("dialogue_api.Conference", _api("/dialogue/conferences/{}"), "token", scoped=True),
     Route("dialogue_api.ConferenceState", _api("/dialogue/conferences/{}/state"), "token", scoped=True),

@@ -1,0 +1,263 @@
+"""What the dialogue API reads and answers, as marshmallow schemas (the OpenAPI document comes from them)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import marshmallow as ma
+
+from survey_app.core import clock
+from survey_app.dialogue.comments import MAX_ANSWER, MAX_BODY, MAX_CONTENT, MAX_NAME, OUTCOMES
+from survey_app.dialogue.conferences import MAX_TITLE, TRANSITIONS
+from survey_app.models.dialogue import (
+    CommentChannel,
+    CommentStatus,
+    ConferenceForm,
+    ConferenceState,
+    SpeakerKind,
+)
+
+Length = ma.validate.Length
+OneOf = ma.validate.OneOf
+# Statuses a client may move a comment to (received and published are set by the platform).
+STATUS_CHANGES = ("answered_on_spot", "assigned", "forwarded", "in_progress", "answered")
+
+
+class LocalDateTime(ma.fields.DateTime):
+    """A date and time; one sent without an offset is local time of the configured zone (APP_TIMEZONE)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        # The zone is read per request, not when the schema is built, so the configured one applies.
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=clock.local_zone())
+
+
+def _value_of(attribute: str, enum: type[StrEnum]) -> ma.fields.Function:
+    """An enum attribute as its value, documented with the values it takes.
+
+    A Function field rather than fields.Enum: a conference answers with hundreds of comments and their
+    histories, and it dumps in a fraction of the calls.
+    """
+    return ma.fields.Function(
+        lambda obj: getattr(obj, attribute).value,
+        metadata={"type": "string", "enum": [member.value for member in enum]},
+    )
+
+
+def _code_of(unit_attribute: str) -> ma.fields.Function:
+    """The code of a related unit (null when there is none)."""
+
+    def code(obj):
+        unit = getattr(obj, unit_attribute)
+        return unit.code if unit is not None else None
+
+    return ma.fields.Function(code, metadata={"type": "string", "nullable": True, "description": "Unit code"})
+
+
+# --- what clients send -----------------------------------------------------------------------
+
+
+class ConferenceInSchema(ma.Schema):
+    """A conference to plan."""
+
+    title = ma.fields.String(required=True, validate=Length(min=1, max=MAX_TITLE))
+    host_unit = ma.fields.String(required=True, metadata={"description": "Code of the host unit"})
+    held_at = LocalDateTime(
+        required=True,
+        metadata={
+            "description": "Local time of the deployment when no offset is given",
+            "example": "2018-06-01T08:00:00+07:00",
+        },
+    )
+    chair = ma.fields.String(load_default="", validate=Length(max=200))
+    co_organiser = ma.fields.String(load_default="", validate=Length(max=200))
+    venue = ma.fields.String(load_default="", validate=Length(max=300))
+    form = ma.fields.Enum(ConferenceForm, by_value=True, load_default=ConferenceForm.conference)
+    scope = ma.fields.String(load_default="", validate=Length(max=4000))
+    expected_participants = ma.fields.Integer(
+        load_default=None, allow_none=True, validate=ma.validate.Range(0, 100000)
+    )
+    invitees = ma.fields.List(ma.fields.String(), load_default=list, metadata={"description": "Unit codes"})
+
+
+class CommentInSchema(ma.Schema):
+    """A comment raised at (or sent before) a conference, with its answer on the spot or its assignment."""
+
+    content = ma.fields.String(required=True, validate=Length(min=1, max=MAX_CONTENT))
+    category = ma.fields.String(
+        required=True, metadata={"description": "Category code (data/categories.csv)"}
+    )
+    speaker_kind = ma.fields.Enum(SpeakerKind, by_value=True, load_default=SpeakerKind.individual)
+    speaker_name = ma.fields.String(load_default="", validate=Length(max=MAX_NAME))
+    speaker_organisation = ma.fields.String(load_default="", validate=Length(max=MAX_NAME))
+    name_consent = ma.fields.Boolean(load_default=False)
+    channel = ma.fields.Enum(CommentChannel, by_value=True, load_default=CommentChannel.spoken)
+    field = ma.fields.String(
+        load_default=None, allow_none=True, metadata={"description": "Procedure field code"}
+    )
+    addressed_department = ma.fields.String(
+        load_default=None, allow_none=True, metadata={"description": "Unit code"}
+    )
+    outcome = ma.fields.String(load_default="none", validate=OneOf(OUTCOMES))
+    answered_by = ma.fields.String(
+        load_default="", validate=Length(max=MAX_NAME), metadata={"description": "for outcome on_spot"}
+    )
+    answer = ma.fields.String(
+        load_default="", validate=Length(max=MAX_ANSWER), metadata={"description": "for outcome on_spot"}
+    )
+    department = ma.fields.String(
+        load_default=None, allow_none=True, metadata={"description": "Unit code, for outcome written"}
+    )
+    due_on = ma.fields.Date(
+        load_default=None, allow_none=True, metadata={"description": "for outcome written"}
+    )
+    client_key = ma.fields.String(load_default=None, allow_none=True, validate=Length(max=64))
+
+
+class StatusChangeSchema(ma.Schema):
+    """A step of a comment's follow-up."""
+
+    status = ma.fields.String(required=True, validate=OneOf(STATUS_CHANGES))
+    department = ma.fields.String(
+        load_default=None, allow_none=True, metadata={"description": "Unit code, for assigned"}
+    )
+    due_on = ma.fields.Date(load_default=None, allow_none=True, metadata={"description": "for assigned"})
+    body = ma.fields.String(
+        load_default="", validate=Length(max=MAX_BODY), metadata={"description": "for forwarded"}
+    )
+    note = ma.fields.String(load_default="", validate=Length(max=1000))
+    answer = ma.fields.String(
+        load_default="",
+        validate=Length(max=MAX_ANSWER),
+        metadata={"description": "for answered_on_spot and answered"},
+    )
+    answered_by = ma.fields.String(
+        load_default="", validate=Length(max=MAX_NAME), metadata={"description": "for answered_on_spot"}
+    )
+
+
+class StateChangeSchema(ma.Schema):
+    """A step of a conference: start, close, publish."""
+
+    action = ma.fields.String(required=True, validate=OneOf(list(TRANSITIONS)))
+
+
+class ConferenceQuerySchema(ma.Schema):
+    """Filters of the conference list."""
+
+    unit = ma.fields.String(load_default=None, metadata={"description": "Unit code (its whole subtree)"})
+    from_ = ma.fields.Date(
+        load_default=None, data_key="from", metadata={"description": "Held on this local day or later"}
+    )
+    to = ma.fields.Date(load_default=None, metadata={"description": "Held on this local day or earlier"})
+
+
+class StatsQuerySchema(ma.Schema):
+    """Unit and period of the statistics."""
+
+    unit = ma.fields.String(required=True, metadata={"description": "Unit code (its whole subtree)"})
+    from_ = ma.fields.Date(
+        load_default=None, data_key="from", metadata={"description": "Default: 1 year ago"}
+    )
+    to = ma.fields.Date(load_default=None, metadata={"description": "Default: today"})
+
+
+# --- what the API answers --------------------------------------------------------------------
+
+
+class EventSchema(ma.Schema):
+    """One step of a comment's status history."""
+
+    status = _value_of("status", CommentStatus)
+    at = ma.fields.DateTime()
+    actor = ma.fields.String(attribute="actor_label")
+    note = ma.fields.String()
+
+
+class CommentSchema(ma.Schema):
+    """A comment and where its follow-up stands."""
+
+    id = ma.fields.Integer()
+    number = ma.fields.Integer()
+    conference_id = ma.fields.Integer()
+    speaker_kind = _value_of("speaker_kind", SpeakerKind)
+    speaker_name = ma.fields.String()
+    speaker_organisation = ma.fields.String()
+    name_consent = ma.fields.Boolean()
+    channel = _value_of("channel", CommentChannel)
+    category = ma.fields.String()
+    field = ma.fields.Function(
+        lambda c: c.field.code if c.field else None,
+        metadata={"type": "string", "nullable": True, "description": "Procedure field code"},
+    )
+    content = ma.fields.String()
+    addressed_department = _code_of("addressed_department")
+    status = _value_of("status", CommentStatus)
+    department = _code_of("department")
+    due_on = ma.fields.Date(allow_none=True)
+    forwarded_to = ma.fields.String()
+    answered_on_spot = ma.fields.Boolean()
+    answered_by = ma.fields.String()
+    answer = ma.fields.String()
+    answered_at = ma.fields.DateTime(allow_none=True)
+    history = ma.fields.List(ma.fields.Nested(EventSchema), attribute="events")
+
+
+class ConferenceSchema(ma.Schema):
+    """A conference."""
+
+    id = ma.fields.Integer()
+    title = ma.fields.String()
+    host_unit = _code_of("host_unit")
+    held_at = ma.fields.DateTime()
+    state = _value_of("state", ConferenceState)
+    form = _value_of("form", ConferenceForm)
+    chair = ma.fields.String()
+    co_organiser = ma.fields.String()
+    venue = ma.fields.String()
+    scope = ma.fields.String()
+    expected_participants = ma.fields.Integer(allow_none=True)
+    invitees = ma.fields.Function(
+        lambda c: [i.unit.code for i in c.invitees],
+        metadata={"type": "array", "items": {"type": "string"}, "description": "Unit codes"},
+    )
+
+
+class ConferenceDetailSchema(ConferenceSchema):
+    """A conference with its comments."""
+
+    comments = ma.fields.List(ma.fields.Nested(CommentSchema))
+
+
+class DepartmentFiguresSchema(ma.Schema):
+    """Written answers of one department."""
+
+    unit = ma.fields.String(metadata={"description": "Unit code"})
+    name = ma.fields.String()
+    assigned = ma.fields.Integer()
+    answered = ma.fields.Integer()
+    answered_on_time = ma.fields.Integer()
+    due = ma.fields.Integer()
+    overdue = ma.fields.Integer()
+    on_time_share = ma.fields.Float(allow_none=True, metadata={"description": "percent"})
+
+
+class StatsSchema(ma.Schema):
+    """Dialogue figures of a unit's subtree."""
+
+    unit = ma.fields.String()
+    unit_name = ma.fields.String()
+    from_ = ma.fields.Date(data_key="from")
+    to = ma.fields.Date()
+    conferences = ma.fields.Integer()
+    comments = ma.fields.Integer()
+    by_category = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
+    by_department = ma.fields.List(ma.fields.Nested(DepartmentFiguresSchema))
+    answered_on_spot = ma.fields.Integer()
+    on_spot_share = ma.fields.Float(allow_none=True, metadata={"description": "percent"})
+    written = ma.fields.Integer()
+    answered_in_writing = ma.fields.Integer()
+    answered_in_writing_on_time = ma.fields.Integer()
+    written_due = ma.fields.Integer()
+    on_time_share = ma.fields.Float(allow_none=True, metadata={"description": "percent"})
+    overdue = ma.fields.Integer()

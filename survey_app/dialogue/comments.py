@@ -1,0 +1,344 @@
+"""Comments of a conference and their status machine: logging, answers, assignment, forwarding.
+
+received → answered_on_spot, or → assigned → (forwarded | in_progress) → answered → published; every
+step is kept as a DialogueCommentEvent with who and when.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from survey_app.core import clock
+from survey_app.dialogue.deadlines import default_due_on, forward_deadline
+from survey_app.dialogue.errors import DialogueError
+from survey_app.dialogue.scope import department_for
+from survey_app.dialogue.vocabulary import category_codes
+from survey_app.extensions import db
+from survey_app.models import ProcedureField, User
+from survey_app.models.base import LabelledEnum
+from survey_app.models.dialogue import (
+    OPEN_STATUSES,
+    CommentChannel,
+    CommentStatus,
+    ConferenceState,
+    DialogueComment,
+    DialogueCommentEvent,
+    DialogueConference,
+    SpeakerKind,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_CONTENT = 4000
+MAX_ANSWER = 8000
+MAX_NAME = 200
+MAX_BODY = 300
+# Statuses after which a comment takes no other answer.
+ANSWERED_STATUSES = (CommentStatus.answered_on_spot, CommentStatus.answered, CommentStatus.published)
+
+
+class Outcome(LabelledEnum):
+    """What happens to a comment as it is logged."""
+
+    on_spot = "on_spot"
+    written = "written"
+    none = "none"  # recorded; the response is decided later
+
+    @classmethod
+    def _labels(cls) -> dict:
+        """Translated names of the outcomes, as the live-logging screen offers them."""
+        return {
+            cls.on_spot: _l("Answered on the spot"),
+            cls.written: _l("Needs a written answer"),
+            cls.none: _l("Decide later"),
+        }
+
+
+OUTCOMES = tuple(outcome.value for outcome in Outcome)
+
+
+@dataclass
+class CommentInput:
+    """A comment as typed on the live-logging screen or sent through the API."""
+
+    content: str
+    category: str
+    speaker_kind: SpeakerKind = SpeakerKind.individual
+    speaker_name: str = ""
+    speaker_organisation: str = ""
+    name_consent: bool = False
+    channel: CommentChannel = CommentChannel.spoken
+    field_id: int | None = None
+    addressed_department_id: int | None = None
+    outcome: str = Outcome.none
+    answered_by: str = ""
+    answer: str = ""
+    department_id: int | None = None
+    due_on: date | None = None
+    client_key: str | None = None
+
+
+def actor_label(actor: User | None) -> str:
+    """How a status history names who made a change."""
+    return (actor.full_name or actor.username) if actor else "system"
+
+
+def record_event(comment: DialogueComment, status: CommentStatus, actor: User | None, note: str = "") -> None:
+    """Move a comment to a status and keep the step in its history."""
+    comment.status = status
+    comment.events.append(
+        DialogueCommentEvent(
+            status=status,
+            at=clock.now(),
+            actor_id=actor.id if actor else None,
+            actor_label=actor_label(actor),
+            note=note[:2000],
+        )
+    )
+
+
+def _check_text(text: str, limit: int, empty_message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise DialogueError(empty_message)
+    if len(text) > limit:
+        raise DialogueError(_("The text is longer than %(n)d characters.", n=limit))
+    return text
+
+
+def _check_due(conference: DialogueConference, due_on: date | None) -> date:
+    if due_on is None:
+        return default_due_on(conference)
+    if due_on < clock.local_date(conference.held_at):
+        raise DialogueError(_("The due date cannot be before the conference."))
+    return due_on
+
+
+def _already_logged(conference: DialogueConference, client_key: str | None) -> DialogueComment | None:
+    """The comment stored earlier under the same client key (a draft resent after a network drop)."""
+    if not client_key:
+        return None
+    existing = db.session.scalar(select(DialogueComment).where(DialogueComment.client_key == client_key))
+    if existing is not None and existing.conference_id != conference.id:
+        raise DialogueError(_("This comment was already recorded for another conference."))
+    return existing
+
+
+def _next_number(conference: DialogueConference) -> int:
+    latest = db.session.scalar(
+        select(func.coalesce(func.max(DialogueComment.number), 0)).where(
+            DialogueComment.conference_id == conference.id
+        )
+    )
+    return latest + 1
+
+
+def add_comment(conference: DialogueConference, data: CommentInput, actor: User | None) -> DialogueComment:
+    """Record a comment and, at once, its answer on the spot or its assignment for a written answer.
+
+    A comment resent with the same client key (after a network drop) is stored only once.
+    """
+    existing = _already_logged(conference, data.client_key)
+    if existing is not None:
+        return existing
+    if conference.state == ConferenceState.published:
+        raise DialogueError(_("A published conference takes no more comments."))
+    content = _check_text(data.content, MAX_CONTENT, _("Enter the content of the comment."))
+    if data.category not in category_codes():
+        raise DialogueError(_("Choose a category from the list."))
+    if data.outcome not in OUTCOMES:
+        raise DialogueError(_("Choose how the comment is answered."))
+    for text in (data.speaker_name, data.speaker_organisation, data.answered_by):
+        if len(text or "") > MAX_NAME:
+            raise DialogueError(_("The text is longer than %(n)d characters.", n=MAX_NAME))
+    if data.field_id is not None and db.session.get(ProcedureField, data.field_id) is None:
+        raise DialogueError(_("Choose a procedure field from the list."))
+    addressed = (
+        department_for(conference, data.addressed_department_id) if data.addressed_department_id else None
+    )
+    # Everything is checked before anything is stored, so a refused comment leaves no trace.
+    answer = department = due_on = None
+    if data.outcome == Outcome.on_spot:
+        answer = _check_text(data.answer, MAX_ANSWER, _("Enter the answer given at the conference."))
+        if not data.answered_by.strip():
+            raise DialogueError(_("Enter who answered at the conference."))
+    elif data.outcome == Outcome.written:
+        department = department_for(conference, data.department_id or data.addressed_department_id)
+        due_on = _check_due(conference, data.due_on)
+    comment = DialogueComment(
+        conference_id=conference.id,
+        number=_next_number(conference),
+        client_key=(data.client_key or None),
+        speaker_kind=data.speaker_kind,
+        speaker_name=data.speaker_name.strip(),
+        speaker_organisation=data.speaker_organisation.strip(),
+        name_consent=bool(data.name_consent and data.speaker_name.strip()),
+        channel=data.channel,
+        category=data.category,
+        field_id=data.field_id,
+        content=content,
+        addressed_department_id=addressed.id if addressed else None,
+        status=CommentStatus.received,
+    )
+    db.session.add(comment)
+    record_event(comment, CommentStatus.received, actor)
+    if answer is not None:
+        comment.answered_on_spot = True
+        comment.answered_by = data.answered_by.strip()
+        comment.answer = answer
+        comment.answered_at = clock.now()
+        record_event(comment, CommentStatus.answered_on_spot, actor, note=comment.answered_by)
+    elif department is not None:
+        comment.due_on = due_on
+        comment.department_id = department.id
+        record_event(comment, CommentStatus.assigned, actor, note=department.name)
+    db.session.flush()
+    return comment
+
+
+def add_comment_and(
+    commit: Callable[[], None], conference: DialogueConference, data: CommentInput, actor: User | None
+) -> DialogueComment:
+    """Record a comment and commit it, taking the next number again when another official logging the same
+    conference at the same moment took it first (the view passes its commit)."""
+    for _attempt in range(3):
+        try:
+            comment = add_comment(conference, data, actor)
+            commit()
+            return comment
+        except IntegrityError:
+            db.session.rollback()
+            logger.info("comment number of conference %d taken meanwhile; taking the next", conference.id)
+    raise DialogueError(_("The comment could not be saved; please send it again."))
+
+
+def assign(
+    comment: DialogueComment, department_id: int | None, due_on: date | None, actor: User | None
+) -> DialogueComment:
+    """Assign a comment to a department for a written answer by a deadline."""
+    if comment.status in ANSWERED_STATUSES:
+        raise DialogueError(_("Comment %(n)d is already answered.", n=comment.number))
+    department = department_for(comment.conference, department_id)
+    comment.department_id = department.id
+    comment.due_on = _check_due(comment.conference, due_on)
+    record_event(comment, CommentStatus.assigned, actor, note=department.name)
+    return comment
+
+
+def bulk_assign(
+    comments: Iterable[DialogueComment], department_id: int | None, due_on: date | None, actor: User | None
+) -> int:
+    """Assign several comments at once; all or none."""
+    done = 0
+    for comment in comments:
+        assign(comment, department_id, due_on, actor)
+        done += 1
+    if done == 0:
+        raise DialogueError(_("Tick at least one comment."))
+    return done
+
+
+def _check_open(comment: DialogueComment) -> None:
+    if comment.status not in (CommentStatus.received, *OPEN_STATUSES):
+        raise DialogueError(_("Comment %(n)d is already answered.", n=comment.number))
+
+
+def forward(comment: DialogueComment, body: str, actor: User | None, note: str = "") -> DialogueComment:
+    """Forward a comment outside the host's competence to the competent body (5 working days rule)."""
+    _check_open(comment)
+    comment.forwarded_to = _check_text(body, MAX_BODY, _("Enter the competent body the comment goes to."))
+    late = clock.today() > forward_deadline(comment)
+    if comment.due_on is None:
+        comment.due_on = default_due_on(comment.conference)
+    text = comment.forwarded_to + (f" — {note.strip()}" if note.strip() else "")
+    if late:
+        text += " — " + _("forwarded after the 5-working-day limit")
+    record_event(comment, CommentStatus.forwarded, actor, note=text)
+    logger.info(
+        "comment %d of conference %d forwarded%s",
+        comment.id,
+        comment.conference_id,
+        " after the 5-working-day limit" if late else "",
+    )
+    return comment
+
+
+def start_work(comment: DialogueComment, actor: User | None, note: str = "") -> DialogueComment:
+    """Mark an assigned comment as being worked on."""
+    if comment.status not in OPEN_STATUSES:
+        raise DialogueError(_("Only an assigned comment can be marked in progress."))
+    record_event(comment, CommentStatus.in_progress, actor, note=note.strip())
+    return comment
+
+
+def answer_on_spot(
+    comment: DialogueComment, answered_by: str, text: str, actor: User | None
+) -> DialogueComment:
+    """Record the answer a comment logged earlier received at the conference itself."""
+    if comment.status != CommentStatus.received:
+        raise DialogueError(_("Comment %(n)d is already answered.", n=comment.number))
+    answer = _check_text(text, MAX_ANSWER, _("Enter the answer given at the conference."))
+    who = _check_text(answered_by, MAX_NAME, _("Enter who answered at the conference."))
+    comment.answered_on_spot = True
+    comment.answered_by = who
+    comment.answer = answer
+    comment.answered_at = clock.now()
+    record_event(comment, CommentStatus.answered_on_spot, actor, note=who)
+    return comment
+
+
+def answer_in_writing(comment: DialogueComment, text: str, actor: User | None) -> DialogueComment:
+    """Record the written answer; it stays held until the conference's answers are published."""
+    _check_open(comment)
+    if comment.department_id is None:
+        raise DialogueError(_("Assign the comment to a department first."))
+    comment.answer = _check_text(text, MAX_ANSWER, _("Enter the answer."))
+    comment.answered_by = actor_label(actor) if actor else comment.answered_by
+    comment.answered_at = clock.now()
+    record_event(comment, CommentStatus.answered, actor)
+    return comment
+
+
+def publish_answers(conference: DialogueConference, actor: User | None) -> int:
+    """Publish every held written answer of the conference at once; returns how many."""
+    published = 0
+    for comment in conference.comments:
+        if comment.status == CommentStatus.answered:
+            record_event(comment, CommentStatus.published, actor)
+            published += 1
+    logger.info("conference %d: %d written answer(s) published", conference.id, published)
+    return published
+
+
+def find_comments(conference: DialogueConference, ids: Iterable[int]) -> list[DialogueComment]:
+    """Comments of a conference among the given ids."""
+    wanted = list(ids)
+    if not wanted:
+        return []
+    return list(
+        db.session.scalars(
+            select(DialogueComment)
+            .where(DialogueComment.conference_id == conference.id, DialogueComment.id.in_(wanted))
+            .order_by(DialogueComment.number)
+        )
+    )
+
+
+def comment_counts(conference_ids: list[int]) -> dict[int, int]:
+    """Number of comments of each conference."""
+    if not conference_ids:
+        return {}
+    rows = db.session.execute(
+        select(DialogueComment.conference_id, func.count())
+        .where(DialogueComment.conference_id.in_(conference_ids))
+        .group_by(DialogueComment.conference_id)
+    ).all()
+    return dict(rows)

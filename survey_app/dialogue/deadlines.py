@@ -1,0 +1,57 @@
+"""Deadlines of the follow-up: the due date of a written answer, the forwarding limit, what is overdue."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from survey_app.core import clock
+from survey_app.dialogue.vocabulary import answer_working_days, holidays
+from survey_app.dialogue.workdays import add_working_days
+from survey_app.extensions import db
+from survey_app.models import Unit
+from survey_app.models.dialogue import OPEN_STATUSES, DialogueComment, DialogueConference
+from survey_app.org.services import subtree_ids_query
+
+# NĐ 20/2008 Art. 12: a comment outside the host's competence goes to the competent body
+# within 5 working days.
+FORWARD_WORKING_DAYS = 5
+
+
+def default_due_on(conference: DialogueConference) -> date:
+    """The default deadline of a written answer: N working days after the conference."""
+    return add_working_days(clock.local_date(conference.held_at), answer_working_days(), holidays())
+
+
+def forward_deadline(comment: DialogueComment) -> date:
+    """The last day to forward a comment to the competent body (5 working days after the conference)."""
+    return add_working_days(clock.local_date(comment.conference.held_at), FORWARD_WORKING_DAYS, holidays())
+
+
+def is_overdue(comment: DialogueComment, on: date | None = None) -> bool:
+    """An open comment whose deadline has passed (today, unless another day is given)."""
+    return (
+        comment.status in OPEN_STATUSES
+        and comment.due_on is not None
+        and comment.due_on < (on or clock.today())
+    )
+
+
+def overdue_filter(on: date):
+    """SQL condition: open comments past their deadline."""
+    return (DialogueComment.status.in_(OPEN_STATUSES)) & (DialogueComment.due_on < on)
+
+
+def overdue_comments(on: date, within: Unit | None = None) -> list[DialogueComment]:
+    """Comments overdue on a day, per department then deadline (only those assigned within a subtree)."""
+    query = (
+        select(DialogueComment)
+        .where(overdue_filter(on))
+        .options(selectinload(DialogueComment.department), selectinload(DialogueComment.conference))
+        .order_by(DialogueComment.department_id, DialogueComment.due_on, DialogueComment.id)
+    )
+    if within is not None:
+        query = query.where(DialogueComment.department_id.in_(subtree_ids_query(within.id)))
+    return list(db.session.scalars(query))

@@ -1,0 +1,71 @@
+"""API of comments: permissions of the host and the departments, answers on the spot after logging."""
+
+from datetime import UTC, date, datetime
+
+import time_machine
+from sqlalchemy import func, select
+
+from survey_app.extensions import db
+from survey_app.models import Role
+from survey_app.models.dialogue import CommentStatus, DialogueComment
+from tests.dialogue.helpers import bearer
+from tests.factories import add_departments, make_comment, make_conference, make_user
+
+
+def test_api_permissions(client, org):
+    add_departments(org)
+    conference = make_conference(org)
+    mine = make_comment(conference, outcome="written", department_id=org.dept_tp.id)
+    other = make_comment(conference, outcome="written", department_id=org.dept_qldt.id)
+    sibling_official = make_user("khuongdinh1", Role.official, org.sibling_ward)
+    db.session.commit()
+    comments = f"/api/v1/dialogue/conferences/{conference.id}/comments"
+    body = {"content": "Nội dung", "category": "other"}
+    assert client.post(comments, json=body).status_code == 401
+    assert client.post(comments, json=body, headers=bearer(org.users["leader"])).status_code == 403
+    sibling = bearer(sibling_official)
+    assert client.post(comments, json=body, headers=sibling).status_code == 404
+    assert client.get(f"/api/v1/dialogue/conferences/{conference.id}", headers=sibling).status_code == 404
+    assert client.get("/api/v1/dialogue/conferences", headers=sibling).json == []
+    dept = bearer(org.users["dept"])
+    assert client.get(f"/api/v1/dialogue/comments/{mine.id}", headers=dept).status_code == 200
+    assert client.get(f"/api/v1/dialogue/comments/{other.id}", headers=dept).status_code == 404
+    answer = {"status": "answered", "answer": "Trả lời"}
+    assert (
+        client.post(f"/api/v1/dialogue/comments/{other.id}/status", json=answer, headers=dept).status_code
+        == 404
+    )
+    assert client.get(comments, headers=dept).status_code == 404
+    db.session.refresh(other)
+    assert other.status == CommentStatus.assigned
+    assert db.session.scalar(select(func.count()).select_from(DialogueComment)) == 2
+
+
+def test_a_request_without_a_valid_token_is_refused_before_its_body_is_read(client, org):
+    conference = make_conference(org)
+    db.session.commit()
+    url = f"/api/v1/dialogue/conferences/{conference.id}/comments"
+    assert client.post(url, json={"content": ""}).status_code == 401
+    assert client.post(url, json=[], headers={"Authorization": "Bearer nope"}).status_code == 401
+
+
+def test_comment_answered_on_the_spot_after_it_was_logged(client, org):
+    conference = make_conference(org)
+    comment = make_comment(conference)
+    db.session.commit()
+    url = f"/api/v1/dialogue/comments/{comment.id}/status"
+    official = bearer(org.users["official"])
+    response = client.post(
+        url, json={"status": "answered_on_spot", "answered_by": "Chủ tịch", "answer": ""}, headers=official
+    )
+    assert response.status_code == 422
+    with time_machine.travel(datetime(2018, 6, 1, 3, 30, tzinfo=UTC), tick=False):
+        response = client.post(
+            url,
+            json={"status": "answered_on_spot", "answered_by": "Chủ tịch", "answer": "Đã giải đáp."},
+            headers=official,
+        )
+    assert response.status_code == 200
+    assert response.json["status"] == "answered_on_spot" and response.json["answered_on_spot"] is True
+    assert response.json["answered_at"].startswith("2018-06-01T03:30:00")
+    assert date.fromisoformat(response.json["history"][-1]["at"][:10]) == date(2018, 6, 1)

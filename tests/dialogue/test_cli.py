@@ -1,0 +1,48 @@
+"""`flask dialogue overdue` and `flask dialogue holidays`."""
+
+from datetime import UTC, date, datetime
+
+import time_machine
+
+from survey_app.dialogue.workdays import add_working_days, load_holidays
+from survey_app.extensions import db
+from tests.factories import add_departments, make_comment, make_conference
+
+
+def test_overdue_command_lists_late_comments_per_department(app, org, caplog):
+    add_departments(org)
+    conference = make_conference(org)
+    make_comment(conference, outcome="written", department_id=org.dept_tp.id)
+    make_comment(conference, outcome="written", department_id=org.dept_qldt.id, due_on=date(2018, 6, 29))
+    db.session.commit()
+    caplog.set_level("INFO", logger="survey_app.dialogue")
+    with time_machine.travel(datetime(2018, 6, 20, 1, 0, tzinfo=UTC), tick=False):  # 08:00 in Hà Nội
+        result = app.test_cli_runner().invoke(args=["dialogue", "overdue", "--unit", "003"])
+        unknown = app.test_cli_runner().invoke(args=["dialogue", "overdue", "--unit", "nope"])
+    assert result.exit_code == 0
+    lines = result.output.strip().splitlines()
+    assert lines[0].startswith("Phòng Tư pháp quận Tây Hồ\t15/06/2018\t5 days late")
+    assert lines[-1] == "1 overdue comment(s) on 20/06/2018"
+    assert unknown.exit_code != 0
+    assert (
+        "overdue run on 2018-06-20 for unit 003: 1 comment(s) overdue in 1 department(s)" in caplog.messages
+    )
+
+
+def test_holidays_command_writes_a_calendar_the_deadlines_use(app, tmp_path):
+    result = app.test_cli_runner().invoke(
+        args=["dialogue", "holidays", "--from-year", "2026", "--to-year", "2026"]
+    )
+    assert result.exit_code == 0
+    calendar = tmp_path / "holidays.csv"
+    calendar.write_text(result.output, encoding="utf-8")
+    days = load_holidays(calendar)
+    # National Day (2/9) and Labour Day (1/5) are always off; nothing from another year slips in
+    assert {date(2026, 9, 2), date(2026, 5, 1), date(2026, 1, 1)} <= days
+    assert all(day.year == 2026 for day in days)
+    # Wed 29/4/2026 + 2 working days: 30/4 and 1/5 are holidays, then the weekend → Tue 5/5
+    assert add_working_days(date(2026, 4, 29), 2, days) == date(2026, 5, 5)
+    backwards = app.test_cli_runner().invoke(
+        args=["dialogue", "holidays", "--from-year", "2027", "--to-year", "2026"]
+    )
+    assert backwards.exit_code != 0

@@ -1,0 +1,76 @@
+"""Follow-up pages: a department's inbox and comment page, overdue comments marked."""
+
+from datetime import UTC, date, datetime
+
+import time_machine
+
+from survey_app.dialogue.comments import add_comment
+from survey_app.extensions import db
+from survey_app.models import Role
+from tests.conftest import post_form
+from tests.dialogue.helpers import comment_count, live_form, signed_in
+from tests.factories import add_departments, comment_input, make_conference, make_user
+
+
+def test_department_sees_only_its_assigned_comments(app, org):
+    add_departments(org)
+    conference = make_conference(org)
+    mine = add_comment(
+        conference,
+        comment_input(content="Ý kiến cho Tư pháp", outcome="written", department_id=org.dept_tp.id),
+        None,
+    )
+    other = add_comment(
+        conference,
+        comment_input(content="Ý kiến cho Quản lý đô thị", outcome="written", department_id=org.dept_qldt.id),
+        None,
+    )
+    sibling_official = make_user("khuongdinh1", Role.official, org.sibling_ward)
+    db.session.commit()
+    dept = signed_in(app, "tuphap1")
+    inbox = dept.get("/dialogue/inbox").get_data(as_text=True)
+    assert "Ý kiến cho Tư pháp" in inbox and "Ý kiến cho Quản lý đô thị" not in inbox
+    assert dept.get(f"/dialogue/comments/{mine.id}").status_code == 200
+    assert dept.get(f"/dialogue/comments/{other.id}").status_code == 404
+    assert dept.get(f"/dialogue/{conference.id}").status_code == 404
+    assert dept.get(f"/dialogue/{conference.id}/minutes.docx").status_code == 404
+    assert dept.get(f"/dialogue/{conference.id}/minutes.pdf").status_code == 404
+    sibling = signed_in(app, sibling_official.username)
+    page = sibling.get("/dialogue/inbox").get_data(as_text=True)
+    assert "Ý kiến cho" not in page
+    assert "lần thứ nhất năm 2018" not in sibling.get("/dialogue/").get_data(as_text=True)
+    for url in (
+        f"/dialogue/comments/{mine.id}",
+        f"/dialogue/{conference.id}",
+        f"/dialogue/{conference.id}/live",
+    ):
+        assert sibling.get(url).status_code == 404
+    response = post_form(sibling, f"/dialogue/{conference.id}/comments", live_form(), token_from="/dialogue/")
+    assert response.status_code == 404 and comment_count() == 2
+
+
+def test_overdue_comments_stand_out(app, org):
+    add_departments(org)
+    conference = make_conference(org)
+    add_comment(
+        conference, comment_input(content="Quá hạn", outcome="written", department_id=org.dept_tp.id), None
+    )
+    add_comment(
+        conference,
+        comment_input(
+            content="Còn hạn", outcome="written", department_id=org.dept_tp.id, due_on=date(2018, 6, 29)
+        ),
+        None,
+    )
+    db.session.commit()
+    # Signed in on each day: a session cookie from the real today would look as if from the future.
+    with time_machine.travel(datetime(2018, 6, 15, 9, 0, tzinfo=UTC), tick=False):  # 16:00, last day
+        inbox = signed_in(app, "tuphap1").get("/dialogue/inbox").get_data(as_text=True)
+        assert "Quá hạn</span>" not in inbox
+    with time_machine.travel(datetime(2018, 6, 18, 2, 0, tzinfo=UTC), tick=False):  # Monday 09:00
+        page = signed_in(app, "tuphap1").get("/dialogue/inbox").get_data(as_text=True)
+    rows = page.split("<tr")
+    late = next(r for r in rows if "Quá hạn</a>" in r)
+    on_time = next(r for r in rows if "Còn hạn</a>" in r)
+    assert 'class="overdue"' in late and "overdue-badge" in late
+    assert 'class="overdue"' not in on_time and "29/06/2018" in on_time

@@ -1,0 +1,43 @@
+"""The live-logging screen: comments recorded one by one, bad ones refused without losing what was typed."""
+
+from tests.conftest import post_form
+from tests.dialogue.helpers import comment_count, live_form, signed_in
+from tests.factories import add_departments, make_conference
+
+JSON = {"Accept": "application/json"}
+
+
+def test_live_logging_records_comments_and_refuses_bad_ones(app, org):
+    add_departments(org)
+    conference = make_conference(org)
+    client = signed_in(app, org.users["official"].username)
+    url = f"/dialogue/{conference.id}/comments"
+    live = f"/dialogue/{conference.id}/live"
+    response = post_form(client, url, live_form(client_key="abc-1"), token_from=live, headers=JSON)
+    assert response.status_code == 201
+    assert response.json["number"] == 1 and response.json["status"] == "answered_on_spot"
+    # The same draft resent after a network drop is stored once.
+    response = post_form(client, url, live_form(client_key="abc-1"), token_from=live, headers=JSON)
+    assert response.json["number"] == 1
+    written = live_form(outcome="written", department_id=str(org.dept_tp.id), answered_by="", answer="")
+    response = post_form(client, url, written, token_from=live, headers=JSON)
+    assert response.status_code == 201 and response.json["due_on"] == "15/06/2018"  # 10 working days
+    bad = [
+        (live_form(content="   "), "Hãy nhập nội dung ý kiến."),
+        (live_form(content="x" * 4001), "4000"),
+        ({**written, "due_on": "31/05/2018"}, "Hạn trả lời không được trước ngày hội nghị."),
+        ({**written, "department_id": "999999"}, ""),
+        (live_form(answer=""), "Hãy nhập nội dung đã trả lời tại hội nghị."),
+        (live_form(category="nope"), ""),
+    ]
+    for data, message in bad:
+        response = post_form(client, url, data, token_from=live, headers=JSON)
+        assert response.status_code == 400, data
+        assert message in str(response.json["errors"])
+    assert comment_count() == 2
+    # Without the script, the form re-renders with the message and keeps what was typed.
+    response = post_form(client, url, live_form(content="Nội dung giữ lại", answer=""), token_from=live)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Hãy nhập nội dung đã trả lời tại hội nghị." in page and "Nội dung giữ lại" in page
+    assert comment_count() == 2
