@@ -70,9 +70,15 @@ class SipasStatsQuerySchema(ma.Schema):
     """Which campaign, and which unit's subtree."""
 
     campaign = ma.fields.String(
-        required=True, validate=ma.validate.Length(min=1), metadata={"example": "SIPAS-2026-HN"}
+        required=True,
+        validate=ma.validate.Length(min=1),
+        metadata={"description": "Campaign code", "example": "SIPAS-2026-HN"},
     )
-    unit = ma.fields.String(required=True, validate=ma.validate.Length(min=1), metadata={"example": "003"})
+    unit = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1),
+        metadata={"description": "Unit code: the figures pool its whole subtree", "example": "003"},
+    )
 
     def handle_error(self, error, data, *, many, **kwargs):
         """Every refused parameter was missing or empty: say so in the user's language."""

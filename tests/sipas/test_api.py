@@ -108,3 +108,9 @@ def test_the_openapi_document_declares_the_stats_parameters_and_answer(client):
     listed = spec["paths"]["/api/v1/sipas/campaigns"]["get"]["responses"]["200"]
     campaigns = listed["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     assert "campaigns" in schemas[campaigns]["properties"]
+
+
+def test_other_query_parameters_are_ignored_as_before(client, org, campaign):
+    auth = bearer(org.users["leader"])
+    answer = client.get("/api/v1/stats/sipas?campaign=TH-2026&unit=003&lang=vi", headers=auth)
+    assert answer.status_code == 200 and answer.get_json()["n"] == 0
