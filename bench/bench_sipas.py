@@ -23,6 +23,18 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from survey_app import create_app
+from survey_app.analytics.sipas_queries import all_units_report, campaign_report
+from survey_app.core import clock
+from survey_app.extensions import db
+from survey_app.models import Role, Unit, UnitKind, User
+from survey_app.models.sipas import SipasCount, SipasUnitN
+from survey_app.org.services import rebuild_closure
+from survey_app.sipas.campaigns import change_state, create_campaign, questionnaire_of, set_campaign_unit
+from survey_app.sipas.questionnaire import get_questionnaire
+from survey_app.sipas.transfer import import_csv
 
 BACKENDS = [b for b in os.environ.get("BENCH_SIPAS_BACKENDS", "sqlite,postgresql").split(",") if b]
 PG_URL = os.environ.get("BENCH_SIPAS_PG_URL", "postgresql://postgres@127.0.0.1:5432/bench_sipas")
@@ -42,8 +54,6 @@ def _ensure_pg_database(url: str) -> None:
 
 
 def _make_app(backend: str):
-    from survey_app import create_app
-
     if backend == "sqlite":
         for suffix in ("", "-wal", "-shm"):
             Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
@@ -53,10 +63,6 @@ def _make_app(backend: str):
         url = PG_URL
     app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
     with app.app_context():
-        from flask_migrate import upgrade
-
-        from survey_app.extensions import db
-
         if backend == "postgresql":
             with db.engine.begin() as conn:
                 conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
@@ -66,10 +72,6 @@ def _make_app(backend: str):
 
 def _units():
     """A root, 5 provinces, 50 districts and 500 wards; returns the wards."""
-    from survey_app.extensions import db
-    from survey_app.models import Unit, UnitKind
-    from survey_app.org.services import rebuild_closure
-
     root = Unit(code="VN", name="Cả nước", kind=UnitKind.province)
     db.session.add(root)
     db.session.flush()
@@ -97,15 +99,12 @@ def _units():
 
 
 def _campaign(code: str, version: str, wards, start: date, end: date):
-    from survey_app.extensions import db
-    from survey_app.sipas import services
-
-    campaign = services.create_campaign(
+    campaign = create_campaign(
         code=code, name=code, questionnaire=version, start_on=start, end_on=end, owner_unit=None
     )
     for ward in wards:
-        services.set_campaign_unit(campaign, ward, target=100)
-    services.change_state(campaign, "open")
+        set_campaign_unit(campaign, ward, target=100)
+    change_state(campaign, "open")
     db.session.commit()
     return campaign
 
@@ -124,15 +123,8 @@ def _bench_backend(backend: str, report) -> None:
     app = _make_app(backend)
     name = f"sipas[{backend}]"
     with app.app_context():
-        from survey_app.analytics.sipas_queries import all_units_report, campaign_report
-        from survey_app.extensions import db
-        from survey_app.models import Role, User
-        from survey_app.models.sipas import SipasCount, SipasUnitN
-        from survey_app.sipas import services
-        from survey_app.sipas.questionnaire import get_questionnaire
-
         root, wards = _units()
-        today = date.today()
+        today = clock.today()
         admin = User(username="bench", full_name="Bench", role=Role.admin, unit_id=root.id)
         admin.set_password("bench-only-password")
         db.session.add(admin)
@@ -179,7 +171,7 @@ def _bench_backend(backend: str, report) -> None:
             lines.append(f"r{i},{ward.code},{channels[i % 4]},{day.isoformat()}T09:00:00+07:00,{values}")
         text = "\n".join(lines) + "\n"
         started, cpu = time.perf_counter(), time.process_time()
-        result = services.import_csv(campaign, text)
+        result = import_csv(campaign, text)
         db.session.commit()
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         assert result.ok and result.created == IMPORT_N, result.errors[:3]
@@ -188,12 +180,12 @@ def _bench_backend(backend: str, report) -> None:
         report.add(name, f"import {IMPORT_N:,} responses: process CPU", cpu, "s cpu", "")
 
         # --- statistics and export at 100,000 --------------------------------------------------
-        every_unit = _timed(lambda: all_units_report(campaign))
+        every_unit = _timed(lambda: all_units_report(db.session, campaign, questionnaire=questionnaire))
         report.add(
             name, f"statistics: report of every unit ({IMPORT_N:,})", every_unit, "s", "LimeSurvey 5.4"
         )
-        report.add(name, f"statistics: one pooled unit report ({IMPORT_N:,})",
-                   _timed(lambda: campaign_report(campaign, root)), "s", "")  # fmt: skip
+        pooled = _timed(lambda: campaign_report(db.session, campaign, root, questionnaire=questionnaire))
+        report.add(name, f"statistics: one pooled unit report ({IMPORT_N:,})", pooled, "s", "")
         client = app.test_client()
         signed_in = client.post("/auth/login", data={"username": "bench", "password": "bench-only-password"})
         assert signed_in.status_code == 302
@@ -231,14 +223,15 @@ def _bench_backend(backend: str, report) -> None:
         db.session.execute(sa.insert(SipasCount), cube_rows)
         db.session.execute(sa.insert(SipasUnitN), n_rows)
         db.session.commit()
-        units = all_units_report(big)
+        big_questionnaire = questionnaire_of(big)
+        units = all_units_report(db.session, big, questionnaire=big_questionnaire)
         assert units[0]["n"] == BIG_N or any(u["n"] == BIG_N for u in units)
-        every_unit = _timed(lambda: all_units_report(big))
+        every_unit = _timed(lambda: all_units_report(db.session, big, questionnaire=big_questionnaire))
         report.add(name, "report of 1,000,000 responses, 556 units", every_unit, "s", "< 2")
         cpu = time.process_time()
-        all_units_report(big)
+        all_units_report(db.session, big, questionnaire=big_questionnaire)
         report.add(name, "report of 1,000,000: process CPU", time.process_time() - cpu, "s cpu", "")
-        national = _timed(lambda: campaign_report(big, root))
+        national = _timed(lambda: campaign_report(db.session, big, root, questionnaire=big_questionnaire))
         report.add(name, "pooled national report of 1,000,000", national, "s", "")
         db.session.remove()
         db.engine.dispose()

@@ -31,7 +31,45 @@ def make_user(username: str, role: Role, unit: Unit, password: str = PASSWORD) -
 
 # --- sipas ----------------------------------------------------------------------------------
 
-# (sipas builders go here)
+# Imported here rather than at the top so that each feature's section stays its own block.
+from collections.abc import Mapping  # noqa: E402
+from datetime import date  # noqa: E402
+
+from survey_app.models.sipas import SipasCampaign  # noqa: E402
+from survey_app.sipas.campaigns import change_state, create_campaign, set_campaign_unit  # noqa: E402
+
+SIPAS_STATE_PATHS = {
+    "draft": (),
+    "open": ("open",),
+    "closed": ("open", "close"),
+    "published": ("open", "close", "publish"),
+}
+
+
+def make_sipas_campaign(
+    owner: Unit | None,
+    units: Mapping[Unit, int] | None = None,
+    *,
+    code: str = "TH-2026",
+    name: str = "Khảo sát SIPAS Tây Hồ 2026",
+    questionnaire: str = "ward-short",
+    start_on: date = date(2026, 3, 1),
+    end_on: date = date(2026, 4, 30),
+    state: str = "draft",
+) -> SipasCampaign:
+    """A SIPAS campaign run by `owner` with its units ({unit: sample target}), moved on to `state`.
+
+    Made through the SIPAS services, as the pages make one (audit entries included).
+    """
+    campaign = create_campaign(
+        code=code, name=name, questionnaire=questionnaire, start_on=start_on, end_on=end_on, owner_unit=owner
+    )
+    for unit, target in (units or {}).items():
+        set_campaign_unit(campaign, unit, target=target)
+    for action in SIPAS_STATE_PATHS[state]:
+        change_state(campaign, action)
+    db.session.flush()
+    return campaign
 
 
 # --- dialogue -------------------------------------------------------------------------------

@@ -37,6 +37,26 @@ class QuestionnaireShape(Protocol):
     aspects: Sequence[_Aspect]
 
 
+class _Question(Protocol):
+    code: str
+    kind: str  # "expectation", "perception" or "demographic"
+    top: tuple[int, ...]  # expectation: the levels that count as "wanted"
+
+    @property
+    def values(self) -> tuple[int, ...]: ...
+
+
+class ReportedQuestionnaire(QuestionnaireShape, Protocol):
+    """What a campaign report needs: the index tree, plus the expectation and other questions."""
+
+    questions: Sequence[_Question]
+
+
+def criterion_codes(questionnaire: QuestionnaireShape) -> list[str]:
+    """Codes of the rated criteria, in order."""
+    return [c.code for a in questionnaire.aspects for e in a.elements for c in e.criteria]
+
+
 @dataclass(frozen=True)
 class CriterionFigures:
     """Everything reported for one criterion."""

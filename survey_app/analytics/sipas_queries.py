@@ -1,7 +1,9 @@
 """Aggregating queries over the SIPAS count cube: pooled over unit subtrees, excluded responses left out.
 
 Everything here reads `sipas_count` / `sipas_unit_n` (already aggregated), never individual responses;
-the maths is `survey_app.analytics.sipas_index`.
+the maths is `survey_app.analytics.sipas_index`. Each query takes the SQLAlchemy session first, and the
+campaign's questionnaire from the caller (anything shaped like `sipas_index.ReportedQuestionnaire`), so
+this module needs neither Flask nor the SIPAS feature package.
 """
 
 from __future__ import annotations
@@ -9,23 +11,23 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from survey_app.analytics.sipas_index import IndexReport, compute_report, expectation_share, option_shares
-from survey_app.extensions import db
+from survey_app.analytics.sipas_index import (
+    IndexReport,
+    ReportedQuestionnaire,
+    compute_report,
+    criterion_codes,
+    expectation_share,
+    option_shares,
+)
 from survey_app.models import Unit, UnitClosure
 from survey_app.models.sipas import SipasCampaign, SipasCampaignUnit, SipasCount, SipasUnitN
 
 
-def _questionnaire(campaign: SipasCampaign):
-    """The campaign's questionnaire version (looked up lazily: it reads the app's settings)."""
-    from survey_app.sipas.questionnaire import get_questionnaire
-
-    return get_questionnaire(campaign.questionnaire)
-
-
-def pooled_counts(campaign: SipasCampaign, unit: Unit) -> dict[str, dict[int, int]]:
+def pooled_counts(session: Session, campaign: SipasCampaign, unit: Unit) -> dict[str, dict[int, int]]:
     """{question_code: {value: n}} pooled over the unit's subtree."""
-    rows = db.session.execute(
+    rows = session.execute(
         select(SipasCount.question_code, SipasCount.value, func.sum(SipasCount.n))
         .join(UnitClosure, UnitClosure.descendant_id == SipasCount.unit_id)
         .where(SipasCount.campaign_id == campaign.id, UnitClosure.ancestor_id == unit.id)
@@ -38,9 +40,9 @@ def pooled_counts(campaign: SipasCampaign, unit: Unit) -> dict[str, dict[int, in
     return dict(counts)
 
 
-def responses_by_channel(campaign: SipasCampaign, unit: Unit) -> dict[str, int]:
+def responses_by_channel(session: Session, campaign: SipasCampaign, unit: Unit) -> dict[str, int]:
     """Counted responses of the unit's subtree per channel."""
-    rows = db.session.execute(
+    rows = session.execute(
         select(SipasUnitN.channel, func.sum(SipasUnitN.n))
         .join(UnitClosure, UnitClosure.descendant_id == SipasUnitN.unit_id)
         .where(SipasUnitN.campaign_id == campaign.id, UnitClosure.ancestor_id == unit.id)
@@ -71,11 +73,12 @@ def report_dict(code: str, n: int, report: IndexReport) -> dict:
     }
 
 
-def campaign_report(campaign: SipasCampaign, unit: Unit) -> dict:
+def campaign_report(
+    session: Session, campaign: SipasCampaign, unit: Unit, *, questionnaire: ReportedQuestionnaire
+) -> dict:
     """Index figures of one unit's subtree, plus expectation and perception shares."""
-    questionnaire = _questionnaire(campaign)
-    counts = pooled_counts(campaign, unit)
-    channels = responses_by_channel(campaign, unit)
+    counts = pooled_counts(session, campaign, unit)
+    channels = responses_by_channel(session, campaign, unit)
     result = report_dict(unit.code, sum(channels.values()), compute_report(questionnaire, counts))
     result["channels"] = channels
     result["expectations"] = {
@@ -91,22 +94,23 @@ def campaign_report(campaign: SipasCampaign, unit: Unit) -> dict:
     return result
 
 
-def all_units_report(campaign: SipasCampaign) -> list[dict]:
+def all_units_report(
+    session: Session, campaign: SipasCampaign, *, questionnaire: ReportedQuestionnaire
+) -> list[dict]:
     """The figures of every unit with responses in its subtree.
 
     Reads the campaign's cube once (one row per unit, question and value) and the closure of the units
     that have counts, then adds each unit's counts into every ancestor: a single pass over aggregated
     counts, cheaper than a GROUP BY over the cube joined to the closure for hundreds of units at once.
     """
-    questionnaire = _questionnaire(campaign)
-    criteria = list(questionnaire.criterion_codes)
+    criteria = criterion_codes(questionnaire)
     unit_totals: dict[int, int] = defaultdict(int)
-    for unit_id, n in db.session.execute(
+    for unit_id, n in session.execute(
         select(SipasUnitN.unit_id, SipasUnitN.n).where(SipasUnitN.campaign_id == campaign.id)
     ):
         unit_totals[unit_id] += int(n)
     ancestors: dict[int, list[int]] = defaultdict(list)
-    for ancestor_id, descendant_id in db.session.execute(
+    for ancestor_id, descendant_id in session.execute(
         select(UnitClosure.ancestor_id, UnitClosure.descendant_id).where(
             UnitClosure.descendant_id.in_(
                 select(SipasUnitN.unit_id).where(SipasUnitN.campaign_id == campaign.id).distinct()
@@ -119,7 +123,7 @@ def all_units_report(campaign: SipasCampaign) -> list[dict]:
         for ancestor_id in ancestors[unit_id]:
             totals[ancestor_id] += n
     pooled: dict[int, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
-    rows = db.session.execute(
+    rows = session.execute(
         select(SipasCount.unit_id, SipasCount.question_code, SipasCount.value, SipasCount.n).where(
             SipasCount.campaign_id == campaign.id, SipasCount.question_code.in_(criteria)
         )
@@ -128,7 +132,7 @@ def all_units_report(campaign: SipasCampaign) -> list[dict]:
         if n:
             for ancestor_id in ancestors[unit_id]:
                 pooled[ancestor_id][code][value] += n
-    codes = dict(db.session.execute(select(Unit.id, Unit.code).where(Unit.id.in_(list(totals)))).all())
+    codes = dict(session.execute(select(Unit.id, Unit.code).where(Unit.id.in_(list(totals)))).all())
     result = []
     for unit_id in sorted(totals, key=lambda uid: codes.get(uid, "")):
         if totals[unit_id] <= 0:
@@ -138,17 +142,17 @@ def all_units_report(campaign: SipasCampaign) -> list[dict]:
     return result
 
 
-def sample_progress(campaign: SipasCampaign) -> list[dict]:
+def sample_progress(session: Session, campaign: SipasCampaign) -> list[dict]:
     """Per participating unit: target, collected responses (own subtree) and the share reached."""
     collected = dict(
-        db.session.execute(
+        session.execute(
             select(UnitClosure.ancestor_id, func.sum(SipasUnitN.n))
             .join(UnitClosure, UnitClosure.descendant_id == SipasUnitN.unit_id)
             .where(SipasUnitN.campaign_id == campaign.id)
             .group_by(UnitClosure.ancestor_id)
         ).all()
     )
-    links = db.session.scalars(
+    links = session.scalars(
         select(SipasCampaignUnit).where(SipasCampaignUnit.campaign_id == campaign.id)
     ).all()
     rows = []

@@ -10,18 +10,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey_app.forms.common import VnDateField
+from survey_app.models.sipas import Channel
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
-
-
-def channel_choices() -> list[tuple[str, str]]:
-    """Collection channels with translated labels."""
-    return [
-        ("online", _l("Online (link, QR code)")),
-        ("paper", _l("Paper forms")),
-        ("phone", _l("Phone interview")),
-        ("interview", _l("Face-to-face interview")),
-    ]
 
 
 class CheckboxesField(SelectMultipleField):
@@ -54,9 +45,9 @@ class CampaignForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.questionnaire.choices = list(questionnaires)
         self.owner_id.choices = list(units)
-        self.channels.choices = channel_choices()
+        self.channels.choices = Channel.choices()
         if not self.channels.data and not self.is_submitted():
-            self.channels.data = ["online", "paper"]
+            self.channels.data = [Channel.online.value, Channel.paper.value]
 
 
 class CampaignUnitForm(FlaskForm):
@@ -111,7 +102,3 @@ class BatchForm(FlaskForm):
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.unit_id.choices = list(units)
-
-
-class ActionForm(FlaskForm):
-    """A button that posts (state changes, closing a batch): the CSRF token only."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -23,13 +22,23 @@ from survey_app.models.base import Base, LabelledEnum, UTCDateTime, utcnow
 from survey_app.models.org import Unit
 
 
-class CampaignState(enum.StrEnum):
+class CampaignState(LabelledEnum):
     """Life of a campaign: draft → open → closed → published (frozen)."""
 
     draft = "draft"
     open = "open"
     closed = "closed"
     published = "published"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        """Translated names of the states."""
+        return {
+            cls.draft: _l("draft"),
+            cls.open: _l("open"),
+            cls.closed: _l("closed"),
+            cls.published: _l("published"),
+        }
 
 
 class Channel(LabelledEnum):
@@ -51,11 +60,16 @@ class Channel(LabelledEnum):
         }
 
 
-class BatchState(enum.StrEnum):
+class BatchState(LabelledEnum):
     """A paper batch is open while forms are typed, closed when the count matches."""
 
     open = "open"
     closed = "closed"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        """Translated names of the states, as the batch list shows them."""
+        return {cls.open: _l("being typed"), cls.closed: _l("closed")}
 
 
 class SipasCampaign(Base):

@@ -2,67 +2,180 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from http import HTTPStatus
+
+import marshmallow as ma
 from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
+from webargs.flaskparser import FlaskParser
 
 from survey_app.analytics.sipas_queries import campaign_report
 from survey_app.api.auth import api_user, token_required
 from survey_app.auth.permissions import Capability, in_scope, scope_root
+from survey_app.extensions import db
+from survey_app.models.sipas import CampaignState
 from survey_app.org.services import get_unit_by_code
-from survey_app.sipas import services
+from survey_app.sipas.campaigns import campaign_visible, get_campaign, questionnaire_of, visible_campaigns
+
+
+class RefusingParser(FlaskParser):
+    """Query parameters read through a schema; a refusal answers 422 with the schema's translated message."""
+
+    def handle_error(self, error, req, schema, *, error_status_code, error_headers):
+        """Abort with `{"code", "status", "message", "errors": {"query": {name: [problem]}}}`."""
+        abort(
+            error_status_code or self.DEFAULT_VALIDATION_STATUS,
+            message=schema.refusal(),
+            errors=error.messages,
+            **({"headers": error_headers} if error_headers else {}),
+        )
+
 
 blp = Blueprint("sipas_api", __name__, url_prefix="/api/v1", description="SIPAS surveys")
+blp.ARGUMENTS_PARSER = RefusingParser()
+
+# Errors every endpoint may answer, documented by the API's shared error responses.
+UNAUTHORIZED, FORBIDDEN, NOT_FOUND = (HTTPStatus(code).name for code in (401, 403, 404))
+
+
+# --- schemas ------------------------------------------------------------------------------------
+
+
+class SipasCampaignSchema(ma.Schema):
+    """A campaign as the list shows it."""
+
+    code = ma.fields.String()
+    name = ma.fields.String()
+    questionnaire = ma.fields.String(metadata={"description": "Questionnaire version, e.g. sipas-2023"})
+    start_on = ma.fields.Date()
+    end_on = ma.fields.Date()
+    state = ma.fields.String(metadata={"enum": [state.value for state in CampaignState]})
+    owner_unit = ma.fields.Function(
+        lambda campaign: campaign.owner_unit.code if campaign.owner_unit else None,
+        metadata={"type": "string", "nullable": True, "description": "Code of the unit running it"},
+    )
+    units = ma.fields.Function(
+        lambda campaign: sorted(link.unit.code for link in campaign.units),
+        metadata={"type": "array", "items": {"type": "string"}, "description": "Codes of the units"},
+    )
+
+
+class SipasCampaignListSchema(ma.Schema):
+    """The campaigns of the token's scope, newest first."""
+
+    campaigns = ma.fields.List(ma.fields.Nested(SipasCampaignSchema))
+
+
+class SipasStatsQuerySchema(ma.Schema):
+    """Which campaign, and which unit's subtree."""
+
+    campaign = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1),
+        metadata={"description": "Campaign code", "example": "SIPAS-2026-HN"},
+    )
+    unit = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1),
+        metadata={"description": "Unit code: the figures pool its whole subtree", "example": "003"},
+    )
+
+    def handle_error(self, error, data, *, many, **kwargs):
+        """Every refused parameter was missing or empty: say so in the user's language."""
+        raise ma.ValidationError({name: [_("Required.")] for name in error.messages})
+
+    @staticmethod
+    def refusal() -> str:
+        """The message of a refused query."""
+        return _("Give a campaign code and a unit code.")
+
+
+Percent = ma.fields.Float(
+    allow_none=True, metadata={"description": "Percent, unrounded; null without answers"}
+)
+
+
+def _percent_by_code(description: str) -> ma.fields.Dict:
+    """{code: percent or null}."""
+    return ma.fields.Dict(keys=ma.fields.String(), values=Percent, metadata={"description": description})
+
+
+class SipasCriterionFiguresSchema(ma.Schema):
+    """One criterion's figures."""
+
+    index = ma.fields.Float(allow_none=True, metadata={"description": "Share of answers 4 or 5, percent"})
+    n = ma.fields.Integer(metadata={"description": "Valid answers (1–5)"})
+    mean = ma.fields.Float(allow_none=True, metadata={"description": "Mean score on the 1–5 scale"})
+    ci_low = ma.fields.Float(allow_none=True, metadata={"description": "95% Wilson interval, percent"})
+    ci_high = ma.fields.Float(allow_none=True)
+    counts = ma.fields.Dict(
+        keys=ma.fields.String(), values=ma.fields.Integer(), metadata={"description": "Answers per level 1–5"}
+    )
+
+
+class SipasStatsSchema(ma.Schema):
+    """A unit subtree's figures in one campaign, from counts pooled over the subtree."""
+
+    campaign = ma.fields.String()
+    campaign_name = ma.fields.String()
+    questionnaire = ma.fields.String()
+    unit = ma.fields.String()
+    unit_name = ma.fields.String()
+    n = ma.fields.Integer(metadata={"description": "Counted responses"})
+    overall = ma.fields.Float(allow_none=True, metadata={"description": "SIPAS index, percent"})
+    aspects = _percent_by_code("Index per aspect")
+    elements = _percent_by_code("Index per element")
+    criteria = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(SipasCriterionFiguresSchema))
+    channels = ma.fields.Dict(
+        keys=ma.fields.String(), values=ma.fields.Integer(), metadata={"description": "Responses per channel"}
+    )
+    expectations = _percent_by_code("Share wanting each expectation item (its top levels)")
+    perceptions = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.Dict(keys=ma.fields.String(), values=Percent),
+        metadata={"description": "Share of each option value per question"},
+    )
+
+
+# --- endpoints ----------------------------------------------------------------------------------
 
 
 @blp.route("/sipas/campaigns", methods=["GET"])
+@blp.response(200, SipasCampaignListSchema)
+@blp.alt_response(401, response=UNAUTHORIZED)
+@blp.alt_response(403, response=FORBIDDEN)
 @token_required(Capability.read_results)
 def campaigns():
     """Campaigns run by, or with a unit taking part in, the token's scope, newest first."""
-    found = services.visible_campaigns(scope_root(api_user()), with_units=True)
-    return jsonify(
-        campaigns=[
-            {
-                "code": campaign.code,
-                "name": campaign.name,
-                "questionnaire": campaign.questionnaire,
-                "start_on": campaign.start_on.isoformat(),
-                "end_on": campaign.end_on.isoformat(),
-                "state": campaign.state.value,
-                "owner_unit": campaign.owner_unit.code if campaign.owner_unit else None,
-                "units": sorted(link.unit.code for link in campaign.units),
-            }
-            for campaign in found
-        ]
-    )
+    return {"campaigns": visible_campaigns(scope_root(api_user()), with_units=True)}
 
 
 @blp.route("/stats/sipas", methods=["GET"])
 @token_required(Capability.read_results)
-def stats():
+@blp.arguments(SipasStatsQuerySchema, location="query", as_kwargs=True)
+@blp.response(200, SipasStatsSchema)
+@blp.alt_response(401, response=UNAUTHORIZED)
+@blp.alt_response(403, response=FORBIDDEN)
+@blp.alt_response(404, response=NOT_FOUND)
+def stats(campaign: str, unit: str):
     """A unit subtree's figures in one campaign.
 
     n, SIPAS (overall), aspects, elements, criteria with 95% intervals and counts, responses per channel,
     expectation and perception shares; values unrounded, as `flask sipas report --format json` gives them.
     """
-    code, unit_code = request.args.get("campaign", ""), request.args.get("unit", "")
-    missing = {
-        name: [_("Required.")] for name, value in (("campaign", code), ("unit", unit_code)) if not value
-    }
-    if missing:
-        abort(422, message=_("Give a campaign code and a unit code."), errors={"query": missing})
     user = api_user()
-    campaign = services.get_campaign(code)
-    if campaign is None or not services.campaign_visible(campaign, scope_root(user)):
-        abort(404, message=_("No campaign %(code)s in your scope.", code=code))
-    unit = get_unit_by_code(unit_code)
-    if unit is None or not in_scope(user, unit.id):
-        abort(404, message=_("No unit %(code)s in your scope.", code=unit_code))
-    figures = campaign_report(campaign, unit)
-    return jsonify(
-        campaign=campaign.code,
-        campaign_name=campaign.name,
-        questionnaire=campaign.questionnaire,
-        unit_name=unit.name,
+    found = get_campaign(campaign)
+    if found is None or not campaign_visible(found, scope_root(user)):
+        abort(404, message=_("No campaign %(code)s in your scope.", code=campaign))
+    subtree = get_unit_by_code(unit)
+    if subtree is None or not in_scope(user, subtree.id):
+        abort(404, message=_("No unit %(code)s in your scope.", code=unit))
+    questionnaire = questionnaire_of(found)
+    figures = campaign_report(db.session, found, subtree, questionnaire=questionnaire)
+    return {
+        "campaign": found.code,
+        "campaign_name": found.name,
+        "questionnaire": found.questionnaire,
+        "unit_name": subtree.name,
         **figures,
-    )
+    }

@@ -11,7 +11,14 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from survey_app.analytics.sipas_queries import all_units_report
 from survey_app.extensions import db
+from survey_app.models.sipas import SipasCampaign
+from survey_app.org.services import get_unit_by_code
+from survey_app.sipas import campaigns
+from survey_app.sipas.campaigns import TRANSITIONS, SipasError
+from survey_app.sipas.questionnaire import catalogue
+from survey_app.sipas.transfer import export_rows, import_csv
 
 cli = AppGroup("sipas", help="SIPAS surveys: campaigns, import, reports.")
 campaign_cli = AppGroup("campaign", help="Create and run survey campaigns.")
@@ -28,11 +35,9 @@ def _day(_ctx, _param, value: str | None) -> date | None:
         raise click.BadParameter("use YYYY-MM-DD") from exc
 
 
-def _campaign(code: str):
+def _campaign(code: str) -> SipasCampaign:
     """The campaign with a code, or a clear error."""
-    from survey_app.sipas.services import get_campaign
-
-    campaign = get_campaign(code)
+    campaign = campaigns.get_campaign(code)
     if campaign is None:
         raise click.ClickException(f"no campaign {code}")
     return campaign
@@ -48,14 +53,11 @@ def _campaign(code: str):
 @click.option("--owner", "owner_code", default=None, help="Code of the unit running the campaign.")
 def create_campaign(code, questionnaire, name, start, end, channels, owner_code) -> None:
     """Create a campaign in draft (participating units can be added later)."""
-    from survey_app.org.services import get_unit_by_code
-    from survey_app.sipas.services import SipasError, create_campaign
-
     owner = get_unit_by_code(owner_code) if owner_code else None
     if owner_code and owner is None:
         raise click.ClickException(f"no unit with code {owner_code}")
     try:
-        campaign = create_campaign(
+        campaign = campaigns.create_campaign(
             code=code,
             name=name,
             questionnaire=questionnaire,
@@ -77,14 +79,11 @@ def create_campaign(code, questionnaire, name, start, end, channels, owner_code)
 @click.option("--dossiers", type=int, default=None, help="N dossiers returned: target = N/(1+N·0.05²).")
 def add_unit(code, unit_code, target, dossiers) -> None:
     """Add a participating unit with its sample target."""
-    from survey_app.org.services import get_unit_by_code
-    from survey_app.sipas.services import SipasError, set_campaign_unit
-
     unit = get_unit_by_code(unit_code)
     if unit is None:
         raise click.ClickException(f"no unit with code {unit_code}")
     try:
-        link = set_campaign_unit(_campaign(code), unit, target=target, population=dossiers)
+        link = campaigns.set_campaign_unit(_campaign(code), unit, target=target, population=dossiers)
     except SipasError as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
@@ -93,13 +92,11 @@ def add_unit(code, unit_code, target, dossiers) -> None:
 
 @campaign_cli.command("state")
 @click.argument("code")
-@click.argument("action", type=click.Choice(["open", "close", "publish"]))
+@click.argument("action", type=click.Choice(list(TRANSITIONS)))
 def change_state(code, action) -> None:
     """Open, close or publish a campaign."""
-    from survey_app.sipas.services import SipasError, change_state
-
     try:
-        campaign = change_state(_campaign(code), action)
+        campaign = campaigns.change_state(_campaign(code), action)
     except SipasError as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
@@ -109,8 +106,6 @@ def change_state(code, action) -> None:
 @cli.command("questionnaires")
 def list_questionnaires() -> None:
     """List the usable questionnaire versions and every refused file with its problem."""
-    from survey_app.sipas.questionnaire import catalogue
-
     found = catalogue()
     for version, questionnaire in sorted(found.versions.items()):
         click.echo(
@@ -127,8 +122,6 @@ def list_questionnaires() -> None:
 @click.option("--campaign", "code", required=True)
 def import_file(path: Path, code: str) -> None:
     """Import responses from a UTF-8 CSV file; nothing is imported when any line is wrong."""
-    from survey_app.sipas.services import import_csv
-
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -148,10 +141,12 @@ def import_file(path: Path, code: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
 def report(code: str, fmt: str) -> None:
     """Indices of every unit with responses in its subtree (pooled counts, unrounded)."""
-    from survey_app.analytics.sipas_queries import all_units_report
-
     campaign = _campaign(code)
-    units = all_units_report(campaign)
+    try:
+        questionnaire = campaigns.questionnaire_of(campaign)
+    except SipasError as exc:
+        raise click.ClickException(str(exc)) from exc
+    units = all_units_report(db.session, campaign, questionnaire=questionnaire)
     if fmt == "json":
         click.echo(json.dumps({"campaign": campaign.code, "units": units}, ensure_ascii=False, indent=1))
         return
@@ -187,8 +182,6 @@ def report(code: str, fmt: str) -> None:
 )
 def export(code: str, output: Path | None) -> None:
     """Raw responses as CSV (read and written in chunks)."""
-    from survey_app.sipas.services import export_rows
-
     handle = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:
         writer = csv.writer(handle, lineterminator="\n")

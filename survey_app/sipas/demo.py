@@ -11,18 +11,24 @@ import random
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
 from survey_app.analytics.sipas_index import sample_size
+from survey_app.core import clock
 from survey_app.extensions import db
 from survey_app.models import Unit, UnitKind
 from survey_app.models.sipas import BatchState, SipasBatch, SipasResponse
 from survey_app.org.services import get_unit_by_code
-from survey_app.sipas import services
+from survey_app.sipas.campaigns import (
+    change_state,
+    create_campaign,
+    get_campaign,
+    questionnaire_of,
+    set_campaign_unit,
+)
+from survey_app.sipas.transfer import insert_responses
 
-ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 CHANNEL_WEIGHTS = {"online": 38, "paper": 42, "interview": 12, "phone": 8}
 COMMENTS = [
     "Đề nghị bố trí thêm ghế ngồi chờ vào buổi sáng.",
@@ -51,10 +57,11 @@ def _responses(rng, campaign, questionnaire, unit: Unit, n: int, start: date, en
     """n realistic responses of a unit between two days."""
     difficulty = {c.code: rng.uniform(-0.08, 0.05) for c in questionnaire.criteria}
     span = (end - start).days
+    zone = clock.local_zone()
     rows = []
     for _ in range(n):
         day = start + timedelta(days=rng.randint(0, span))
-        moment = datetime(day.year, day.month, day.day, rng.randint(8, 16), rng.randint(0, 59), tzinfo=ZONE)
+        moment = datetime(day.year, day.month, day.day, rng.randint(8, 16), rng.randint(0, 59), tzinfo=zone)
         answers = {}
         for criterion in questionnaire.criteria:
             value = _answer(rng, min(0.98, max(0.3, mood + difficulty[criterion.code])))
@@ -74,18 +81,18 @@ def _responses(rng, campaign, questionnaire, unit: Unit, n: int, start: date, en
 
 def _campaign(rng, code, name, version, start, end, owner, wards, per_ward, state, until: date) -> str:
     """Create one campaign with its wards, targets, responses and closed paper batches."""
-    campaign = services.create_campaign(
+    campaign = create_campaign(
         code=code, name=name, questionnaire=version, start_on=start, end_on=end, owner_unit=owner
     )
-    questionnaire = services.questionnaire_of(campaign)
+    questionnaire = questionnaire_of(campaign)
     rows = []
     for ward in wards:
         dossiers = rng.randint(900, 1700)
-        services.set_campaign_unit(campaign, ward, target=None, population=dossiers)
+        set_campaign_unit(campaign, ward, target=None, population=dossiers)
         count = int(sample_size(dossiers) * per_ward * rng.uniform(0.8, 1.05))
         rows += _responses(rng, campaign, questionnaire, ward, count, start, until, rng.uniform(0.72, 0.93))
     rows.sort(key=lambda row: row[3])
-    services.insert_responses(campaign, questionnaire, rows)
+    insert_responses(campaign, questionnaire, rows)
     for ward in wards:
         paper = sum(1 for row in rows if row[1] == ward.id and row[2] == "paper")
         if not paper:
@@ -97,7 +104,7 @@ def _campaign(rng, code, name, version, start, end, owner, wards, per_ward, stat
             collected_on=until,
             forms_in_hand=paper,
             state=BatchState.closed,
-            closed_at=datetime.now(UTC),
+            closed_at=clock.now(),
         )
         db.session.add(batch)
         db.session.flush()
@@ -117,11 +124,11 @@ def _campaign(rng, code, name, version, start, end, owner, wards, per_ward, stat
             .where(SipasResponse.external_id == first)
             .values(comment=rng.choice(COMMENTS))
         )
-    services.change_state(campaign, "open")
+    change_state(campaign, "open")
     if state in ("closed", "published"):
-        services.change_state(campaign, "close")
+        change_state(campaign, "close")
     if state == "published":
-        services.change_state(campaign, "publish")
+        change_state(campaign, "publish")
     db.session.commit()
     return f"sipas campaign {code}: {len(rows)} responses over {len(wards)} wards ({state})"
 
@@ -144,7 +151,7 @@ def seed() -> Iterator[str]:
     tay_ho, thanh_xuan = _wards("003"), _wards("009")
     if not tay_ho:
         return
-    if services.get_campaign("SIPAS-2025-TAYHO") is None:
+    if get_campaign("SIPAS-2025-TAYHO") is None:
         yield _campaign(
             rng,
             "SIPAS-2025-TAYHO",
@@ -158,8 +165,8 @@ def seed() -> Iterator[str]:
             "closed",
             date(2025, 10, 31),
         )
-    if services.get_campaign("SIPAS-2026-HN") is None:
-        today = datetime.now(ZONE).date()
+    if get_campaign("SIPAS-2026-HN") is None:
+        today = clock.today()
         yield _campaign(
             rng,
             "SIPAS-2026-HN",

@@ -8,13 +8,17 @@ and the problem; the other versions keep working.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from flask import current_app
 from flask_babel import gettext as _
+
+logger = logging.getLogger(__name__)
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "questionnaires"
 CODE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,15}$")
@@ -396,6 +400,8 @@ def load_catalogue(local_dir: Path | None = None) -> Catalogue:
             )
             continue
         versions[questionnaire.version] = questionnaire
+    for error in errors:
+        logger.warning("questionnaire file refused: %s", error)
     _cache.clear()
     _cache[key] = Catalogue(versions, errors)
     return _cache[key]
@@ -403,9 +409,7 @@ def load_catalogue(local_dir: Path | None = None) -> Catalogue:
 
 def local_dir() -> Path:
     """The folder of local versions configured for the running app."""
-    from flask import current_app
-
-    configured = current_app.config.get("SIPAS_QUESTIONNAIRE_DIR")
+    configured = current_app.config["SIPAS_QUESTIONNAIRE_DIR"]
     return Path(configured) if configured else Path(current_app.instance_path) / "questionnaires"
 
 

@@ -2,29 +2,28 @@
 
 from datetime import UTC, date, datetime
 
+from survey_app.models.sipas import Channel
+from survey_app.sipas.batches import open_batch
+from survey_app.sipas.responses import record_response
+from tests.factories import make_sipas_campaign
 from tests.routes import Route
 
 
 def prepare(org) -> None:
     """An open campaign run by the test district, with a paper batch holding one typed form."""
-    from survey_app.models.sipas import Channel
-    from survey_app.sipas import services
-
-    campaign = services.create_campaign(
+    campaign = make_sipas_campaign(
+        org.district,
+        {org.ward: 10, org.ward2: 10},
         code="MX-2026",
         name="Ma trận",
-        questionnaire="ward-short",
         start_on=date(2026, 1, 1),
         end_on=date(2026, 12, 31),
-        owner_unit=org.district,
+        state="open",
     )
-    services.set_campaign_unit(campaign, org.ward, target=10)
-    services.set_campaign_unit(campaign, org.ward2, target=10)
-    services.change_state(campaign, "open")
-    batch = services.open_batch(
+    batch = open_batch(
         campaign, org.ward, place="Một cửa", collected_on=date(2026, 3, 2), forms_in_hand=2, user_id=None
     )
-    response = services.record_response(
+    response = record_response(
         campaign,
         org.ward,
         channel=Channel.paper,

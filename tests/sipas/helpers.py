@@ -1,14 +1,13 @@
-"""Shared set-up of the SIPAS tests: a ward-short campaign over the test district's two wards."""
+"""Shared data of the SIPAS tests: four hand-worked forms of the ward-short questionnaire, cube readers."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import select
 
+from survey_app.analytics.sipas_queries import campaign_report
 from survey_app.extensions import db
-from survey_app.models.sipas import SipasCount, SipasUnitN
-from survey_app.sipas import services
+from survey_app.models.sipas import SipasCampaign, SipasCount, SipasUnitN
+from survey_app.sipas.campaigns import questionnaire_of
 
 HEADER = "response_id,unit_code,channel,submitted_at," + ",".join(f"S{i:02d}" for i in range(1, 10)) + ",D1"
 
@@ -22,21 +21,9 @@ FORMS = [
 CSV_TEXT = HEADER + "\n" + "\n".join(FORMS) + "\n"
 
 
-def make_campaign(org, code: str = "TH-2026", *, questionnaire: str = "ward-short", units: bool = True):
-    """A draft campaign for March–April 2026, with both wards of the district taking part."""
-    campaign = services.create_campaign(
-        code=code,
-        name="Khảo sát SIPAS Tây Hồ 2026",
-        questionnaire=questionnaire,
-        start_on=date(2026, 3, 1),
-        end_on=date(2026, 4, 30),
-        owner_unit=org.district,
-    )
-    if units:
-        services.set_campaign_unit(campaign, org.ward, target=100)
-        services.set_campaign_unit(campaign, org.ward2, target=None, population=6100)
-    db.session.commit()
-    return campaign
+def report_of(campaign: SipasCampaign, unit) -> dict:
+    """The campaign report of a unit's subtree, as the results page computes it."""
+    return campaign_report(db.session, campaign, unit, questionnaire=questionnaire_of(campaign))
 
 
 def cube(campaign, channel: str | None = None) -> dict[tuple[int, str, int], int]:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from survey_app.auth.services import issue_token
 from survey_app.extensions import db
 from survey_app.models import Role
-from survey_app.sipas import services
+from survey_app.sipas.transfer import import_csv
 from tests.conftest import make_user
-from tests.sipas.helpers import CSV_TEXT, make_campaign
+from tests.factories import make_sipas_campaign
+from tests.sipas.helpers import CSV_TEXT
 
 
 def bearer(user) -> dict:
@@ -22,27 +21,18 @@ def bearer(user) -> dict:
 
 def sibling_campaign(org) -> None:
     """A campaign of the sibling district (Thanh Xuân), outside the district's scope."""
-    campaign = services.create_campaign(
-        code="TX-2026",
-        name="Khảo sát Thanh Xuân",
-        questionnaire="ward-short",
-        start_on=date(2026, 3, 1),
-        end_on=date(2026, 4, 30),
-        owner_unit=org.sibling,
-    )
-    services.set_campaign_unit(campaign, org.sibling_ward, target=50)
+    make_sipas_campaign(org.sibling, {org.sibling_ward: 50}, code="TX-2026", name="Khảo sát Thanh Xuân")
     db.session.commit()
 
 
-def test_a_leader_reads_the_figures_of_a_ward_and_of_the_pooled_district(client, org):
-    campaign = make_campaign(org)
-    services.import_csv(campaign, CSV_TEXT)
+def test_a_leader_reads_the_figures_of_a_ward_and_of_the_pooled_district(client, org, campaign):
+    import_csv(campaign, CSV_TEXT)
     db.session.commit()
     auth = bearer(org.users["leader"])
     ward = client.get("/api/v1/stats/sipas?campaign=TH-2026&unit=00109", headers=auth)
     assert ward.status_code == 200
     body = ward.get_json()
-    # worked by hand in test_import_report: S3 = 200/3, S4 = 50, S5 = 75 for Phường Bưởi's two forms
+    # worked by hand in test_results: S3 = 200/3, S4 = 50, S5 = 75 for Phường Bưởi's two forms
     assert (body["campaign"], body["unit"], body["unit_name"], body["n"]) == (
         "TH-2026",
         "00109",
@@ -57,10 +47,10 @@ def test_a_leader_reads_the_figures_of_a_ward_and_of_the_pooled_district(client,
     s01 = district["criteria"]["S01"]
     assert district["n"] == 4 and (s01["index"], s01["n"], s01["mean"]) == (50.0, 4, 3.0)
     assert district["perceptions"]["D1"]["1"] == 50.0  # r1 answered 1, r2 answered 2, two left it empty
+    assert district["expectations"] == {} and district["aspects"] == {"service": pytest.approx(70.138, 0.001)}
 
 
-def test_the_campaign_list_holds_what_the_scope_runs_or_takes_part_in(client, org):
-    make_campaign(org)
+def test_the_campaign_list_holds_what_the_scope_runs_or_takes_part_in(client, org, campaign):
     sibling_campaign(org)
     listed = client.get("/api/v1/sipas/campaigns", headers=bearer(org.users["leader"])).get_json()
     assert [c["code"] for c in listed["campaigns"]] == ["TH-2026"]
@@ -71,25 +61,56 @@ def test_the_campaign_list_holds_what_the_scope_runs_or_takes_part_in(client, or
     assert {c["code"] for c in everything["campaigns"]} == {"TH-2026", "TX-2026"}
 
 
-def test_bad_requests_get_json_errors_and_reveal_nothing_outside_the_scope(client, org):
-    make_campaign(org)
+def test_bad_requests_get_json_errors_and_reveal_nothing_outside_the_scope(client, org, campaign):
     sibling_campaign(org)
     auth = bearer(org.users["leader"])
     missing = client.get("/api/v1/stats/sipas?unit=003", headers=auth)
     assert missing.status_code == 422 and "campaign" in missing.get_json()["errors"]["query"]
     assert client.get("/api/v1/stats/sipas?campaign=TH-2026", headers=auth).status_code == 422
+    assert client.get("/api/v1/stats/sipas?campaign=&unit=003", headers=auth).status_code == 422
     for query in ("campaign=NOPE&unit=003", "campaign=TX-2026&unit=003", "campaign=TH-2026&unit=009"):
         answer = client.get(f"/api/v1/stats/sipas?{query}", headers=auth)
         assert answer.status_code == 404 and answer.is_json, query
     assert client.get("/api/v1/stats/sipas?campaign=TH-2026&unit=003").status_code == 401
+    assert client.get("/api/v1/stats/sipas").status_code == 401  # the token first, then the parameters
     official = make_user("official_api", Role.official, org.district)  # enters data, reads no results here
     db.session.commit()
     refused = client.get("/api/v1/stats/sipas?campaign=TH-2026&unit=003", headers=bearer(official))
     assert refused.status_code == 403 and refused.is_json
 
 
-def test_errors_are_translated(client, org):
-    make_campaign(org)
+def test_errors_are_translated(client, org, campaign):
     auth = {**bearer(org.users["leader"]), "Accept-Language": "vi"}
     answer = client.get("/api/v1/stats/sipas?campaign=NOPE&unit=003", headers=auth).get_json()
     assert answer["message"] == "Không có đợt khảo sát NOPE trong phạm vi của bạn."
+    missing = client.get("/api/v1/stats/sipas?unit=003", headers=auth).get_json()
+    assert (missing["code"], missing["status"]) == (422, "Unprocessable Entity")
+    assert missing["message"] == "Hãy cho biết mã đợt khảo sát và mã đơn vị."
+    assert missing["errors"] == {"query": {"campaign": ["Bắt buộc."]}}
+
+
+def test_the_openapi_document_declares_the_stats_parameters_and_answer(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    stats = spec["paths"]["/api/v1/stats/sipas"]["get"]
+    parameters = {p["name"]: p for p in stats["parameters"] if p["in"] == "query"}
+    assert set(parameters) == {"campaign", "unit"}
+    assert all(p["required"] and p["schema"]["type"] == "string" for p in parameters.values())
+    assert set(stats["responses"]) >= {"200", "401", "403", "404", "422"}
+    answer = stats["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    schemas = spec["components"]["schemas"]
+    fields = schemas[answer]["properties"]
+    assert {"campaign", "unit", "n", "overall", "elements", "criteria", "channels", "perceptions"} <= set(
+        fields
+    )
+    assert fields["n"]["type"] == "integer" and fields["overall"]["type"] == "number"
+    criterion = fields["criteria"]["additionalProperties"]["$ref"].rsplit("/", 1)[-1]
+    assert {"index", "n", "mean", "ci_low", "ci_high", "counts"} <= set(schemas[criterion]["properties"])
+    listed = spec["paths"]["/api/v1/sipas/campaigns"]["get"]["responses"]["200"]
+    campaigns = listed["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert "campaigns" in schemas[campaigns]["properties"]
+
+
+def test_other_query_parameters_are_ignored_as_before(client, org, campaign):
+    auth = bearer(org.users["leader"])
+    answer = client.get("/api/v1/stats/sipas?campaign=TH-2026&unit=003&lang=vi", headers=auth)
+    assert answer.status_code == 200 and answer.get_json()["n"] == 0

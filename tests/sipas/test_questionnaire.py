@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from survey_app.sipas.questionnaire import QuestionnaireError, catalogue, load_catalogue, load_file
+from tests.conftest import login
 
 SHIPPED = Path(__file__).resolve().parents[2] / "survey_app" / "sipas" / "questionnaires"
 
@@ -56,15 +57,12 @@ def test_the_four_shipped_versions_have_the_codes_the_issue_fixes():
     assert [d.code for d in short.demographics] == ["D1", "D2", "D3", "D4", "D5", "D6"]
 
 
-def test_a_local_version_is_added_by_dropping_a_file(app, tmp_path):
+def test_a_local_version_is_added_by_dropping_a_file(app, tmp_path, monkeypatch):
     (tmp_path / "quan-tay-ho-2026.yaml").write_text(LOCAL, encoding="utf-8")
-    app.config["SIPAS_QUESTIONNAIRE_DIR"] = str(tmp_path)
-    try:
-        found = catalogue().versions["quan-tay-ho-2026"]
-        assert found.criterion_codes == ["S01"]
-        assert found.title("en") == "Tay Ho survey 2026"
-    finally:
-        app.config.pop("SIPAS_QUESTIONNAIRE_DIR")
+    monkeypatch.setitem(app.config, "SIPAS_QUESTIONNAIRE_DIR", str(tmp_path))
+    found = catalogue().versions["quan-tay-ho-2026"]
+    assert found.criterion_codes == ["S01"]
+    assert found.title("en") == "Tay Ho survey 2026"
 
 
 @pytest.mark.parametrize(
@@ -91,12 +89,16 @@ def test_a_malformed_file_is_refused_with_a_message_naming_the_problem(tmp_path,
     assert problem in str(error.value)
 
 
-def test_a_malformed_local_file_does_not_hide_the_other_versions(tmp_path):
+def test_a_malformed_local_file_does_not_hide_the_other_versions(tmp_path, caplog):
     (tmp_path / "broken.yaml").write_text("version: broken\ntitle: x\n", encoding="utf-8")
     result = load_catalogue(tmp_path)
     assert "sipas-2017" in result.versions and "broken" not in result.versions
     assert result.errors == [
         "broken.yaml: the title needs both a Vietnamese (vi) and an English (en) wording."
+    ]
+    assert caplog.messages == [
+        "questionnaire file refused: broken.yaml: the title needs both a Vietnamese (vi) and an English (en) "
+        "wording."
     ]
 
 
@@ -106,19 +108,14 @@ def test_a_local_file_cannot_replace_a_shipped_version(tmp_path):
     assert result.errors == ["ward-short.yaml: version ward-short exists already."]
 
 
-def test_refused_files_are_shown_to_the_reform_office_and_by_the_cli(app, client, org, tmp_path):
-    from tests.conftest import login
-
+def test_refused_files_are_shown_to_the_reform_office_and_by_the_cli(app, client, org, tmp_path, monkeypatch):
     (tmp_path / "quan-tay-ho-2026.yaml").write_text(LOCAL.replace("code: S01", "code: S3"), encoding="utf-8")
-    app.config["SIPAS_QUESTIONNAIRE_DIR"] = str(tmp_path)
-    try:
-        login(client, "admin1")
-        page = client.get("/sipas/campaigns/new").get_data(as_text=True)
-        assert "Các tệp bảng hỏi sau bị từ chối" in page
-        assert "quan-tay-ho-2026.yaml, element S3, criterion 1: mã S3 bị dùng hai lần." in page
-        result = app.test_cli_runner().invoke(args=["sipas", "questionnaires"])
-        assert result.exit_code == 1
-        assert "ward-short: 9 criteria, 3 elements" in result.output
-        assert "refused: quan-tay-ho-2026.yaml" in result.output
-    finally:
-        app.config.pop("SIPAS_QUESTIONNAIRE_DIR")
+    monkeypatch.setitem(app.config, "SIPAS_QUESTIONNAIRE_DIR", str(tmp_path))
+    login(client, "admin1")
+    page = client.get("/sipas/campaigns/new").get_data(as_text=True)
+    assert "Các tệp bảng hỏi sau bị từ chối" in page
+    assert "quan-tay-ho-2026.yaml, element S3, criterion 1: mã S3 bị dùng hai lần." in page
+    result = app.test_cli_runner().invoke(args=["sipas", "questionnaires"])
+    assert result.exit_code == 1
+    assert "ward-short: 9 criteria, 3 elements" in result.output
+    assert "refused: quan-tay-ho-2026.yaml" in result.output

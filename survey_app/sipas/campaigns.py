@@ -1,0 +1,226 @@
+"""Life of a SIPAS campaign: creation, participating units and targets, states, periods, who sees it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from survey_app.analytics.sipas_index import sample_size
+from survey_app.audit.service import record, snapshot
+from survey_app.core import clock
+from survey_app.extensions import db
+from survey_app.models import Unit
+from survey_app.models.sipas import CampaignState, Channel, SipasCampaign, SipasCampaignUnit
+from survey_app.org.services import subtree_ids_query
+from survey_app.sipas.questionnaire import Questionnaire, QuestionnaireError, get_questionnaire
+
+logger = logging.getLogger(__name__)
+
+CODE_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
+
+# action → (states it may start from, state it leads to); a closed campaign may reopen
+TRANSITIONS = {
+    "open": ({CampaignState.draft, CampaignState.closed}, CampaignState.open),
+    "close": ({CampaignState.open}, CampaignState.closed),
+    "publish": ({CampaignState.closed}, CampaignState.published),
+}
+
+
+class SipasError(ValueError):
+    """A SIPAS action the rules do not allow; the message is user-facing."""
+
+
+def get_campaign(code: str) -> SipasCampaign | None:
+    """The campaign with a code, if any."""
+    return db.session.scalar(select(SipasCampaign).where(SipasCampaign.code == code))
+
+
+def questionnaire_of(campaign: SipasCampaign) -> Questionnaire:
+    """The questionnaire version a campaign uses."""
+    try:
+        return get_questionnaire(campaign.questionnaire)
+    except QuestionnaireError as exc:
+        raise SipasError(str(exc)) from exc
+
+
+def create_campaign(
+    *,
+    code: str,
+    name: str,
+    questionnaire: str,
+    start_on: date,
+    end_on: date,
+    channels: Iterable[str] = tuple(Channel),
+    owner_unit: Unit | None = None,
+) -> SipasCampaign:
+    """A new campaign, in draft."""
+    code = code.strip()
+    if not code or len(code) > 40 or not set(code) <= CODE_CHARS:
+        raise SipasError(_("The code must have 1 to 40 letters, digits, dots, dashes or underscores."))
+    if get_campaign(code):
+        raise SipasError(_("A campaign with code %(code)s already exists.", code=code))
+    if not name.strip():
+        raise SipasError(_("The name is required."))
+    try:
+        get_questionnaire(questionnaire)
+    except QuestionnaireError as exc:
+        raise SipasError(str(exc)) from exc
+    if end_on < start_on:
+        raise SipasError(_("The period must end on or after its start."))
+    chosen = [c for c in Channel if c.value in set(channels)]
+    if not chosen:
+        raise SipasError(_("Choose at least one channel."))
+    campaign = SipasCampaign(
+        code=code,
+        name=name.strip(),
+        questionnaire=questionnaire,
+        start_on=start_on,
+        end_on=end_on,
+        channels=",".join(c.value for c in chosen),
+        owner_unit=owner_unit,
+        state=CampaignState.draft,
+    )
+    db.session.add(campaign)
+    db.session.flush()
+    record("sipas.campaign.create", campaign, summary=f"{code} {name}")
+    return campaign
+
+
+def ensure_not_published(campaign: SipasCampaign) -> None:
+    """A published campaign is frozen."""
+    if campaign.state == CampaignState.published:
+        raise SipasError(_("The campaign is published and can no longer change."))
+
+
+def set_campaign_unit(
+    campaign: SipasCampaign, unit: Unit, *, target: int | None, population: int | None = None
+) -> SipasCampaignUnit:
+    """Add a unit to a campaign or change its target; the target defaults to N/(1+N·e²)."""
+    ensure_not_published(campaign)
+    if (population is not None and population < 0) or (target is not None and target < 0):
+        raise SipasError(_("Targets and dossier counts cannot be negative."))
+    if target is None:
+        if population is None:
+            raise SipasError(_("Give a sample target or the number of dossiers to compute it from."))
+        target = sample_size(population)
+    link = db.session.scalar(
+        select(SipasCampaignUnit).where(
+            SipasCampaignUnit.campaign_id == campaign.id, SipasCampaignUnit.unit_id == unit.id
+        )
+    )
+    before = snapshot(link) if link else None
+    if link is None:
+        link = SipasCampaignUnit(campaign=campaign, unit=unit)
+        db.session.add(link)
+    link.target, link.population = target, population
+    db.session.flush()
+    record("sipas.campaign_unit.save", link, before=before, summary=f"{campaign.code} {unit.code} {target}")
+    return link
+
+
+def remove_campaign_unit(campaign: SipasCampaign, link: SipasCampaignUnit) -> None:
+    """Take a unit out of a campaign (its responses, if any, stay)."""
+    ensure_not_published(campaign)
+    record("sipas.campaign_unit.remove", link, before=snapshot(link), after={}, summary=campaign.code)
+    db.session.delete(link)
+
+
+def change_state(campaign: SipasCampaign, action: str) -> SipasCampaign:
+    """Move a campaign along draft → open → closed → published (closed may reopen)."""
+    if action not in TRANSITIONS:
+        raise SipasError(_("Unknown action."))
+    sources, target = TRANSITIONS[action]
+    if campaign.state not in sources:
+        raise SipasError(_("A campaign in state %(state)s cannot do this.", state=campaign.state.label))
+    if target == CampaignState.open and not campaign.units:
+        raise SipasError(_("Add at least one participating unit before opening the campaign."))
+    before = snapshot(campaign)
+    previous, campaign.state = campaign.state, target
+    now = clock.now()
+    if target == CampaignState.open:
+        campaign.opened_at = now
+    elif target == CampaignState.closed:
+        campaign.closed_at = now
+    else:
+        campaign.published_at = now
+    record(f"sipas.campaign.{action}", campaign, before=before, summary=campaign.code)
+    logger.info("campaign %s: %s -> %s", campaign.code, previous.value, target.value)
+    return campaign
+
+
+def within_period(campaign: SipasCampaign, moment: datetime) -> bool:
+    """Whether a moment falls in the campaign's period (local dates, both ends included)."""
+    return campaign.start_on <= clock.local_date(moment) <= campaign.end_on
+
+
+def period_refusal(campaign: SipasCampaign) -> SipasError:
+    """The refusal of a date outside the campaign period, naming the period."""
+    return SipasError(
+        _(
+            "The date must lie within the campaign period (%(start)s – %(end)s).",
+            start=campaign.start_on.strftime("%d/%m/%Y"),
+            end=campaign.end_on.strftime("%d/%m/%Y"),
+        )
+    )
+
+
+def ensure_accepts_online(campaign: SipasCampaign, now: datetime | None = None) -> None:
+    """The public form answers only while the campaign is open and in its period."""
+    now = now or clock.now()
+    if campaign.state != CampaignState.open or not within_period(campaign, now):
+        raise SipasError(_("This survey is not accepting answers now."))
+    if Channel.online not in campaign.channel_list:
+        raise SipasError(_("This survey is not collected online."))
+
+
+def ensure_accepts_entry(campaign: SipasCampaign, submitted_at: datetime) -> None:
+    """Paper forms and imports: any state but published, for moments within the period."""
+    ensure_not_published(campaign)
+    if not within_period(campaign, submitted_at):
+        raise period_refusal(campaign)
+
+
+def participates(campaign: SipasCampaign, unit: Unit) -> bool:
+    """Whether a unit is one of the campaign's participating units."""
+    return any(link.unit_id == unit.id for link in campaign.units)
+
+
+# --- who sees which campaign -------------------------------------------------------------------
+
+
+def visible_campaigns(root_id: int | None, *, with_units: bool = False) -> list[SipasCampaign]:
+    """Campaigns run by, or with a participating unit in, a subtree (every campaign for None).
+
+    with_units loads each campaign's owner and taking-part units in two more queries, not two a campaign.
+    """
+    query = select(SipasCampaign).order_by(SipasCampaign.start_on.desc(), SipasCampaign.code)
+    if with_units:
+        query = query.options(
+            selectinload(SipasCampaign.owner_unit),
+            selectinload(SipasCampaign.units).selectinload(SipasCampaignUnit.unit),
+        )
+    if root_id is not None:
+        subtree = subtree_ids_query(root_id)
+        taking_part = select(SipasCampaignUnit.campaign_id).where(SipasCampaignUnit.unit_id.in_(subtree))
+        query = query.where(SipasCampaign.owner_unit_id.in_(subtree) | SipasCampaign.id.in_(taking_part))
+    return list(db.session.scalars(query))
+
+
+def campaign_visible(campaign: SipasCampaign, root_id: int | None) -> bool:
+    """Whether a subtree runs or takes part in a campaign."""
+    if root_id is None:
+        return True
+    ids = set(db.session.scalars(subtree_ids_query(root_id)))
+    return campaign.owner_unit_id in ids or any(link.unit_id in ids for link in campaign.units)
+
+
+def participating_units(campaign: SipasCampaign, root_id: int | None) -> list[Unit]:
+    """The campaign's units within a subtree, by code."""
+    ids = None if root_id is None else set(db.session.scalars(subtree_ids_query(root_id)))
+    units = [link.unit for link in campaign.units if ids is None or link.unit_id in ids]
+    return sorted(units, key=lambda u: u.code)

@@ -1,0 +1,393 @@
+"""Responses of SIPAS in and out as files: CSV import checked as a whole, bulk insert, CSV and XLSX export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import tempfile
+from collections import Counter as Tally
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import IO
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from sqlalchemy import case, func, select, text
+
+from survey_app.audit.service import record
+from survey_app.core import clock
+from survey_app.extensions import db
+from survey_app.models import Unit
+from survey_app.models.sipas import CampaignState, Channel, SipasAnswer, SipasCampaign, SipasResponse
+from survey_app.sipas.campaigns import questionnaire_of, within_period
+from survey_app.sipas.count_cube import CubeKey, UnitNKey, apply_to_cube, driver_executemany
+from survey_app.sipas.questionnaire import Questionnaire
+
+logger = logging.getLogger(__name__)
+
+CSV_FIXED_COLUMNS = ["response_id", "unit_code", "channel", "submitted_at"]
+INSERT_CHUNK = 20_000  # responses written per bulk statement
+EXPORT_CHUNK = 5_000  # responses read per export query
+CSV_FLUSH_ROWS = 500  # rows per piece of a streamed CSV download
+
+# A checked import row: external_id, unit_id, channel, submitted_at, answers
+ImportRow = tuple[str, int, str, datetime, dict[str, int]]
+
+
+@dataclass
+class ImportResult:
+    """What an import did, or every problem that stopped it."""
+
+    created: int = 0
+    skipped: int = 0  # response_ids already imported
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the file was valid (and so was applied)."""
+        return not self.errors
+
+
+def parse_moment(text: str) -> datetime | None:
+    """An ISO 8601 moment; without an offset it is read as local time (a bare date as local noon)."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            return None
+        moment = datetime(day.year, day.month, day.day, 12)
+    return moment.replace(tzinfo=clock.local_zone()) if moment.tzinfo is None else moment
+
+
+def _safe_rows(reader) -> Iterator[list[str] | None]:
+    """The rows of a CSV reader, then None (and stop) at a line the csv module cannot read."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            yield None
+            return
+        yield row
+
+
+def _header_problems(header: list[str], questionnaire: Questionnaire) -> list[str]:
+    """What is wrong with the header line, if anything."""
+    problems = []
+    if header[:4] != CSV_FIXED_COLUMNS:
+        problems.append(_("the first columns must be %(columns)s", columns=",".join(CSV_FIXED_COLUMNS)))
+    missing = [c for c in questionnaire.criterion_codes if c not in header]
+    if missing:
+        problems.append(_("criterion columns missing: %(codes)s", codes=", ".join(missing)))
+    unknown = [c for c in header[4:] if questionnaire.item(c) is None]
+    if unknown:
+        problems.append(
+            _(
+                "columns not in questionnaire %(version)s: %(codes)s",
+                version=questionnaire.version,
+                codes=", ".join(unknown),
+            )
+        )
+    if len(set(header)) != len(header):
+        problems.append(_("a column appears twice"))
+    return problems
+
+
+def _refused(campaign: SipasCampaign, errors: list[str], lines: list[int]) -> ImportResult:
+    """An import stopped by problems: logged with their line numbers (never the content)."""
+    shown = ", ".join(map(str, lines[:20])) + (" …" if len(lines) > 20 else "")
+    logger.warning(
+        "import into %s refused: %d problem(s), lines %s", campaign.code, len(errors), shown or "-"
+    )
+    return ImportResult(errors=errors)
+
+
+def import_csv(
+    campaign: SipasCampaign, text: str, *, allowed_unit_ids: set[int] | None = None
+) -> ImportResult:
+    """Import responses from CSV text: the whole file is checked first; any problem imports nothing.
+
+    Rows whose response_id the campaign already holds are skipped, so importing again adds nothing.
+    """
+    if campaign.state == CampaignState.published:
+        return _refused(campaign, [_("The campaign is published and can no longer change.")], [])
+    questionnaire = questionnaire_of(campaign)
+    if "\x00" in text:
+        return _refused(campaign, [_("The file is not a CSV text file.")], [])
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    reader = _safe_rows(csv.reader(io.StringIO(text)))
+    header = [h.strip() for h in next(reader, None) or []]
+    problems = _header_problems(header, questionnaire)
+    if problems:
+        return _refused(campaign, [_("Line %(line)d: ", line=1) + "; ".join(problems) + "."], [1])
+
+    units = dict(db.session.execute(select(Unit.code, Unit.id)).all())
+    known_ids = set(
+        db.session.scalars(select(SipasResponse.external_id).where(SipasResponse.campaign_id == campaign.id))
+    )
+    codes = header[4:]
+    # every accepted cell text per column, mapped to its value (0 = no answer): one lookup per cell
+    accepted = [{"": 0, "0": 0, **{str(v): v for v in questionnaire.allowed_values(code)}} for code in codes]
+    channels = {c.value for c in Channel}
+    seen: dict[str, int] = {}
+    errors: list[str] = []
+    bad_lines: list[int] = []
+    rows: list[ImportRow] = []
+    skipped = 0
+    width = len(header)
+    for line_no, row in enumerate(reader, start=2):
+        if row is None:
+            errors.append(
+                _("Line %(line)d: the line cannot be read as CSV (check the quotes).", line=line_no)
+            )
+            bad_lines.append(line_no)
+            break
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != width:
+            errors.append(
+                _(
+                    "Line %(line)d: expected %(want)d columns, found %(n)d.",
+                    line=line_no,
+                    want=width,
+                    n=len(row),
+                )
+            )
+            bad_lines.append(line_no)
+            continue
+        problems = []
+        response_id, unit_code, channel, moment_text = (cell.strip() for cell in row[:4])
+        if not response_id or len(response_id) > 64:
+            problems.append(_("response_id must have 1 to 64 characters"))
+        elif response_id in seen:
+            problems.append(
+                _("response_id %(id)s repeats line %(other)d", id=response_id, other=seen[response_id])
+            )
+        unit_id = units.get(unit_code)
+        if unit_id is None:
+            problems.append(_("unknown unit %(code)s", code=unit_code))
+        elif allowed_unit_ids is not None and unit_id not in allowed_unit_ids:
+            problems.append(_("unit %(code)s is outside your units", code=unit_code))
+        if channel not in channels:
+            problems.append(_("channel must be online, paper, phone or interview"))
+        moment = parse_moment(moment_text)
+        if moment is None:
+            problems.append(_("submitted_at is not an ISO 8601 date and time"))
+        elif not within_period(campaign, moment):
+            problems.append(_("submitted_at is outside the campaign period"))
+        answers: dict[str, int] = {}
+        for code, table, cell in zip(codes, accepted, row[4:], strict=True):
+            value = table.get(cell)
+            if value is None:
+                value = table.get(cell.strip())
+                if value is None:
+                    problems.append(
+                        _("%(code)s: %(value)s is not an allowed answer", code=code, value=cell.strip())
+                    )
+                    continue
+            if value:
+                answers[code] = value
+        if problems:
+            errors.append(_("Line %(line)d: ", line=line_no) + "; ".join(problems) + ".")
+            bad_lines.append(line_no)
+        if response_id:
+            seen.setdefault(response_id, line_no)
+        if not problems:
+            if response_id in known_ids:
+                skipped += 1
+            else:
+                rows.append((response_id, unit_id, channel, moment, answers))  # type: ignore[arg-type]
+    if errors:
+        return _refused(campaign, errors, bad_lines)
+    if not rows and not skipped:
+        return _refused(campaign, [_("The file holds no responses.")], [])
+    insert_responses(campaign, questionnaire, rows)
+    if rows:
+        record(
+            "sipas.import",
+            campaign,
+            summary=f"{len(rows)} responses, {skipped} already there",
+            after={"created": len(rows), "skipped": skipped},
+        )
+    logger.info("import into %s: %d responses added, %d already there", campaign.code, len(rows), skipped)
+    return ImportResult(created=len(rows), skipped=skipped)
+
+
+def insert_responses(campaign: SipasCampaign, questionnaire: Questionnaire, rows: list[ImportRow]) -> None:
+    """Bulk-insert checked responses (external_id, unit_id, channel, submitted_at, answers) and count them.
+
+    Driver-level bulk writes (COPY on PostgreSQL, executemany on SQLite): the ORM would spend most of
+    the time building per-row parameters.
+    """
+    codes = questionnaire.all_codes
+    per_place: dict[UnitNKey, Tally[tuple[str, int]]] = {}
+    unit_n: Tally[UnitNKey] = Tally()
+    copy = db.session.get_bind().dialect.name == "postgresql"
+    db.session.flush()
+    for start in range(0, len(rows), INSERT_CHUNK):
+        chunk = rows[start : start + INSERT_CHUNK]
+        if copy:
+            _copy_chunk(campaign, chunk)
+        else:
+            _insert_chunk(campaign, chunk)
+        for _ext, unit_id, channel, _moment, answers in chunk:
+            unit_n[(unit_id, channel)] += 1
+            tally = per_place.get((unit_id, channel))
+            if tally is None:
+                tally = per_place[(unit_id, channel)] = Tally()
+            tally.update(answers.items())
+    cube: Tally[CubeKey] = Tally()
+    for (unit_id, channel), tally in per_place.items():
+        answered: Tally[str] = Tally()
+        for (code, value), n in tally.items():
+            cube[(unit_id, channel, code, value)] += n
+            answered[code] += n
+        for code in codes:
+            missing = unit_n[(unit_id, channel)] - answered[code]
+            if missing:
+                cube[(unit_id, channel, code, 0)] += missing
+    apply_to_cube(campaign.id, cube, unit_n)
+
+
+def _insert_chunk(campaign: SipasCampaign, chunk: list[ImportRow]) -> None:
+    """SQLite: executemany the responses, read their ids back by external_id, executemany the answers."""
+    connection = db.session.connection()
+    stamp = SipasResponse.__table__.c.submitted_at.type.bind_processor(connection.dialect)
+    before = connection.execute(select(func.coalesce(func.max(SipasResponse.id), 0))).scalar_one()
+    driver_executemany(
+        "INSERT INTO sipas_response (campaign_id, unit_id, external_id, channel, submitted_at, excluded, "
+        "exclude_reason, comment) VALUES ({p}, {p}, {p}, {p}, {p}, 0, '', '')",
+        [(campaign.id, unit_id, ext, channel, stamp(moment)) for ext, unit_id, channel, moment, _a in chunk],
+    )
+    ids = dict(
+        connection.execute(
+            select(SipasResponse.external_id, SipasResponse.id).where(
+                SipasResponse.campaign_id == campaign.id, SipasResponse.id > before
+            )
+        ).all()
+    )
+    driver_executemany(
+        "INSERT INTO sipas_answer (response_id, question_code, value) VALUES ({p}, {p}, {p})",
+        [(ids[row[0]], code, value) for row in chunk for code, value in row[4].items()],
+    )
+
+
+def _copy_chunk(campaign: SipasCampaign, chunk: list[ImportRow]) -> None:
+    """PostgreSQL: reserve ids from the sequence, then COPY responses and answers."""
+    connection = db.session.connection()
+    ids = list(
+        connection.execute(
+            text(
+                "SELECT nextval(pg_get_serial_sequence('sipas_response', 'id')) FROM generate_series(1, :n)"
+            ),
+            {"n": len(chunk)},
+        ).scalars()
+    )
+    raw = connection.connection.driver_connection
+    with raw.cursor() as cursor:
+        columns = (
+            "id, campaign_id, unit_id, external_id, channel, submitted_at, excluded, exclude_reason, comment"
+        )
+        with cursor.copy(f"COPY sipas_response ({columns}) FROM STDIN") as copy:
+            for response_id, (external_id, unit_id, channel, moment, _answers) in zip(
+                ids, chunk, strict=True
+            ):
+                copy.write_row(
+                    (response_id, campaign.id, unit_id, external_id, channel, moment, False, "", "")
+                )
+        with cursor.copy(
+            "COPY sipas_answer (response_id, question_code, value) FROM STDIN (FORMAT BINARY)"
+        ) as copy:
+            copy.set_types(["int4", "varchar", "int2"])
+            for response_id, row in zip(ids, chunk, strict=True):
+                for code, value in row[4].items():
+                    copy.write_row((response_id, code, value))
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+def export_rows(campaign: SipasCampaign, unit_ids_query=None) -> Iterator[list]:
+    """The header, then one row per response with its answers, 5,000 responses per query (never all at once).
+
+    The database pivots the answers into one column per question (MAX(CASE …) grouped by response).
+    """
+    questionnaire = questionnaire_of(campaign)
+    codes = questionnaire.all_codes
+    yield [*CSV_FIXED_COLUMNS, *codes, "excluded", "comment"]
+    zone = clock.local_zone()
+    units = dict(db.session.execute(select(Unit.id, Unit.code)).all())
+    response, answer = SipasResponse.__table__, SipasAnswer.__table__
+    pivot = [func.max(case((answer.c.question_code == code, answer.c.value))) for code in codes]
+    next_ids = (
+        select(response.c.id)
+        .where(response.c.campaign_id == campaign.id)
+        .order_by(response.c.id)
+        .limit(EXPORT_CHUNK)
+    )
+    if unit_ids_query is not None:
+        next_ids = next_ids.where(response.c.unit_id.in_(unit_ids_query))
+    query = (
+        select(
+            response.c.id,
+            response.c.external_id,
+            response.c.unit_id,
+            response.c.channel,
+            response.c.submitted_at,
+            response.c.excluded,
+            response.c.comment,
+            *pivot,
+        )
+        .select_from(response.outerjoin(answer, answer.c.response_id == response.c.id))
+        .group_by(response.c.id)
+        .order_by(response.c.id)
+    )
+    last_id = 0
+    while True:
+        # the next 5,000 ids first, so each query pivots only its own chunk
+        chunk_ids = next_ids.where(response.c.id > last_id).scalar_subquery()
+        chunk = db.session.execute(query.where(response.c.id.in_(chunk_ids))).all()
+        if not chunk:
+            break
+        last_id = chunk[-1][0]
+        for row in chunk:
+            yield [
+                row[1],
+                units.get(row[2], ""),
+                str(row[3]),
+                row[4].astimezone(zone).isoformat(),
+                *("" if value is None else value for value in row[7:]),
+                1 if row[5] else 0,
+                row[6],
+            ]
+
+
+def csv_pieces(rows: Iterable[list]) -> Iterator[str]:
+    """Rows as CSV text, a few hundred rows per piece, starting with a BOM so that Excel reads UTF-8."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    buffer.write("\ufeff")
+    for i, row in enumerate(rows):
+        writer.writerow(row)
+        if i % CSV_FLUSH_ROWS == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def xlsx_file(rows: Iterable[list], sheet_name: str = "responses") -> IO[bytes]:
+    """Rows as an XLSX workbook in a temporary file, rewound (written row by row, not held in memory)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_name)
+    for row in rows:
+        sheet.append(row)
+    spooled = tempfile.TemporaryFile()  # noqa: SIM115 - the caller streams it and closes it
+    workbook.save(spooled)
+    spooled.seek(0)
+    return spooled

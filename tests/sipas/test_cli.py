@@ -1,0 +1,73 @@
+"""`flask sipas …`: create a campaign, import a file, report as JSON and CSV, export."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.sipas.helpers import CSV_TEXT, HEADER
+
+
+def test_cli_create_import_report_json_and_csv(app, org, tmp_path):
+    runner = app.test_cli_runner()
+    created = runner.invoke(
+        args=[
+            "sipas", "campaign", "create", "TH-2026", "--questionnaire", "ward-short",
+            "--name", "Tây Hồ 2026", "--start", "2026-03-01", "--end", "2026-04-30",
+        ]
+    )  # fmt: skip
+    assert created.exit_code == 0, created.output
+    path = tmp_path / "forms.csv"
+    path.write_text(CSV_TEXT, encoding="utf-8")
+    imported = runner.invoke(args=["sipas", "import", str(path), "--campaign", "TH-2026"])
+    assert imported.exit_code == 0 and "imported 4, already there 0" in imported.output
+    again = runner.invoke(args=["sipas", "import", str(path), "--campaign", "TH-2026"])
+    assert "imported 0, already there 4" in again.output
+
+    report = runner.invoke(args=["sipas", "report", "--campaign", "TH-2026", "--format", "json"])
+    data = json.loads(report.output)
+    assert data["campaign"] == "TH-2026"
+    ward = next(u for u in data["units"] if u["unit"] == "00109")
+    assert set(ward) == {"unit", "n", "overall", "aspects", "elements", "criteria"}
+    assert ward["criteria"]["S01"]["counts"] == {"1": 0, "2": 0, "3": 0, "4": 1, "5": 1}
+    assert ward["overall"] == pytest.approx(63.8888889)
+
+    flat = runner.invoke(
+        args=["sipas", "report", "--campaign", "TH-2026", "--format", "csv"]
+    ).output.splitlines()
+    assert flat[0] == "unit,level,code,index,n,mean,ci_low,ci_high,1,2,3,4,5"
+    assert any(
+        line.startswith("00109,criterion,S01,100.0,2,4.5,") and line.endswith(",0,0,0,1,1") for line in flat
+    )
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "\nx,00109,online,2020-01-01,1,1,1,1,1,1,1,1,1,1\n", encoding="utf-8")
+    refused = runner.invoke(args=["sipas", "import", str(bad), "--campaign", "TH-2026"])
+    assert refused.exit_code != 0
+    assert "Dòng 2: submitted_at nằm ngoài thời gian của đợt khảo sát." in refused.output
+
+
+def test_cli_units_states_and_export(app, org, tmp_path):
+    runner = app.test_cli_runner()
+    runner.invoke(
+        args=[
+            "sipas", "campaign", "create", "TH-2026", "--questionnaire", "ward-short", "--owner", "003",
+            "--name", "Tây Hồ 2026", "--start", "2026-03-01", "--end", "2026-04-30",
+        ]
+    )  # fmt: skip
+    added = runner.invoke(args=["sipas", "campaign", "add-unit", "TH-2026", "00112", "--dossiers", "6100"])
+    assert added.exit_code == 0 and "00112: target 376" in added.output
+    opened = runner.invoke(args=["sipas", "campaign", "state", "TH-2026", "open"])
+    assert opened.exit_code == 0 and "TH-2026: open" in opened.output
+    refused = runner.invoke(args=["sipas", "campaign", "state", "TH-2026", "publish"])
+    assert refused.exit_code != 0
+    path = tmp_path / "forms.csv"
+    path.write_text(CSV_TEXT, encoding="utf-8")
+    runner.invoke(args=["sipas", "import", str(path), "--campaign", "TH-2026"])
+    out = tmp_path / "out.csv"
+    assert (
+        runner.invoke(args=["sipas", "export", "--campaign", "TH-2026", "--output", str(out)]).exit_code == 0
+    )
+    assert out.read_text(encoding="utf-8").splitlines()[1].startswith("r1,00109,online,")
+    assert runner.invoke(args=["sipas", "report", "--campaign", "NOPE"]).exit_code != 0
