@@ -11,9 +11,12 @@ from sqlalchemy import func, select
 from survey_app.analytics.sipas_queries import campaign_report
 from survey_app.extensions import db
 from survey_app.models.sipas import SipasResponse
-from survey_app.sipas import services
+from survey_app.sipas.batches import open_batch
+from survey_app.sipas.campaigns import questionnaire_of
+from survey_app.sipas.transfer import import_csv
 from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import PASSWORD
+from tests.factories import make_sipas_campaign
 
 pytestmark = pytest.mark.browser
 
@@ -24,17 +27,15 @@ PHONE = {"width": 390, "height": 844}
 def campaign(live_app, live_org):
     """An open ward-short campaign whose period covers today, with both wards of the district."""
     today = date.today()
-    campaign = services.create_campaign(
+    campaign = make_sipas_campaign(
+        live_org.district,
+        {live_org.ward: 5, live_org.ward2: 5},
         code="TH-LIVE",
         name="Khảo sát SIPAS phường 2026",
-        questionnaire="ward-short",
         start_on=today - timedelta(days=20),
         end_on=today + timedelta(days=20),
-        owner_unit=live_org.district,
+        state="open",
     )
-    services.set_campaign_unit(campaign, live_org.ward, target=5)
-    services.set_campaign_unit(campaign, live_org.ward2, target=5)
-    services.change_state(campaign, "open")
     db.session.commit()
     return campaign
 
@@ -80,7 +81,7 @@ def test_answer_the_online_form_on_a_phone(browser, live_server, live_org, campa
     assert page.locator("text=Xin cảm ơn!").is_visible()
     screenshot(page, "sipas-online-phone-thanks")
     assert count(campaign) == 1
-    report = campaign_report(campaign, live_org.ward)
+    report = campaign_report(db.session, campaign, live_org.ward, questionnaire=questionnaire_of(campaign))
     assert report["criteria"]["S01"]["counts"]["5"] == 1 and report["criteria"]["S02"]["counts"]["4"] == 1
     assert report["criteria"]["S03"]["n"] == 0 and report["criteria"]["S04"]["counts"]["2"] == 1
     # the same phone cannot answer twice
@@ -91,7 +92,7 @@ def test_answer_the_online_form_on_a_phone(browser, live_server, live_org, campa
 
 
 def test_type_a_paper_batch_by_keyboard_only(page, live_server, live_org, campaign):
-    batch = services.open_batch(
+    batch = open_batch(
         campaign, live_org.ward, place="Một cửa phường Bưởi", collected_on=date.today(), forms_in_hand=2,
         user_id=live_org.users["official"].id,
     )  # fmt: skip
@@ -117,7 +118,7 @@ def test_type_a_paper_batch_by_keyboard_only(page, live_server, live_org, campai
     page.keyboard.press("Enter")  # the close button has the focus
     page.wait_for_selector("text=Đã đóng lô: 2 phiếu.")
     screenshot(page, "sipas-paper-batch-closed")
-    report = campaign_report(campaign, live_org.ward)
+    report = campaign_report(db.session, campaign, live_org.ward, questionnaire=questionnaire_of(campaign))
     assert report["channels"] == {"paper": 2}
     s01 = report["criteria"]["S01"]
     assert s01["counts"] == {"1": 0, "2": 1, "3": 0, "4": 1, "5": 0} and s01["index"] == 50.0
@@ -155,7 +156,7 @@ def test_leader_reads_results_and_prints_the_qr_poster(page, live_server, live_o
     for i in range(30):
         values = ",".join(str(rng.choice((0, 2, 3, 4, 4, 4, 5, 5))) for _ in range(9))
         rows.append(f"a{i},{'00109' if i % 3 else '00112'},paper,{day},{values}")
-    assert services.import_csv(campaign, header + "\n" + "\n".join(rows) + "\n").created == 30
+    assert import_csv(campaign, header + "\n" + "\n".join(rows) + "\n").created == 30
     db.session.commit()
     sign_in(page, live_server.url, "leader1", PASSWORD)
     page.goto(f"{live_server.url}/sipas/campaigns/TH-LIVE/results")
