@@ -6,30 +6,19 @@ from __future__ import annotations
 from collections import Counter as Tally
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
-from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from survey_app.analytics import dashboard_queries as q
+from survey_app.analytics import dialogue_queries, pooling
 from survey_app.analytics.rates import safe_share
-from survey_app.dashboards import charts
+from survey_app.core import clock
+from survey_app.dashboards import charts, settings
 from survey_app.dashboards.charts import Chart, Column
-from survey_app.dashboards.services import LOCAL_TZ, Filters, min_n, today_local
+from survey_app.dashboards.filters import Filters
+from survey_app.dialogue.services import category_name
 from survey_app.extensions import db
-
-
-def required_per_half_year() -> int:
-    """Conferences each unit must hold every six months (Hà Nội 2026: at least one)."""
-    return int(current_app.config.get("DIALOGUE_REQUIRED_PER_HALF_YEAR", 1))
-
-
-def utc_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """[local start 00:00, local day after end 00:00) as UTC instants."""
-    first = datetime.combine(start, time(0), LOCAL_TZ).astimezone(UTC)
-    after = datetime.combine(end + timedelta(days=1), time(0), LOCAL_TZ).astimezone(UTC)
-    return first, after
 
 
 def half_years(start: date, end: date) -> list[tuple[int, int]]:
@@ -49,12 +38,7 @@ def half_year_label(year: int, half: int) -> str:
 
 def category_label(code: str) -> str:
     """A comment category's name from the dialogue module's list (the code when unknown)."""
-    try:
-        from survey_app.dialogue.services import category_name
-
-        return category_name(code, str(get_locale() or "vi"))
-    except (ImportError, LookupError, ValueError, OSError):
-        return code
+    return category_name(code, str(get_locale() or "vi"))
 
 
 @dataclass
@@ -71,26 +55,24 @@ class DialogueSummary:
     overdue: int
 
 
-def _local_day(moment: datetime | None) -> date | None:
-    return moment.astimezone(LOCAL_TZ).date() if moment else None
-
-
 def dialogue_dashboard(filters: Filters) -> tuple[DialogueSummary, list[Chart]]:
     """Every dialogue figure of a unit's subtree over the period."""
     session = db.session
-    unit, minimum, today = filters.unit, min_n(), today_local()
-    start_utc, end_utc = utc_bounds(filters.start, filters.end)
+    unit, minimum, today, zone = filters.unit, settings.min_n(), clock.today(), clock.local_zone()
+    start_utc, end_utc = clock.day_bounds(filters.start, filters.end)
     result: list[Chart] = []
 
     # Conferences each unit held itself, per half-year, against the required number.
-    children = q.child_units(session, unit.id)
+    children = pooling.child_units(session, unit.id)
     hosts = [(unit.id, unit.name)] + [(c[0], c[2]) for c in children]
     halves = half_years(filters.start, filters.end)
     held: Tally = Tally()
-    for host_id, held_at in q.conferences_held(session, [h[0] for h in hosts], start_utc, end_utc):
-        day = _local_day(held_at)
+    for host_id, held_at in dialogue_queries.conferences_held(
+        session, [h[0] for h in hosts], start_utc, end_utc
+    ):
+        day = held_at.astimezone(zone).date()
         held[(host_id, day.year, 1 if day.month <= 6 else 2)] += 1
-    required = required_per_half_year()
+    required = settings.required_conferences_per_half_year()
     rows, highlight = [], []
     for host_id, name in hosts:
         for year, half in halves:
@@ -120,7 +102,7 @@ def dialogue_dashboard(filters: Filters) -> tuple[DialogueSummary, list[Chart]]:
     )
 
     # Comments of the subtree's conferences in the period.
-    facts = q.comment_facts(session, unit.id, start_utc, end_utc)
+    facts = dialogue_queries.comment_facts(session, unit.id, start_utc, end_utc)
     by_category: Tally = Tally()
     per_department: dict = defaultdict(
         lambda: {"n": 0, "written": 0, "answered": 0, "on_time": 0, "overdue": 0}
@@ -136,7 +118,8 @@ def dialogue_dashboard(filters: Filters) -> tuple[DialogueSummary, list[Chart]]:
         due = due_on if isinstance(due_on, date) else date.fromisoformat(str(due_on)[:10])
         line = per_department[department_id or 0]
         line["n"] += 1
-        answered_day = _local_day(answered_at) if status in q.ANSWERED_STATES else None
+        answered = answered_at is not None and status in dialogue_queries.WRITTEN_ANSWER_STATUSES
+        answered_day = answered_at.astimezone(zone).date() if answered else None
         if answered_day is not None:
             line["answered"] += 1
         if answered_day is not None or due < today:  # its deadline has been tested
@@ -145,12 +128,12 @@ def dialogue_dashboard(filters: Filters) -> tuple[DialogueSummary, list[Chart]]:
             if answered_day is not None and answered_day <= due:
                 written_on_time += 1
                 line["on_time"] += 1
-        if answered_day is None and status in q.OPEN_COMMENT_STATES and due < today:
+        if answered_day is None and status in dialogue_queries.OPEN_STATUSES and due < today:
             overdue += 1
             line["overdue"] += 1
     total = len(facts)
     summary = DialogueSummary(
-        conferences=q.subtree_conference_count(session, unit.id, start_utc, end_utc),
+        conferences=dialogue_queries.subtree_conference_count(session, unit.id, start_utc, end_utc),
         comments=total,
         on_spot=on_spot,
         on_spot_share=safe_share(on_spot, total, minimum),
@@ -175,7 +158,7 @@ def dialogue_dashboard(filters: Filters) -> tuple[DialogueSummary, list[Chart]]:
         )
     )
 
-    names = q.unit_names(session, [d for d in per_department if d])
+    names = pooling.unit_names(session, [d for d in per_department if d])
     departments = sorted(per_department.items(), key=lambda item: (-item[1]["n"], names.get(item[0], "")))
     dept_rows = [
         [
@@ -210,8 +193,8 @@ def dialogue_dashboard(filters: Filters) -> tuple[DialogueSummary, list[Chart]]:
         )
     )
 
-    late = q.overdue_comments(session, unit.id, today, start_utc, end_utc)
-    late_names = q.unit_names(session, [r[4] for r in late if r[4]])
+    late = dialogue_queries.overdue_comments(session, unit.id, today, start_utc, end_utc)
+    late_names = pooling.unit_names(session, [r[4] for r in late if r[4]])
     result.append(
         Chart(
             "overdue",

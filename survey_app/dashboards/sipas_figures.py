@@ -12,27 +12,26 @@ from flask import g
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from survey_app.analytics import dashboard_queries as q
+from survey_app.analytics import pooling, sipas_queries
 from survey_app.analytics.rates import is_suppressed, safe_share, safe_value
 from survey_app.analytics.sipas_index import IndexReport, compute_report, expectation_share
-from survey_app.dashboards import charts
+from survey_app.dashboards import charts, settings
 from survey_app.dashboards.charts import Chart, Column
-from survey_app.dashboards.services import Filters, min_n
+from survey_app.dashboards.filters import Filters
 from survey_app.extensions import db
 from survey_app.models import Unit
+from survey_app.sipas.questionnaire import Questionnaire, get_questionnaire
 
 
 def _lang() -> str:
     return str(get_locale() or "vi")
 
 
-def questionnaire_of(version: str):
+def questionnaire_of(version: str) -> Questionnaire | None:
     """The questionnaire version of a campaign, or None when this deployment does not know it."""
     try:
-        from survey_app.sipas.questionnaire import get_questionnaire
-
         return get_questionnaire(version)
-    except (ImportError, ValueError):
+    except ValueError:  # QuestionnaireError: a version removed from this deployment
         return None
 
 
@@ -40,7 +39,7 @@ def _campaigns(unit_id: int) -> list[tuple]:
     """Campaigns with a unit in the subtree, latest first (read once per request: filters and figures)."""
     cache = g.setdefault("sipas_campaigns", {})
     if unit_id not in cache:
-        cache[unit_id] = q.sipas_campaigns_for(db.session, unit_id)
+        cache[unit_id] = sipas_queries.sipas_campaigns_for(db.session, unit_id)
     return cache[unit_id]
 
 
@@ -69,7 +68,7 @@ def _overall(questionnaire, counts, n: int, minimum: int) -> tuple[float | None,
 def sipas_dashboard(filters: Filters) -> tuple[SipasSummary, list[Chart]]:
     """Every SIPAS figure of a unit's subtree for the chosen (or latest) campaign."""
     session = db.session
-    unit, minimum, lang = filters.unit, min_n(), _lang()
+    unit, minimum, lang = filters.unit, settings.min_n(), _lang()
     campaigns = _campaigns(unit.id)
     summary = SipasSummary()
     if not campaigns:
@@ -79,21 +78,23 @@ def sipas_dashboard(filters: Filters) -> tuple[SipasSummary, list[Chart]]:
     summary.campaign, summary.campaign_code = name, code
     filters.campaign = code
     questionnaire = questionnaire_of(version)
-    children = q.child_units(session, unit.id)
+    children = pooling.child_units(session, unit.id)
     ids = [unit.id] + [c[0] for c in children]
     # Responses of every campaign at once: this campaign's units, the trend and the sample progress.
     all_campaign_ids = [c[0] for c in campaigns]
-    responses = q.sipas_responses_by_ancestor(session, all_campaign_ids, ids, channel=filters.channel)
+    responses = sipas_queries.sipas_responses_by_ancestor(
+        session, all_campaign_ids, ids, channel=filters.channel
+    )
     summary.n = sum(responses.get((campaign_id, unit.id), {}).values())
     if questionnaire is None:
         summary.known = False
         return summary, []
-    counts = q.sipas_counts_by_ancestor(session, [campaign_id], ids, channel=filters.channel)
+    counts = sipas_queries.sipas_counts_by_ancestor(session, [campaign_id], ids, channel=filters.channel)
     own = counts.get((campaign_id, unit.id), {})
     summary.overall, report = _overall(questionnaire, own, summary.n, minimum)
-    suppressed = is_suppressed(summary.n, minimum)
     summary.aspects = [
-        (a.name(lang), None if suppressed else report.aspects.get(a.code)) for a in questionnaire.aspects
+        (a.name(lang), safe_value(report.aspects.get(a.code), summary.n, minimum))
+        for a in questionnaire.aspects
     ]
     result: list[Chart] = []
 
@@ -101,7 +102,7 @@ def sipas_dashboard(filters: Filters) -> tuple[SipasSummary, list[Chart]]:
     element_rows, element_names, element_values = [], [], []
     for aspect in questionnaire.aspects:
         for element in aspect.elements:
-            value = None if suppressed else report.elements.get(element.code)
+            value = safe_value(report.elements.get(element.code), summary.n, minimum)
             element_rows.append([element.name(lang), aspect.name(lang), value])
             element_names.append(element.name(lang))
             element_values.append(value)
@@ -181,7 +182,9 @@ def sipas_dashboard(filters: Filters) -> tuple[SipasSummary, list[Chart]]:
     # Trend across campaigns (oldest first), each with its own questionnaire.
     history = list(reversed(campaigns))
     history_ids = [c[0] for c in history]
-    history_counts = q.sipas_counts_by_ancestor(session, history_ids, [unit.id], channel=filters.channel)
+    history_counts = sipas_queries.sipas_counts_by_ancestor(
+        session, history_ids, [unit.id], channel=filters.channel
+    )
     trend_rows, trend_labels, trend_values = [], [], []
     for cid, _ccode, cname, cversion, _cs, _cst in history:
         n = sum(responses.get((cid, unit.id), {}).values())
@@ -209,7 +212,7 @@ def sipas_dashboard(filters: Filters) -> tuple[SipasSummary, list[Chart]]:
             continue
         item = own.get(question.code, {})
         valid = sum(n for value, n in item.items() if value > 0)
-        share = expectation_share(item, question.top) if not is_suppressed(valid, minimum) else None
+        share = safe_value(expectation_share(item, question.top), valid, minimum)
         expectations.append((question.text(lang), valid, share))
     if expectations:
         expectations.sort(key=lambda e: (e[2] is None, -(e[2] or 0)))
@@ -231,7 +234,7 @@ def sipas_dashboard(filters: Filters) -> tuple[SipasSummary, list[Chart]]:
 
     # Sample progress of each child unit's subtree (or the unit itself).
     progress_units = [(c[0], c[2]) for c in children] or [(unit.id, unit.name)]
-    targets = q.sipas_targets_by_ancestor(session, campaign_id, [u[0] for u in progress_units])
+    targets = sipas_queries.sipas_targets_by_ancestor(session, campaign_id, [u[0] for u in progress_units])
     progress_rows = []
     for progress_id, progress_name in progress_units:
         target = targets.get(progress_id, 0)
