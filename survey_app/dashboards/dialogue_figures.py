@@ -108,14 +108,13 @@ def dialogue_dashboard(filters: Filters) -> tuple[DialogueSummary, list[Chart]]:
         lambda: {"n": 0, "written": 0, "answered": 0, "on_time": 0, "overdue": 0}
     )
     on_spot = written_due = written_on_time = overdue = 0
-    for category, department_id, status, due_on, answered_on_spot, answered_at in facts:
+    for category, department_id, status, due, answered_on_spot, answered_at in facts:
         by_category[category] += 1
         if answered_on_spot:
             on_spot += 1
             continue
-        if due_on is None:
+        if due is None:
             continue
-        due = due_on if isinstance(due_on, date) else date.fromisoformat(str(due_on)[:10])
         line = per_department[department_id or 0]
         line["n"] += 1
         answered = answered_at is not None and status in dialogue_queries.WRITTEN_ANSWER_STATUSES
