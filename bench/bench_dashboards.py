@@ -24,7 +24,14 @@ from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask_migrate import upgrade
 from werkzeug.security import generate_password_hash
+
+from survey_app import create_app
+from survey_app.extensions import db
+from survey_app.models import Role, Unit, UnitKind, User
+from survey_app.models.base import Base
+from survey_app.org.services import rebuild_closure
 
 RATINGS = int(os.environ.get("BENCH_DASH_RATINGS", 10_000_000))
 RESPONSES = int(os.environ.get("BENCH_DASH_RESPONSES", 1_000_000))
@@ -61,8 +68,6 @@ TARGET_RATIO = 20.0
 
 
 def _make_app(backend: str):
-    from survey_app import create_app
-
     if backend == "sqlite":
         url = f"sqlite:///{SQLITE_PATH}"
     else:
@@ -81,10 +86,6 @@ def _ensure_pg_database(url: str) -> None:
 
 
 def _reset_schema(backend: str) -> None:
-    from flask_migrate import upgrade
-
-    from survey_app.extensions import db
-
     if backend == "sqlite":
         db.engine.dispose()
         SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
@@ -97,8 +98,6 @@ def _reset_schema(backend: str) -> None:
 
 
 def _exec(sql: str, **params) -> None:
-    from survey_app.extensions import db
-
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             # Bulk generation: the rows are built consistent; skip per-row foreign-key triggers.
@@ -116,10 +115,6 @@ def _numbers(backend: str, n: int) -> str:
 
 def _generate(backend: str, say) -> dict:
     """Everything the views read, raw rows first and the roll-ups derived from them."""
-    from survey_app.extensions import db
-    from survey_app.models import Role, Unit, UnitKind, User
-    from survey_app.org.services import rebuild_closure
-
     started = time.perf_counter()
     session = db.session
     root = Unit(code="VN", name="Cả nước", kind=UnitKind.province)
@@ -265,8 +260,6 @@ DASHBOARD_INDEXES = {
 
 
 def _ensure_dashboard_indexes(report, backend: str) -> None:
-    from survey_app.extensions import db
-
     inspector = sa.inspect(db.engine)
     for name, target in DASHBOARD_INDEXES.items():
         table = target.split(" ", 1)[0]
@@ -287,18 +280,12 @@ def _true(backend: str) -> str:
 
 
 def _drop_secondary_indexes(backend: str, table: str) -> None:
-    from survey_app.extensions import db
-    from survey_app.models.base import Base
-
     for index in Base.metadata.tables[table].indexes:
         _exec(f"DROP INDEX IF EXISTS {index.name}")
     db.session.commit()
 
 
 def _create_secondary_indexes(backend: str, table: str) -> None:
-    from survey_app.extensions import db
-    from survey_app.models.base import Base
-
     for index in Base.metadata.tables[table].indexes:
         index.create(db.engine, checkfirst=True)
 
@@ -310,7 +297,6 @@ def _suspend_rollup_trigger(backend: str) -> str | None:
     """
     if backend != "sqlite":
         return None
-    from survey_app.extensions import db
 
     sql = db.session.scalar(
         sa.text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'kiosk_rating_rollups'")
@@ -369,8 +355,6 @@ CRITERIA = ("S01", "S02", "S03", "S04", "S05", "S06", "S07", "S08", "S09")
 
 def _generate_sipas(backend: str, ward0: int, admin_id: int) -> None:
     """Two campaigns (2024, 2025) of the ward-short questionnaire; half the responses each."""
-    from survey_app.extensions import db
-
     for year, state in ((2024, "published"), (2025, "closed")):
         _exec(
             "INSERT INTO sipas_campaign (code, name, questionnaire, start_on, end_on, state, channels, created_at) "
@@ -472,8 +456,6 @@ def _raw_kiosk(backend: str, root: str, start: date, end: date, which: str = "al
     which: "all" charts, the charts "shown" for a subtree above the detail limit (trend, units, reasons,
     previous period), or the "trend" query alone (a lower bound of the raw cost).
     """
-    from survey_app.extensions import db
-
     if backend == "sqlite":
         month = "strftime('%Y-%m', k.local_day)"
         weekday = "strftime('%w', k.local_day)"
@@ -518,8 +500,6 @@ def _raw_kiosk(backend: str, root: str, start: date, end: date, which: str = "al
 
 def _raw_sipas(root: str) -> None:
     """The SIPAS view's figures from sipas_answer ⋈ sipas_response: pooled, per child, per campaign."""
-    from survey_app.extensions import db
-
     responses = (
         "FROM sipas_answer a JOIN sipas_response r ON r.id = a.response_id "
         "JOIN unit_closure c ON c.descendant_id = r.unit_id "
@@ -550,8 +530,6 @@ def _raw_scoreboard(backend: str, root: str, month: date) -> None:
 
 
 def _raw_kiosk_some(backend: str, root: str, month: date, next_month: date, first: date) -> None:
-    from survey_app.extensions import db
-
     mon = "strftime('%Y-%m', k.local_day)" if backend == "sqlite" else "to_char(k.local_day, 'YYYY-MM')"
     with db.engine.connect() as conn:
         conn.execute(
@@ -610,8 +588,6 @@ def _login(client, username: str) -> None:
 
 
 def _measure(backend: str, report, data: dict) -> None:
-    from survey_app.extensions import db
-
     name = f"dashboards[{backend}]"
     year = "start=01/11/2025&end=31/10/2026"
     quarter = "start=01/07/2026&end=30/09/2026"
@@ -711,7 +687,6 @@ def run(report) -> None:
         app = _make_app(backend)
         _APP = app
         with app.app_context():
-            from survey_app.extensions import db
 
             def say(text: str, backend: str = backend) -> None:
                 print(f"   [{backend}] {text}", flush=True)
@@ -747,8 +722,6 @@ def run(report) -> None:
 
 
 def _has_data() -> bool:
-    from survey_app.extensions import db
-
     try:
         return bool(db.session.scalar(sa.text("SELECT count(*) FROM kiosk_rating")))
     except sa.exc.DBAPIError:

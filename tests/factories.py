@@ -175,4 +175,196 @@ def build_dialogue_year(org) -> None:
 
 # --- dashboards -----------------------------------------------------------------------------
 
-# (dashboard data sets go here)
+# Data sets with hand-worked figures, written straight into the roll-ups and count cubes of the data
+# contract (as the kiosk and SIPAS modules keep them). Imports sit in this section so that the four
+# feature sections could be written apart; they belong at the top of the file once the branches merge.
+
+from datetime import UTC, date, datetime  # noqa: E402
+
+from survey_app.models import Counter, ProcedureField, Staff, UnitKind  # noqa: E402
+from survey_app.models import dialogue as dialogue_models  # noqa: E402
+from survey_app.models import kiosk as kiosk_models  # noqa: E402
+from survey_app.models import sipas as sipas_models  # noqa: E402
+from survey_app.org.services import create_unit  # noqa: E402
+
+
+def _bump_cube(model, n: int, **key) -> None:
+    """Add n to one roll-up or count-cube row (created when missing)."""
+    row = db.session.get(model, key)
+    if row is None:
+        db.session.add(model(n=n, **key))
+    else:
+        row.n += n
+    db.session.flush()
+
+
+def rollup_ratings(
+    unit: Unit,
+    day: date,
+    level: str,
+    n: int,
+    *,
+    counter=None,
+    staff=None,
+    field=None,
+    hour: int = 9,
+    reasons: tuple[str, ...] = (),
+) -> None:
+    """n counted kiosk ratings of one level, in step in the six roll-ups as the kiosk module keeps them."""
+    month = day.replace(day=1)
+    fine = {
+        "unit_id": unit.id,
+        "counter_id": counter.id if counter else 0,
+        "staff_id": staff.id if staff else 0,
+        "field_id": field.id if field else 0,
+        "level": level,
+    }
+    _bump_cube(kiosk_models.KioskRollup, n, day=day, **fine)
+    _bump_cube(kiosk_models.KioskRollupMonth, n, month=month, **fine)
+    _bump_cube(kiosk_models.KioskUnitDay, n, day=day, unit_id=unit.id, level=level)
+    _bump_cube(kiosk_models.KioskUnitMonth, n, month=month, unit_id=unit.id, level=level)
+    _bump_cube(
+        kiosk_models.KioskHeat, n, month=month, unit_id=unit.id, weekday=day.weekday(), hour=hour, level=level
+    )
+    for reason in reasons:
+        _bump_cube(kiosk_models.KioskReasonMonth, n, month=month, unit_id=unit.id, reason=reason)
+
+
+def cube_sipas_answers(
+    campaign,
+    unit: Unit,
+    responses: dict[str, int],
+    answers: dict[str, dict[int, int]],
+    channel: str | None = None,
+) -> None:
+    """A unit's SIPAS responses per channel and answer counts (of `channel`, else the first) in the cube."""
+    for each, n in responses.items():
+        _bump_cube(sipas_models.SipasUnitN, n, campaign_id=campaign.id, unit_id=unit.id, channel=each)
+    answered_on = channel or next(iter(responses))
+    for code, per_value in answers.items():
+        for value, n in per_value.items():
+            _bump_cube(
+                sipas_models.SipasCount,
+                n,
+                campaign_id=campaign.id,
+                unit_id=unit.id,
+                channel=answered_on,
+                question_code=code,
+                value=value,
+            )
+
+
+WARD_SHORT_CRITERIA = ("S01", "S02", "S03", "S04", "S05", "S06", "S07", "S08", "S09")
+
+
+def ward_short_answers(counts: dict[int, int], **overrides: dict[int, int]) -> dict[str, dict[int, int]]:
+    """Every criterion of the ward-short questionnaire answered alike, except the ones given."""
+    return {code: dict(overrides.get(code, counts)) for code in WARD_SHORT_CRITERIA}
+
+
+def dashboard_kiosk_data(org):
+    """January 2026: Phường Bưởi (via its centre) 40 very satisfied, 10 satisfied, 10 dissatisfied;
+    Phường Thụy Khuê 5 + 5 (too few); December 2025: Phường Bưởi 30 satisfied, 10 dissatisfied."""
+    counter = Counter(unit=org.centre, code="Q1", name="Quầy 1")
+    staff = Staff(unit=org.centre, counter=counter, full_name="Nguyễn Thị Hoa")
+    field = ProcedureField(code="ho-tich", name_vi="Hộ tịch", name_en="Civil status")
+    db.session.add_all([counter, staff, field])
+    db.session.flush()
+    jan = date(2026, 1, 12)  # a Monday
+    rollup_ratings(org.centre, jan, "very_satisfied", 40, counter=counter, staff=staff, field=field, hour=9)
+    rollup_ratings(org.centre, jan, "satisfied", 10, counter=counter, field=field, hour=10)
+    rollup_ratings(
+        org.centre, jan, "dissatisfied", 10, counter=counter, staff=staff, hour=10, reasons=("long_wait",)
+    )
+    rollup_ratings(org.ward2, date(2026, 1, 20), "very_satisfied", 5)
+    rollup_ratings(org.ward2, date(2026, 1, 20), "dissatisfied", 5, reasons=("attitude", "long_wait"))
+    rollup_ratings(org.ward, date(2025, 12, 3), "satisfied", 30)
+    rollup_ratings(org.ward, date(2025, 12, 3), "dissatisfied", 10, reasons=("attitude",))
+    db.session.commit()
+    org.staff_member = staff
+    return org
+
+
+def dashboard_sipas_data(org):
+    """Campaign 2025 (ward-short): Phường Bưởi 40 responses (30 paper, 10 online), S01 36/40 = 90, the
+    other criteria 32/40 = 80; Phường Thụy Khuê 10 responses, all "5". Campaign 2024: Bưởi 30, 24/30 = 80."""
+    old = sipas_models.SipasCampaign(
+        code="C2024",
+        name="Khảo sát 2024",
+        questionnaire="ward-short",
+        start_on=date(2024, 10, 1),
+        end_on=date(2024, 11, 30),
+        state=sipas_models.CampaignState.published,
+    )
+    new = sipas_models.SipasCampaign(
+        code="C2025",
+        name="Khảo sát 2025",
+        questionnaire="ward-short",
+        start_on=date(2025, 10, 1),
+        end_on=date(2025, 11, 30),
+        state=sipas_models.CampaignState.closed,
+    )
+    db.session.add_all([old, new])
+    db.session.flush()
+    db.session.add_all(
+        [
+            sipas_models.SipasCampaignUnit(campaign_id=new.id, unit_id=org.ward.id, target=50),
+            sipas_models.SipasCampaignUnit(campaign_id=new.id, unit_id=org.ward2.id, target=40),
+            sipas_models.SipasCampaignUnit(campaign_id=old.id, unit_id=org.ward.id, target=30),
+        ]
+    )
+    # Bưởi's 40 answers add up to {5: 20, 4: 12, 3: 6, 2: 2} (S01: {5: 30, 4: 6, 3: 4}); paper forms were
+    # kinder than online ones
+    paper, online = {5: 18, 4: 9, 3: 3}, {5: 2, 4: 3, 3: 3, 2: 2}
+    cube_sipas_answers(new, org.ward, {"paper": 30}, ward_short_answers(paper, S01={5: 27, 4: 3}))
+    cube_sipas_answers(new, org.ward, {"online": 10}, ward_short_answers(online, S01={5: 3, 4: 3, 3: 4}))
+    cube_sipas_answers(new, org.ward2, {"online": 10}, ward_short_answers({5: 10}))
+    cube_sipas_answers(old, org.ward, {"paper": 30}, ward_short_answers({5: 15, 4: 9, 3: 6}))
+    db.session.commit()
+    return org
+
+
+def _dashboard_conference(unit, title, held_at, state=dialogue_models.ConferenceState.closed):
+    conference = dialogue_models.DialogueConference(
+        host_unit_id=unit.id, title=title, held_at=held_at, state=state
+    )
+    db.session.add(conference)
+    db.session.flush()
+    return conference
+
+
+def _dashboard_comment(conference, number, category, **extra):
+    db.session.add(
+        dialogue_models.DialogueComment(
+            conference_id=conference.id, number=number, category=category, content="…", **extra
+        )
+    )
+
+
+def dashboard_dialogue_data(org):
+    """2025: the district held one conference (March), Phường Bưởi two (May, September), Thụy Khuê none
+    (one only planned). 12 comments: 8 answered on the spot; 4 in writing (due 10/04 or 20/04/2025):
+    one answered on time, one late, two still open (overdue)."""
+    status = dialogue_models.CommentStatus
+    state = dialogue_models.ConferenceState
+    justice = create_unit(code="003-TP", name="Phòng Tư pháp", kind=UnitKind.department, parent=org.district)
+    district = _dashboard_conference(org.district, "Đối thoại quý I", datetime(2025, 3, 10, 1, tzinfo=UTC))
+    ward = _dashboard_conference(
+        org.ward, "Đối thoại phường", datetime(2025, 5, 5, 1, tzinfo=UTC), state.published
+    )
+    _dashboard_conference(org.ward, "Đối thoại tháng 9", datetime(2025, 9, 1, 1, tzinfo=UTC))
+    _dashboard_conference(org.ward2, "Dự kiến", datetime(2025, 12, 1, 1, tzinfo=UTC), state.planned)
+    on_spot = {"answered_on_spot": True, "status": status.answered_on_spot}
+    for number, category in enumerate(["attitude"] * 3 + ["online_services"] * 3, start=1):
+        _dashboard_comment(district, number, category, **on_spot)
+    due = date(2025, 4, 10)
+    in_writing = {"department_id": justice.id, "due_on": due}
+    on_time, late = datetime(2025, 4, 8, 3, tzinfo=UTC), datetime(2025, 4, 15, 3, tzinfo=UTC)
+    _dashboard_comment(district, 7, "delays", **in_writing, status=status.answered, answered_at=on_time)
+    _dashboard_comment(district, 8, "delays", **in_writing, status=status.published, answered_at=late)
+    _dashboard_comment(district, 9, "delays", **in_writing, status=status.assigned)
+    _dashboard_comment(district, 10, "delays", due_on=date(2025, 4, 20), status=status.in_progress)
+    _dashboard_comment(ward, 1, "attitude", **on_spot)
+    _dashboard_comment(ward, 2, "attitude", **on_spot)
+    db.session.commit()
+    return org

@@ -133,3 +133,124 @@ def dialogue_stats(
         "on_time_share": percent(on_time, due),
         "overdue": overdue,
     }
+
+
+# --- dashboard cubes ----------------------------------------------------------------------------
+# The dialogue dashboard's and the public scoreboard's reads, several subtrees at once (moved here from
+# analytics/dashboard_queries.py); they count with HELD_STATES, OPEN_STATUSES and WRITTEN_ANSWER_STATUSES
+# above. Imports sit here because this section was appended while the code above was being changed on
+# another branch; they belong at the top of the module once both are merged.
+
+import sqlalchemy as sa  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from survey_app.analytics import pooling  # noqa: E402
+from survey_app.models import dialogue as dialogue_model  # noqa: E402
+from survey_app.models.base import UTCDateTime  # noqa: E402
+
+_conferences = dialogue_model.DialogueConference.__table__
+_comments = dialogue_model.DialogueComment.__table__
+_closure = pooling.closure
+_FROM_UTC = sa.bindparam("start_utc", type_=UTCDateTime)
+_UNTIL_UTC = sa.bindparam("end_utc", type_=UTCDateTime)
+_TODAY = sa.bindparam("today", type_=sa.Date)
+_HELD_IN_PERIOD = sa.and_(
+    _conferences.c.state.in_(HELD_STATES),
+    _conferences.c.held_at >= _FROM_UTC,
+    _conferences.c.held_at < _UNTIL_UTC,
+)
+_HELD_UNDER_ROOT = sa.and_(pooling.under(_conferences.c.host_unit_id), _HELD_IN_PERIOD)
+_HELD_UNDER_EACH = sa.and_(pooling.under_each(_conferences.c.host_unit_id), _HELD_IN_PERIOD)
+_COMMENTS_OF_CONFERENCES = _comments.join(_conferences, _conferences.c.id == _comments.c.conference_id)
+
+# Built once, with bind parameters (see analytics.pooling).
+_CUBE_HELD_BY_HOST = sa.select(_conferences.c.host_unit_id, _conferences.c.held_at).where(
+    _conferences.c.host_unit_id.in_(pooling.IDS), _HELD_IN_PERIOD
+)
+_CUBE_HELD_IN_SUBTREE = sa.select(sa.func.count()).select_from(_conferences.join(_closure, _HELD_UNDER_ROOT))
+_CUBE_COMMENT_FACTS = sa.select(
+    _comments.c.category,
+    _comments.c.department_id,
+    _comments.c.status,
+    _comments.c.due_on,
+    _comments.c.answered_on_spot,
+    _comments.c.answered_at,
+).select_from(_COMMENTS_OF_CONFERENCES.join(_closure, _HELD_UNDER_ROOT))
+_CUBE_OVERDUE = (
+    sa.select(
+        _conferences.c.title,
+        pooling.units.c.name,
+        _comments.c.number,
+        _comments.c.category,
+        _comments.c.department_id,
+        _comments.c.due_on,
+    )
+    .select_from(
+        _COMMENTS_OF_CONFERENCES.join(_closure, _HELD_UNDER_ROOT).join(
+            pooling.units, pooling.units.c.id == _conferences.c.host_unit_id
+        )
+    )
+    .where(_comments.c.status.in_(OPEN_STATUSES), _comments.c.due_on < _TODAY)
+    .order_by(_comments.c.due_on, _comments.c.number)
+    .limit(500)
+)
+_CUBE_HELD_BY_ANCESTOR = (
+    sa.select(_closure.c.ancestor_id, sa.func.count())
+    .select_from(_conferences.join(_closure, _HELD_UNDER_EACH))
+    .group_by(_closure.c.ancestor_id)
+)
+_CUBE_PUBLISHED_BY_ANCESTOR = (
+    sa.select(_closure.c.ancestor_id, sa.func.count())
+    .select_from(_COMMENTS_OF_CONFERENCES.join(_closure, _HELD_UNDER_EACH))
+    .where(_comments.c.status == dialogue_model.CommentStatus.published)
+    .group_by(_closure.c.ancestor_id)
+)
+
+
+def conferences_held(
+    session: Session, unit_ids: list[int], start_utc: datetime, end_utc: datetime
+) -> list[tuple[int, datetime]]:
+    """(host unit id, held_at) of the conferences the given units held themselves in [start_utc, end_utc)."""
+    if not unit_ids:
+        return []
+    params = {"ids": list(unit_ids), "start_utc": start_utc, "end_utc": end_utc}
+    return [(int(u), h) for u, h in session.execute(_CUBE_HELD_BY_HOST, params)]
+
+
+def subtree_conference_count(session: Session, root_id: int, start_utc: datetime, end_utc: datetime) -> int:
+    """Conferences held anywhere in the subtree in [start_utc, end_utc)."""
+    params = {"root_id": root_id, "start_utc": start_utc, "end_utc": end_utc}
+    return int(session.scalar(_CUBE_HELD_IN_SUBTREE, params) or 0)
+
+
+def comment_facts(session: Session, root_id: int, start_utc: datetime, end_utc: datetime) -> list[tuple]:
+    """(category, department id, status, due_on, answered_on_spot, answered_at) of the comments raised at
+    conferences of the subtree in the period (no text: only what the figures need)."""
+    params = {"root_id": root_id, "start_utc": start_utc, "end_utc": end_utc}
+    return list(session.execute(_CUBE_COMMENT_FACTS, params))
+
+
+def overdue_comments(
+    session: Session, root_id: int, today: date, start_utc: datetime, end_utc: datetime
+) -> list[tuple]:
+    """(conference title, host unit name, number, category, department id, due_on) of open comments past
+    their due date, oldest due first (at most 500)."""
+    params = {"root_id": root_id, "today": today, "start_utc": start_utc, "end_utc": end_utc}
+    return [
+        (t, u, int(n), c, d, pooling.as_date(due))
+        for t, u, n, c, d, due in session.execute(_CUBE_OVERDUE, params)
+    ]
+
+
+def dialogue_counts_by_ancestor(
+    session: Session, ancestor_ids: list[int], start_utc: datetime, end_utc: datetime
+) -> dict[int, tuple[int, int]]:
+    """{ancestor id: (conferences held, written answers published)} over each subtree in the period."""
+    if not ancestor_ids:
+        return {}
+    params = {"ancestor_ids": list(ancestor_ids), "start_utc": start_utc, "end_utc": end_utc}
+    out: dict[int, list[int]] = {}
+    for index, statement in enumerate((_CUBE_HELD_BY_ANCESTOR, _CUBE_PUBLISHED_BY_ANCESTOR)):
+        for unit_id, n in session.execute(statement, params):
+            out.setdefault(int(unit_id), [0, 0])[index] = int(n)
+    return {unit_id: (held, published) for unit_id, (held, published) in out.items()}

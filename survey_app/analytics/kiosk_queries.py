@@ -62,3 +62,121 @@ def kiosk_stats(unit: Unit, start: date, end: date) -> dict:
         "satisfaction_interval": list(interval) if interval else None,
         "excluded_flagged": excluded_count(unit, start, end),
     }
+
+
+# --- dashboard cubes ----------------------------------------------------------------------------
+# The kiosk dashboard's reads of the roll-ups (moved here from analytics/dashboard_queries.py). Imports
+# sit here because this section was appended while the code above was being changed on another branch;
+# they belong at the top of the module once both are merged.
+
+import sqlalchemy as sa  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from survey_app.analytics import pooling  # noqa: E402
+from survey_app.analytics.periods import split_period  # noqa: E402
+from survey_app.models import kiosk as kiosk_model  # noqa: E402
+
+_fine_days = kiosk_model.KioskRollup.__table__
+_fine_months = kiosk_model.KioskRollupMonth.__table__
+_unit_days = kiosk_model.KioskUnitDay.__table__
+_unit_months = kiosk_model.KioskUnitMonth.__table__
+_heat = kiosk_model.KioskHeat.__table__
+_reasons = kiosk_model.KioskReasonMonth.__table__
+
+# Built once, with bind parameters (see analytics.pooling).
+_CUBE_BY_DAY = pooling.pooled(_unit_days, _unit_days.c.day, _unit_days.c.day)
+_CUBE_BY_MONTH = pooling.pooled(_unit_months, _unit_months.c.month, _unit_months.c.month)
+_CUBE_BY_ANCESTOR_MONTHS = pooling.by_ancestor(_unit_months, _unit_months.c.month)
+_CUBE_BY_ANCESTOR_DAYS = pooling.by_ancestor(_unit_days, _unit_days.c.day)
+
+
+def _cube_fine(table, period):
+    """(counter, staff, field, level, n) of a fine cube pooled over a subtree, between START and END."""
+    return pooling.pooled(table, period, table.c.counter_id, table.c.staff_id, table.c.field_id)
+
+
+_CUBE_FINE_MONTHS = _cube_fine(_fine_months, _fine_months.c.month)
+_CUBE_FINE_DAYS = _cube_fine(_fine_days, _fine_days.c.day)
+_CUBE_HEAT = pooling.pooled(_heat, _heat.c.month, _heat.c.weekday, _heat.c.hour)
+_CUBE_REASON_TOTAL = sa.func.sum(_reasons.c.n)
+_CUBE_REASONS = (
+    sa.select(_reasons.c.reason, _CUBE_REASON_TOTAL)
+    .select_from(_reasons.join(pooling.closure, pooling.under(_reasons.c.unit_id)))
+    .where(_reasons.c.month.between(pooling.START, pooling.END))
+    .group_by(_reasons.c.reason)
+    .order_by(_CUBE_REASON_TOTAL.desc())
+)
+
+
+def kiosk_counts_by_day(
+    session: Session, root_id: int, start: date, end: date
+) -> list[tuple[date, str, int]]:
+    """(day, level, n) pooled over a subtree, per day of the period."""
+    rows = session.execute(_CUBE_BY_DAY, {"root_id": root_id, "start": start, "end": end})
+    return [(pooling.as_date(d), str(lv), int(n)) for d, lv, n in rows]
+
+
+def kiosk_counts_by_month(session: Session, root_id: int, months: list[date]) -> list[tuple[date, str, int]]:
+    """(month, level, n) pooled over a subtree for whole months."""
+    if not months:
+        return []
+    params = {"root_id": root_id, "start": min(months), "end": max(months)}
+    return [(pooling.as_date(m), str(lv), int(n)) for m, lv, n in session.execute(_CUBE_BY_MONTH, params)]
+
+
+def kiosk_counts_by_period(
+    session: Session, root_id: int, start: date, end: date
+) -> list[tuple[date, str, int]]:
+    """(day or month start, level, n): whole months from the month roll-up, edge days from the day roll-up."""
+    months, edges = split_period(start, end)
+    rows = kiosk_counts_by_month(session, root_id, months)
+    for first, last in edges:
+        rows += kiosk_counts_by_day(session, root_id, first, last)
+    return rows
+
+
+def kiosk_counts_by_ancestor(
+    session: Session, ancestor_ids: list[int], start: date, end: date
+) -> list[tuple[int, str, int]]:
+    """(ancestor unit id, level, n): pooled figures of several subtrees at once (e.g. each child unit)."""
+    if not ancestor_ids:
+        return []
+    reads = pooling.period_reads(start, end, _CUBE_BY_ANCESTOR_MONTHS, _CUBE_BY_ANCESTOR_DAYS)
+    totals: dict[tuple[int, str], int] = {}
+    for statement, first, last in reads:
+        params = {"ancestor_ids": list(ancestor_ids), "start": first, "end": last}
+        for unit_id, level, n in session.execute(statement, params):
+            key = (int(unit_id), str(level))
+            totals[key] = totals.get(key, 0) + int(n)
+    return [(unit_id, level, n) for (unit_id, level), n in totals.items()]
+
+
+def kiosk_fine_counts(
+    session: Session, root_id: int, start: date, end: date
+) -> list[tuple[int, int, int, str, int]]:
+    """(counter_id, staff_id, field_id, level, n) over a subtree; 0 means "none".
+
+    Whole months come from the monthly fine cube, the edge days from the daily one.
+    """
+    totals: dict[tuple[int, int, int, str], int] = {}
+    for statement, first, last in pooling.period_reads(start, end, _CUBE_FINE_MONTHS, _CUBE_FINE_DAYS):
+        for c, st, f, lv, n in session.execute(statement, {"root_id": root_id, "start": first, "end": last}):
+            key = (int(c or 0), int(st or 0), int(f or 0), str(lv))
+            totals[key] = totals.get(key, 0) + int(n)
+    return [(*key, n) for key, n in totals.items()]
+
+
+def kiosk_heat_counts(
+    session: Session, root_id: int, first_month: date, last_month: date
+) -> list[tuple[int, int, str, int]]:
+    """(weekday 0=Monday, hour, level, n) over whole months."""
+    rows = session.execute(_CUBE_HEAT, {"root_id": root_id, "start": first_month, "end": last_month})
+    return [(int(w), int(h), str(lv), int(n)) for w, h, lv, n in rows]
+
+
+def kiosk_reason_counts(
+    session: Session, root_id: int, first_month: date, last_month: date
+) -> list[tuple[str, int]]:
+    """(reason code, n) of dissatisfied ratings over whole months, most frequent first."""
+    rows = session.execute(_CUBE_REASONS, {"root_id": root_id, "start": first_month, "end": last_month})
+    return [(str(r), int(n)) for r, n in rows]

@@ -169,3 +169,154 @@ def sample_progress(session: Session, campaign: SipasCampaign) -> list[dict]:
         )
     rows.sort(key=lambda r: r["unit"].code)
     return rows
+
+
+# --- dashboard cubes ----------------------------------------------------------------------------
+# The SIPAS dashboard's reads of the count cube, several campaigns and subtrees at once (moved here from
+# analytics/dashboard_queries.py). Imports sit here because this section was appended while the code
+# above was being changed on another branch; they belong at the top of the module once both are merged.
+
+from datetime import date  # noqa: E402
+
+import sqlalchemy as sa  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from survey_app.analytics import pooling  # noqa: E402
+from survey_app.models import sipas as sipas_model  # noqa: E402
+
+_campaigns = sipas_model.SipasCampaign.__table__
+_campaign_units = sipas_model.SipasCampaignUnit.__table__
+_counts = sipas_model.SipasCount.__table__
+_unit_ns = sipas_model.SipasUnitN.__table__
+_closure = pooling.closure
+_CAMPAIGN_IDS = sa.bindparam("campaign_ids", expanding=True, type_=sa.Integer)
+_CODES = sa.bindparam("codes", expanding=True, type_=sa.String)
+_CHANNEL = sa.bindparam("channel", type_=sa.String)
+
+# Built once, with bind parameters (see analytics.pooling); one statement per combination of filters.
+_CUBE_CAMPAIGNS = (
+    sa.select(
+        _campaigns.c.id,
+        _campaigns.c.code,
+        _campaigns.c.name,
+        _campaigns.c.questionnaire,
+        _campaigns.c.start_on,
+        _campaigns.c.state,
+    )
+    .where(
+        _campaigns.c.id.in_(
+            sa.select(_campaign_units.c.campaign_id)
+            .select_from(_campaign_units.join(_closure, pooling.under(_campaign_units.c.unit_id)))
+            .union(
+                sa.select(_unit_ns.c.campaign_id).select_from(
+                    _unit_ns.join(_closure, pooling.under(_unit_ns.c.unit_id))
+                )
+            )
+        )
+    )
+    .order_by(_campaigns.c.start_on.desc(), _campaigns.c.id.desc())
+)
+
+
+def _cube_counts(by_codes: bool, by_channel: bool):
+    """(campaign, ancestor, question, value, n) of the count cube pooled over each of ANCESTORS' subtrees."""
+    statement = (
+        sa.select(
+            _counts.c.campaign_id,
+            _closure.c.ancestor_id,
+            _counts.c.question_code,
+            _counts.c.value,
+            sa.func.sum(_counts.c.n),
+        )
+        .select_from(_counts.join(_closure, _closure.c.descendant_id == _counts.c.unit_id))
+        .where(_counts.c.campaign_id.in_(_CAMPAIGN_IDS), _closure.c.ancestor_id.in_(pooling.ANCESTORS))
+        .group_by(_counts.c.campaign_id, _closure.c.ancestor_id, _counts.c.question_code, _counts.c.value)
+    )
+    if by_codes:
+        statement = statement.where(_counts.c.question_code.in_(_CODES))
+    if by_channel:
+        statement = statement.where(_counts.c.channel == _CHANNEL)
+    return statement
+
+
+def _cube_responses(by_channel: bool):
+    """(campaign, ancestor, channel, responses) pooled over each of ANCESTORS' subtrees."""
+    statement = (
+        sa.select(
+            _unit_ns.c.campaign_id, _closure.c.ancestor_id, _unit_ns.c.channel, sa.func.sum(_unit_ns.c.n)
+        )
+        .select_from(_unit_ns.join(_closure, _closure.c.descendant_id == _unit_ns.c.unit_id))
+        .where(_unit_ns.c.campaign_id.in_(_CAMPAIGN_IDS), _closure.c.ancestor_id.in_(pooling.ANCESTORS))
+        .group_by(_unit_ns.c.campaign_id, _closure.c.ancestor_id, _unit_ns.c.channel)
+    )
+    return statement.where(_unit_ns.c.channel == _CHANNEL) if by_channel else statement
+
+
+_CUBE_COUNTS = {
+    (codes, channel): _cube_counts(codes, channel) for codes in (False, True) for channel in (False, True)
+}
+_CUBE_RESPONSES = {channel: _cube_responses(channel) for channel in (False, True)}
+_CUBE_TARGETS = (
+    sa.select(_closure.c.ancestor_id, sa.func.sum(_campaign_units.c.target))
+    .select_from(_campaign_units.join(_closure, _closure.c.descendant_id == _campaign_units.c.unit_id))
+    .where(
+        _campaign_units.c.campaign_id == sa.bindparam("campaign_id", type_=sa.Integer),
+        _closure.c.ancestor_id.in_(pooling.ANCESTORS),
+    )
+    .group_by(_closure.c.ancestor_id)
+)
+
+
+def sipas_campaigns_for(session: Session, root_id: int) -> list[tuple[int, str, str, str, date, str]]:
+    """(id, code, name, version, start_on, state) of the campaigns of units in the subtree, newest first."""
+    rows = session.execute(_CUBE_CAMPAIGNS, {"root_id": root_id})
+    return [(int(i), str(c), str(n), str(v), pooling.as_date(s), str(st)) for i, c, n, v, s, st in rows]
+
+
+def sipas_counts_by_ancestor(
+    session: Session,
+    campaign_ids: list[int],
+    ancestor_ids: list[int],
+    codes: list[str] | None = None,
+    channel: str = "",
+) -> dict[tuple[int, int], dict[str, dict[int, int]]]:
+    """{(campaign id, ancestor id): {question: {value: n}}}: answer counts pooled over each subtree."""
+    if not campaign_ids or not ancestor_ids:
+        return {}
+    params = {"campaign_ids": list(campaign_ids), "ancestor_ids": list(ancestor_ids)}
+    if codes is not None:
+        params["codes"] = list(codes)
+    if channel:
+        params["channel"] = channel
+    out: dict[tuple[int, int], dict[str, dict[int, int]]] = {}
+    for campaign_id, unit_id, code, value, n in session.execute(
+        _CUBE_COUNTS[codes is not None, bool(channel)], params
+    ):
+        if n:
+            out.setdefault((int(campaign_id), int(unit_id)), {}).setdefault(str(code), {})[int(value)] = int(
+                n
+            )
+    return out
+
+
+def sipas_responses_by_ancestor(
+    session: Session, campaign_ids: list[int], ancestor_ids: list[int], channel: str = ""
+) -> dict[tuple[int, int], dict[str, int]]:
+    """{(campaign id, ancestor id): {channel: responses}} pooled over each subtree."""
+    if not campaign_ids or not ancestor_ids:
+        return {}
+    params = {"campaign_ids": list(campaign_ids), "ancestor_ids": list(ancestor_ids)}
+    if channel:
+        params["channel"] = channel
+    out: dict[tuple[int, int], dict[str, int]] = {}
+    for campaign_id, unit_id, each, n in session.execute(_CUBE_RESPONSES[bool(channel)], params):
+        out.setdefault((int(campaign_id), int(unit_id)), {})[str(each)] = int(n or 0)
+    return out
+
+
+def sipas_targets_by_ancestor(session: Session, campaign_id: int, ancestor_ids: list[int]) -> dict[int, int]:
+    """{ancestor id: summed sample target of the campaign's participating units in its subtree}."""
+    if not ancestor_ids:
+        return {}
+    params = {"campaign_id": campaign_id, "ancestor_ids": list(ancestor_ids)}
+    return {int(u): int(t or 0) for u, t in session.execute(_CUBE_TARGETS, params)}

@@ -5,31 +5,20 @@ from __future__ import annotations
 
 from collections import Counter as Tally
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass, field
+from datetime import date
 
-from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from survey_app.analytics import dashboard_queries as q
+from survey_app.analytics import dialogue_queries, pooling
 from survey_app.analytics.rates import safe_share
-from survey_app.dashboards import charts
+from survey_app.core import clock
+from survey_app.dashboards import charts, settings
 from survey_app.dashboards.charts import Chart, Column
-from survey_app.dashboards.services import LOCAL_TZ, Filters, min_n, today_local
+from survey_app.dashboards.filters import Filters
+from survey_app.dialogue.services import category_name
 from survey_app.extensions import db
-
-
-def required_per_half_year() -> int:
-    """Conferences each unit must hold every six months (Hà Nội 2026: at least one)."""
-    return int(current_app.config.get("DIALOGUE_REQUIRED_PER_HALF_YEAR", 1))
-
-
-def utc_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """[local start 00:00, local day after end 00:00) as UTC instants."""
-    first = datetime.combine(start, time(0), LOCAL_TZ).astimezone(UTC)
-    after = datetime.combine(end + timedelta(days=1), time(0), LOCAL_TZ).astimezone(UTC)
-    return first, after
 
 
 def half_years(start: date, end: date) -> list[tuple[int, int]]:
@@ -49,12 +38,7 @@ def half_year_label(year: int, half: int) -> str:
 
 def category_label(code: str) -> str:
     """A comment category's name from the dialogue module's list (the code when unknown)."""
-    try:
-        from survey_app.dialogue.services import category_name
-
-        return category_name(code, str(get_locale() or "vi"))
-    except (ImportError, LookupError, ValueError, OSError):
-        return code
+    return category_name(code, str(get_locale() or "vi"))
 
 
 @dataclass
@@ -71,26 +55,45 @@ class DialogueSummary:
     overdue: int
 
 
-def _local_day(moment: datetime | None) -> date | None:
-    return moment.astimezone(LOCAL_TZ).date() if moment else None
-
-
 def dialogue_dashboard(filters: Filters) -> tuple[DialogueSummary, list[Chart]]:
     """Every dialogue figure of a unit's subtree over the period."""
-    session = db.session
-    unit, minimum, today = filters.unit, min_n(), today_local()
-    start_utc, end_utc = utc_bounds(filters.start, filters.end)
-    result: list[Chart] = []
+    session, unit, minimum = db.session, filters.unit, settings.min_n()
+    start_utc, end_utc = clock.day_bounds(filters.start, filters.end)
+    today = clock.today()
+    facts = dialogue_queries.comment_facts(session, unit.id, start_utc, end_utc)
+    tally = _tally_comments(facts, today)
+    summary = DialogueSummary(
+        conferences=dialogue_queries.subtree_conference_count(session, unit.id, start_utc, end_utc),
+        comments=len(facts),
+        on_spot=tally.on_spot,
+        on_spot_share=safe_share(tally.on_spot, len(facts), minimum),
+        written_due=tally.written_due,
+        written_on_time=tally.written_on_time,
+        on_time_share=safe_share(tally.written_on_time, tally.written_due, minimum),
+        overdue=tally.overdue,
+    )
+    late = dialogue_queries.overdue_comments(session, unit.id, today, start_utc, end_utc)
+    return summary, [
+        _conferences_chart(filters),
+        _categories_chart(tally.by_category, len(facts), minimum),
+        _departments_chart(tally.per_department, minimum),
+        _overdue_chart(late, today),
+    ]
 
-    # Conferences each unit held itself, per half-year, against the required number.
-    children = q.child_units(session, unit.id)
-    hosts = [(unit.id, unit.name)] + [(c[0], c[2]) for c in children]
+
+def _conferences_chart(filters: Filters) -> Chart:
+    """Conferences each unit held itself, per half-year, against the required number."""
+    session, unit, zone = db.session, filters.unit, clock.local_zone()
+    start_utc, end_utc = clock.day_bounds(filters.start, filters.end)
+    hosts = [(unit.id, unit.name)] + [(c[0], c[2]) for c in pooling.child_units(session, unit.id)]
     halves = half_years(filters.start, filters.end)
     held: Tally = Tally()
-    for host_id, held_at in q.conferences_held(session, [h[0] for h in hosts], start_utc, end_utc):
-        day = _local_day(held_at)
+    for host_id, held_at in dialogue_queries.conferences_held(
+        session, [h[0] for h in hosts], start_utc, end_utc
+    ):
+        day = held_at.astimezone(zone).date()
         held[(host_id, day.year, 1 if day.month <= 6 else 2)] += 1
-    required = required_per_half_year()
+    required = settings.required_conferences_per_half_year()
     rows, highlight = [], []
     for host_id, name in hosts:
         for year, half in halves:
@@ -102,141 +105,144 @@ def dialogue_dashboard(filters: Filters) -> tuple[DialogueSummary, list[Chart]]:
         for year, half in halves
     ]
     series.append((_("Required per half-year"), [required] * len(hosts)))
-    result.append(
-        Chart(
-            "conferences",
-            _("Conferences held per unit and half-year"),
-            [
-                Column(_("Unit")),
-                Column(_("Half-year")),
-                Column(_("Held"), "int"),
-                Column(_("Required"), "int"),
-            ],
-            rows,
-            charts.grouped_bars([h[1] for h in hosts], series, _("Conferences")),
-            note=_("Rows below the required number are highlighted."),
-            highlight=highlight,
-        )
+    return Chart(
+        "conferences",
+        _("Conferences held per unit and half-year"),
+        [
+            Column(_("Unit")),
+            Column(_("Half-year")),
+            Column(_("Held"), "int"),
+            Column(_("Required"), "int"),
+        ],
+        rows,
+        charts.grouped_bars([h[1] for h in hosts], series, _("Conferences")),
+        note=_("Rows below the required number are highlighted."),
+        highlight=highlight,
     )
 
-    # Comments of the subtree's conferences in the period.
-    facts = q.comment_facts(session, unit.id, start_utc, end_utc)
-    by_category: Tally = Tally()
-    per_department: dict = defaultdict(
-        lambda: {"n": 0, "written": 0, "answered": 0, "on_time": 0, "overdue": 0}
+
+@dataclass
+class _CommentTally:
+    """What became of the comments of a period: on the spot, in writing on time or late, still open."""
+
+    by_category: Tally = field(default_factory=Tally)
+    per_department: dict[int, dict[str, int]] = field(
+        default_factory=lambda: defaultdict(
+            lambda: {"n": 0, "written": 0, "answered": 0, "on_time": 0, "overdue": 0}
+        )
     )
-    on_spot = written_due = written_on_time = overdue = 0
-    for category, department_id, status, due_on, answered_on_spot, answered_at in facts:
-        by_category[category] += 1
+    on_spot: int = 0
+    written_due: int = 0
+    written_on_time: int = 0
+    overdue: int = 0
+
+
+def _tally_comments(facts: list[tuple], today: date) -> _CommentTally:
+    """Count the comments by category, and the written answers by department, due, on time and overdue."""
+    zone = clock.local_zone()
+    tally = _CommentTally()
+    for category, department_id, status, due, answered_on_spot, answered_at in facts:
+        tally.by_category[category] += 1
         if answered_on_spot:
-            on_spot += 1
+            tally.on_spot += 1
             continue
-        if due_on is None:
+        if due is None:
             continue
-        due = due_on if isinstance(due_on, date) else date.fromisoformat(str(due_on)[:10])
-        line = per_department[department_id or 0]
+        line = tally.per_department[department_id or 0]
         line["n"] += 1
-        answered_day = _local_day(answered_at) if status in q.ANSWERED_STATES else None
+        answered = answered_at is not None and status in dialogue_queries.WRITTEN_ANSWER_STATUSES
+        answered_day = answered_at.astimezone(zone).date() if answered else None
         if answered_day is not None:
             line["answered"] += 1
         if answered_day is not None or due < today:  # its deadline has been tested
-            written_due += 1
+            tally.written_due += 1
             line["written"] += 1
             if answered_day is not None and answered_day <= due:
-                written_on_time += 1
+                tally.written_on_time += 1
                 line["on_time"] += 1
-        if answered_day is None and status in q.OPEN_COMMENT_STATES and due < today:
-            overdue += 1
+        if answered_day is None and status in dialogue_queries.OPEN_STATUSES and due < today:
+            tally.overdue += 1
             line["overdue"] += 1
-    total = len(facts)
-    summary = DialogueSummary(
-        conferences=q.subtree_conference_count(session, unit.id, start_utc, end_utc),
-        comments=total,
-        on_spot=on_spot,
-        on_spot_share=safe_share(on_spot, total, minimum),
-        written_due=written_due,
-        written_on_time=written_on_time,
-        on_time_share=safe_share(written_on_time, written_due, minimum),
-        overdue=overdue,
-    )
+    return tally
 
+
+def _categories_chart(by_category: Tally, total: int, minimum: int) -> Chart:
+    """Comments by category, most frequent first."""
     categories = sorted(by_category.items(), key=lambda item: (-item[1], item[0]))
     labels = [category_label(code) for code, _n in categories]
-    result.append(
-        Chart(
-            "categories",
-            _("Comments by category"),
-            [Column(_("Category")), Column(_("Comments"), "int"), Column(_("Share"), "pct")],
-            [
-                [label, n, safe_share(n, total, minimum)]
-                for label, (_c, n) in zip(labels, categories, strict=True)
-            ],
-            charts.value_bars(labels, [n for _c, n in categories], _("Comments")) if categories else None,
-        )
+    return Chart(
+        "categories",
+        _("Comments by category"),
+        [Column(_("Category")), Column(_("Comments"), "int"), Column(_("Share"), "pct")],
+        [
+            [label, n, safe_share(n, total, minimum)]
+            for label, (_c, n) in zip(labels, categories, strict=True)
+        ],
+        charts.value_bars(labels, [n for _c, n in categories], _("Comments")) if categories else None,
     )
 
-    names = q.unit_names(session, [d for d in per_department if d])
+
+def _departments_chart(per_department: dict[int, dict[str, int]], minimum: int) -> Chart:
+    """Written answers of each department: assigned, answered, on time, overdue (those overdue marked)."""
+    names = pooling.unit_names(db.session, [d for d in per_department if d])
     departments = sorted(per_department.items(), key=lambda item: (-item[1]["n"], names.get(item[0], "")))
-    dept_rows = [
+    rows = [
         [
-            names.get(dept_id, _("Not assigned")),
+            names.get(department_id, _("Not assigned")),
             line["n"],
             line["answered"],
             safe_share(line["on_time"], line["written"], minimum),
             line["overdue"],
         ]
-        for dept_id, line in departments
+        for department_id, line in departments
     ]
-    result.append(
-        Chart(
-            "departments",
-            _("Written answers by department"),
-            [
-                Column(_("Department")),
-                Column(_("Assigned"), "int"),
-                Column(_("Answered"), "int"),
-                Column(_("On time"), "pct"),
-                Column(_("Overdue"), "int"),
-            ],
-            dept_rows,
-            charts.grouped_bars(
-                [r[0] for r in dept_rows],
-                [(_("Answered"), [r[2] for r in dept_rows]), (_("Overdue"), [r[4] for r in dept_rows])],
-                _("Comments"),
-            )
-            if dept_rows
-            else None,
-            highlight=[r[4] > 0 for r in dept_rows],
+    return Chart(
+        "departments",
+        _("Written answers by department"),
+        [
+            Column(_("Department")),
+            Column(_("Assigned"), "int"),
+            Column(_("Answered"), "int"),
+            Column(_("On time"), "pct"),
+            Column(_("Overdue"), "int"),
+        ],
+        rows,
+        charts.grouped_bars(
+            [r[0] for r in rows],
+            [(_("Answered"), [r[2] for r in rows]), (_("Overdue"), [r[4] for r in rows])],
+            _("Comments"),
         )
+        if rows
+        else None,
+        highlight=[r[4] > 0 for r in rows],
     )
 
-    late = q.overdue_comments(session, unit.id, today, start_utc, end_utc)
-    late_names = q.unit_names(session, [r[4] for r in late if r[4]])
-    result.append(
-        Chart(
-            "overdue",
-            _("Overdue written answers"),
+
+def _overdue_chart(late: list[tuple], today: date) -> Chart:
+    """The open comments past their due date, oldest due first."""
+    names = pooling.unit_names(db.session, [r[4] for r in late if r[4]])
+    return Chart(
+        "overdue",
+        _("Overdue written answers"),
+        [
+            Column(_("Conference")),
+            Column(_("Host unit")),
+            Column(_("Comment no."), "int"),
+            Column(_("Category")),
+            Column(_("Department")),
+            Column(_("Due date"), "date"),
+            Column(_("Days overdue"), "int"),
+        ],
+        [
             [
-                Column(_("Conference")),
-                Column(_("Host unit")),
-                Column(_("Comment no."), "int"),
-                Column(_("Category")),
-                Column(_("Department")),
-                Column(_("Due date"), "date"),
-                Column(_("Days overdue"), "int"),
-            ],
-            [
-                [
-                    title,
-                    host,
-                    number,
-                    category_label(cat),
-                    late_names.get(dept, _("Not assigned")),
-                    due,
-                    (today - due).days,
-                ]
-                for title, host, number, cat, dept, due in late
-            ],
-        )
+                title,
+                host,
+                number,
+                category_label(category),
+                names.get(department_id, _("Not assigned")),
+                due,
+                (today - due).days,
+            ]
+            for title, host, number, category, department_id, due in late
+        ],
     )
-    return summary, result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 
 from flask import Response
 from flask_babel import gettext as _
@@ -11,6 +12,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from survey_app.dashboards.charts import Chart
+
+logger = logging.getLogger(__name__)
 
 
 def _plain(value, kind: str):
@@ -66,6 +69,7 @@ def download(chart: Chart, fmt: str, filename: str) -> Response:
         body, mime = to_csv(chart), "text/csv; charset=utf-8"
     else:
         body, mime = to_xlsx(chart), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    logger.info("dashboard download %s: %d rows, %d bytes", filename, len(chart.rows), len(body))
     return Response(
         body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )

@@ -1,45 +1,11 @@
-"""Fast number formatting for the dashboards' large tables (same output as survey_app.core.formatting).
-
-Babel's format_decimal costs about 0.2 ms a call; a national table has thousands of cells.
-"""
+"""HTML of the dashboards' data tables and long pickers, written in one pass: they have thousands of cells."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal
-
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 from markupsafe import Markup, escape
 
-from survey_app.core.formatting import vn_date
-
-_VIETNAMESE_SEPARATORS = str.maketrans(",.", ".,")  # 6,100.5 → 6.100,5
-
-
-def _english() -> bool:
-    """Whether numbers are written the English way in this request."""
-    return str(get_locale() or "vi") == "en"
-
-
-def number(value: float | int | None, decimals: int = 0, *, english: bool | None = None) -> str:
-    """6.100 and 21,7 in Vietnamese; 6,100 and 21.7 in English."""
-    if value is None:
-        return "–"
-    if decimals == 0 and isinstance(value, int):
-        text = f"{value:,}"  # counts, the most common cells: no rounding to do
-    else:
-        step = Decimal(1).scaleb(-decimals)
-        exact = Decimal(str(value)).quantize(step, rounding=ROUND_HALF_EVEN)  # rounded as Babel rounds
-        text = f"{exact:,.{decimals}f}"
-    if english if english is not None else _english():
-        return text
-    return text.translate(_VIETNAMESE_SEPARATORS)
-
-
-def percent(value: float | None, decimals: int = 1, *, english: bool | None = None) -> str:
-    """A value already in percent (21.7) as 21,7% in Vietnamese."""
-    if value is None:
-        return "–"
-    return number(value, decimals, english=english) + "%"
+from survey_app.core.formatting import english_numbers, number, percent, vn_date
 
 
 def _suppressed() -> Markup:
@@ -66,7 +32,7 @@ def _cell_html(value, kind: str, english: bool, suppressed: str) -> str:
 
 def cell(value, kind: str) -> Markup:
     """One table cell as the dashboards show it: pct, pp (points), num, int, date or text."""
-    return Markup(_cell_html(value, kind, _english(), _suppressed()))  # noqa: S704 - escaped in _cell_html
+    return Markup(_cell_html(value, kind, english_numbers(), _suppressed()))  # noqa: S704 - escaped in _cell_html
 
 
 def table_rows(rows: list[list], kinds: list[str], highlight: list[bool]) -> Markup:
@@ -74,7 +40,7 @@ def table_rows(rows: list[list], kinds: list[str], highlight: list[bool]) -> Mar
 
     In Python rather than a template loop: a national or day-by-day table has thousands of cells.
     """
-    english, suppressed = _english(), str(_suppressed())
+    english, suppressed = english_numbers(), str(_suppressed())
     parts: list[str] = []
     for index, row in enumerate(rows):
         parts.append('<tr class="below-target">' if index < len(highlight) and highlight[index] else "<tr>")

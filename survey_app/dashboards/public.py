@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
-from survey_app.dashboards import scoreboard, services
+from survey_app.dashboards import scoreboard, settings
 from survey_app.extensions import limiter
 from survey_app.org.services import get_unit_by_code
 
@@ -21,5 +21,5 @@ def board(code: str):
     month, error = scoreboard.parse_month(request.args.get("month"))
     board_data = scoreboard.build(unit, month)
     return render_template(
-        "dashboards/public.html", unit=unit, board=board_data, month_error=error, min_n=services.min_n()
+        "dashboards/public.html", unit=unit, board=board_data, month_error=error, min_n=settings.min_n()
     )

@@ -9,9 +9,10 @@ from datetime import datetime
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from survey_app.dashboards import dialogue_figures, services, sipas_figures, svg
+from survey_app.core import clock
+from survey_app.dashboards import dialogue_figures, kiosk_figures, settings, sipas_figures, svg
 from survey_app.dashboards.charts import Chart
-from survey_app.dashboards.services import LOCAL_TZ, Filters
+from survey_app.dashboards.filters import Filters
 from survey_app.models import User
 
 
@@ -29,7 +30,7 @@ class LeadershipReport:
 
     filters: Filters
     generated_at: datetime
-    kiosk: services.KioskSummary
+    kiosk: kiosk_figures.KioskSummary
     kiosk_sections: list[ReportSection] = field(default_factory=list)
     sipas: sipas_figures.SipasSummary | None = None
     sipas_sections: list[ReportSection] = field(default_factory=list)
@@ -50,10 +51,10 @@ def _bars(chart: Chart, label_col: int, value_col: int, **options) -> Markup:
 
 def build(filters: Filters, user: User) -> LeadershipReport:
     """Kiosk, SIPAS and dialogue figures of a unit's subtree for the report."""
-    target = services.kiosk_target()
-    kiosk_summary, kiosk_charts = services.kiosk_dashboard(filters, user)
+    target = settings.kiosk_target()
+    kiosk_summary, kiosk_charts = kiosk_figures.kiosk_dashboard(filters, user)
     by_id = {c.id: c for c in kiosk_charts}
-    report = LeadershipReport(filters, datetime.now(LOCAL_TZ), kiosk_summary)
+    report = LeadershipReport(filters, clock.local_now(), kiosk_summary)
     trend = by_id["trend"]
     report.kiosk_sections.append(
         ReportSection(

@@ -8,13 +8,19 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 
-from survey_app.analytics import dashboard_queries as q
+from survey_app.analytics import dialogue_queries, kiosk_queries, pooling, sipas_queries
+from survey_app.analytics.periods import months_back, next_month
 from survey_app.analytics.rates import safe_value, satisfaction_rate
 from survey_app.analytics.sipas_index import compute_report
-from survey_app.dashboards import charts, services
+from survey_app.core import clock
+from survey_app.dashboards import charts, settings
 from survey_app.dashboards.charts import Chart, Column
+from survey_app.dashboards.filters import buckets
+from survey_app.dashboards.sipas_figures import questionnaire_of
 from survey_app.extensions import db
+from survey_app.kiosk import levels as kiosk_levels
 from survey_app.models import Unit
+from survey_app.models.sipas import CampaignState
 
 
 @dataclass
@@ -48,12 +54,12 @@ class Scoreboard:
 
 def last_complete_month(today: date) -> date:
     """The first day of the month before today's."""
-    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return months_back(today, 1)
 
 
 def parse_month(text: str | None) -> tuple[date, str | None]:
     """A month given as mm/yyyy or yyyy-mm; a bad value gives the default month and a message."""
-    default = last_complete_month(services.today_local())
+    default = last_complete_month(clock.today())
     if not text:
         return default, None
     text = text.strip()
@@ -69,29 +75,28 @@ def parse_month(text: str | None) -> tuple[date, str | None]:
 def build(unit: Unit, month: date) -> Scoreboard:
     """The scoreboard of a unit's children (or the unit itself when it has none) for one month."""
     session = db.session
-    minimum = services.min_n()
-    satisfied = {code for code, _l, s in services.kiosk_level_info() if s}
-    children = q.child_units(session, unit.id) or [(unit.id, unit.code, unit.name)]
-    month_end = q.next_month(month) - timedelta(days=1)
+    minimum = settings.min_n()
+    satisfied = kiosk_levels.satisfied_levels()
+    children = pooling.child_units(session, unit.id) or [(unit.id, unit.code, unit.name)]
+    month_end = next_month(month) - timedelta(days=1)
     counts: dict = defaultdict(lambda: defaultdict(int))
-    for unit_id, level, n in q.kiosk_counts_by_ancestor(session, [c[0] for c in children], month, month_end):
+    ids = [c[0] for c in children]
+    for unit_id, level, n in kiosk_queries.kiosk_counts_by_ancestor(session, ids, month, month_end):
         counts[unit_id][level] += n
     rows = []
     for child_id, code, name in children:
         rate = satisfaction_rate(counts.get(child_id, {}), satisfied, minimum)
         rows.append(ScoreRow(code, name, rate.n, rate.value))
     totals: dict[str, int] = defaultdict(int)
-    for _m, level, n in q.kiosk_counts_by_month(session, unit.id, [month]):
+    for _m, level, n in kiosk_queries.kiosk_counts_by_month(session, unit.id, [month]):
         totals[level] += n
     total = satisfaction_rate(totals, satisfied, minimum)
 
     # Twelve months of the unit's own pooled rate.
-    first = month
-    for _i in range(11):
-        first = (first - timedelta(days=1)).replace(day=1)
-    months = services.buckets(first, month, "month")
+    first = months_back(month, 11)
+    months = buckets(first, month, "month")
     per_month: dict = defaultdict(lambda: defaultdict(int))
-    for m, level, n in q.kiosk_counts_by_month(session, unit.id, months):
+    for m, level, n in kiosk_queries.kiosk_counts_by_month(session, unit.id, months):
         per_month[m][level] += n
     trend_rows, labels, values, ns = [], [], [], []
     for m in months:
@@ -100,7 +105,7 @@ def build(unit: Unit, month: date) -> Scoreboard:
         values.append(rate.value)
         ns.append(rate.n)
         trend_rows.append([m.strftime("%m/%Y"), rate.n, rate.value])
-    target = services.kiosk_target()
+    target = settings.kiosk_target()
     board_charts = [
         Chart(
             "units",
@@ -129,10 +134,9 @@ def build(unit: Unit, month: date) -> Scoreboard:
 
 def _add_published_sipas(board: Scoreboard, unit: Unit, children, minimum: int) -> None:
     """The SIPAS index of each unit in the latest published campaign (withheld below the minimum)."""
-    from survey_app.dashboards.sipas_figures import questionnaire_of
-
     session = db.session
-    published = [c for c in q.sipas_campaigns_for(session, unit.id) if c[5] == "published"]
+    campaigns = sipas_queries.sipas_campaigns_for(session, unit.id)
+    published = [c for c in campaigns if c[5] == CampaignState.published]
     if not published:
         return
     campaign_id, _code, name, version, _start, _state = published[0]
@@ -140,22 +144,24 @@ def _add_published_sipas(board: Scoreboard, unit: Unit, children, minimum: int) 
     if questionnaire is None:
         return
     ids = [c[0] for c in children]
-    counts = q.sipas_counts_by_ancestor(session, [campaign_id], ids, questionnaire.criterion_codes)
-    responses = q.sipas_responses_by_ancestor(session, [campaign_id], ids)
+    counts = sipas_queries.sipas_counts_by_ancestor(
+        session, [campaign_id], ids, questionnaire.criterion_codes
+    )
+    responses = sipas_queries.sipas_responses_by_ancestor(session, [campaign_id], ids)
     board.sipas_campaign = name
     for row, (child_id, _c, _n) in zip(board.rows, children, strict=True):
         n = sum(responses.get((campaign_id, child_id), {}).values())
         report = compute_report(questionnaire, counts.get((campaign_id, child_id), {}))
         row.sipas_n = n
-        row.sipas = safe_value(report.overall, n, minimum) if n else None
+        row.sipas = safe_value(report.overall, n, minimum)
 
 
 def _add_dialogue(board: Scoreboard, children, first: date, last: date) -> None:
     """Conferences held and written answers published over the twelve months shown."""
-    from survey_app.dashboards.dialogue_figures import utc_bounds
-
-    start_utc, end_utc = utc_bounds(first, last)
-    figures = q.dialogue_counts_by_ancestor(db.session, [c[0] for c in children], start_utc, end_utc)
+    start_utc, end_utc = clock.day_bounds(first, last)
+    figures = dialogue_queries.dialogue_counts_by_ancestor(
+        db.session, [c[0] for c in children], start_utc, end_utc
+    )
     board.dialogue_from, board.dialogue_to = first, last
     for row, (child_id, _c, _n) in zip(board.rows, children, strict=True):
         row.conferences, row.answers_published = figures.get(child_id, (0, 0))

@@ -12,27 +12,26 @@ from flask import g
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from survey_app.analytics import dashboard_queries as q
+from survey_app.analytics import pooling, sipas_queries
 from survey_app.analytics.rates import is_suppressed, safe_share, safe_value
 from survey_app.analytics.sipas_index import IndexReport, compute_report, expectation_share
-from survey_app.dashboards import charts
+from survey_app.dashboards import charts, settings
 from survey_app.dashboards.charts import Chart, Column
-from survey_app.dashboards.services import Filters, min_n
+from survey_app.dashboards.filters import Filters
 from survey_app.extensions import db
 from survey_app.models import Unit
+from survey_app.sipas.questionnaire import Questionnaire, get_questionnaire
 
 
 def _lang() -> str:
     return str(get_locale() or "vi")
 
 
-def questionnaire_of(version: str):
+def questionnaire_of(version: str) -> Questionnaire | None:
     """The questionnaire version of a campaign, or None when this deployment does not know it."""
     try:
-        from survey_app.sipas.questionnaire import get_questionnaire
-
         return get_questionnaire(version)
-    except (ImportError, ValueError):
+    except ValueError:  # QuestionnaireError: a version removed from this deployment
         return None
 
 
@@ -40,7 +39,7 @@ def _campaigns(unit_id: int) -> list[tuple]:
     """Campaigns with a unit in the subtree, latest first (read once per request: filters and figures)."""
     cache = g.setdefault("sipas_campaigns", {})
     if unit_id not in cache:
-        cache[unit_id] = q.sipas_campaigns_for(db.session, unit_id)
+        cache[unit_id] = sipas_queries.sipas_campaigns_for(db.session, unit_id)
     return cache[unit_id]
 
 
@@ -66,10 +65,31 @@ def _overall(questionnaire, counts, n: int, minimum: int) -> tuple[float | None,
     return safe_value(report.overall, n, minimum), report
 
 
+@dataclass
+class _Campaign:
+    """The chosen campaign's figures that every chart of the SIPAS page reads."""
+
+    unit: Unit
+    children: list[tuple[int, str, str]]
+    campaign_id: int
+    questionnaire: Questionnaire
+    report: IndexReport
+    own: dict[str, dict[int, int]]  # the unit's pooled answer counts
+    counts: dict[tuple[int, int], dict[str, dict[int, int]]]  # (campaign, unit or child): answer counts
+    responses: dict[tuple[int, int], dict[str, int]]  # (campaign, unit or child): responses per channel
+    n: int
+    minimum: int
+    lang: str
+
+    def responses_of(self, unit_id: int, campaign_id: int | None = None) -> int:
+        """Responses pooled over a unit's subtree (in the chosen campaign unless another is given)."""
+        return sum(self.responses.get((campaign_id or self.campaign_id, unit_id), {}).values())
+
+
 def sipas_dashboard(filters: Filters) -> tuple[SipasSummary, list[Chart]]:
     """Every SIPAS figure of a unit's subtree for the chosen (or latest) campaign."""
     session = db.session
-    unit, minimum, lang = filters.unit, min_n(), _lang()
+    unit, minimum, lang = filters.unit, settings.min_n(), _lang()
     campaigns = _campaigns(unit.id)
     summary = SipasSummary()
     if not campaigns:
@@ -79,186 +99,204 @@ def sipas_dashboard(filters: Filters) -> tuple[SipasSummary, list[Chart]]:
     summary.campaign, summary.campaign_code = name, code
     filters.campaign = code
     questionnaire = questionnaire_of(version)
-    children = q.child_units(session, unit.id)
+    children = pooling.child_units(session, unit.id)
     ids = [unit.id] + [c[0] for c in children]
     # Responses of every campaign at once: this campaign's units, the trend and the sample progress.
     all_campaign_ids = [c[0] for c in campaigns]
-    responses = q.sipas_responses_by_ancestor(session, all_campaign_ids, ids, channel=filters.channel)
+    responses = sipas_queries.sipas_responses_by_ancestor(
+        session, all_campaign_ids, ids, channel=filters.channel
+    )
     summary.n = sum(responses.get((campaign_id, unit.id), {}).values())
     if questionnaire is None:
         summary.known = False
         return summary, []
-    counts = q.sipas_counts_by_ancestor(session, [campaign_id], ids, channel=filters.channel)
+    counts = sipas_queries.sipas_counts_by_ancestor(session, [campaign_id], ids, channel=filters.channel)
     own = counts.get((campaign_id, unit.id), {})
     summary.overall, report = _overall(questionnaire, own, summary.n, minimum)
-    suppressed = is_suppressed(summary.n, minimum)
     summary.aspects = [
-        (a.name(lang), None if suppressed else report.aspects.get(a.code)) for a in questionnaire.aspects
+        (a.name(lang), safe_value(report.aspects.get(a.code), summary.n, minimum))
+        for a in questionnaire.aspects
     ]
-    result: list[Chart] = []
+    chosen_figures = _Campaign(
+        unit, children, campaign_id, questionnaire, report, own, counts, responses, summary.n, minimum, lang
+    )
+    result = [_elements_chart(chosen_figures), _criteria_chart(chosen_figures)]
+    if children:
+        result.append(_ranking_chart(chosen_figures))
+    result.append(_trend_chart(chosen_figures, campaigns, filters.channel))
+    expectations = _expectations_chart(chosen_figures)
+    if expectations is not None:
+        result.append(expectations)
+    result.append(_progress_chart(chosen_figures))
+    return summary, result
 
-    # Elements (radar when there are at least three, with their aspect in the table).
-    element_rows, element_names, element_values = [], [], []
-    for aspect in questionnaire.aspects:
+
+def _elements_chart(chosen: _Campaign) -> Chart:
+    """The index of each element (a radar when there are at least three), with its aspect in the table."""
+    lang = chosen.lang
+    rows, names, values = [], [], []
+    for aspect in chosen.questionnaire.aspects:
         for element in aspect.elements:
-            value = None if suppressed else report.elements.get(element.code)
-            element_rows.append([element.name(lang), aspect.name(lang), value])
-            element_names.append(element.name(lang))
-            element_values.append(value)
+            value = safe_value(chosen.report.elements.get(element.code), chosen.n, chosen.minimum)
+            rows.append([element.name(lang), aspect.name(lang), value])
+            names.append(element.name(lang))
+            values.append(value)
     figure = None
-    if any(v is not None for v in element_values):
+    if any(v is not None for v in values):
         figure = (
-            charts.radar(element_names, element_values, _("Element index"))
-            if len(element_names) >= 3
-            else charts.value_bars(element_names, element_values, _("Index"))
+            charts.radar(names, values, _("Element index"))
+            if len(names) >= 3
+            else charts.value_bars(names, values, _("Index"))
         )
-    result.append(
-        Chart(
-            "elements",
-            _("Index of each element"),
-            [Column(_("Element")), Column(_("Aspect")), Column(_("Index"), "num")],
-            element_rows,
-            figure,
-        )
+    return Chart(
+        "elements",
+        _("Index of each element"),
+        [Column(_("Element")), Column(_("Aspect")), Column(_("Index"), "num")],
+        rows,
+        figure,
     )
 
-    # Criteria with their 95% Wilson intervals; each withheld below the minimum of valid answers.
-    criterion_rows, labels, values, lows, highs = [], [], [], [], []
-    for criterion in questionnaire.criteria:
-        figures = report.criteria[criterion.code]
-        shown = not is_suppressed(figures.n, minimum)
+
+def _criteria_chart(chosen: _Campaign) -> Chart:
+    """Criterion indices with their 95% Wilson intervals; each withheld below the minimum of valid answers."""
+    rows, labels, values, lows, highs = [], [], [], [], []
+    for criterion in chosen.questionnaire.criteria:
+        figures = chosen.report.criteria[criterion.code]
+        shown = not is_suppressed(figures.n, chosen.minimum)
         value = figures.index if shown else None
         low = figures.ci_low if shown else None
         high = figures.ci_high if shown else None
         mean = figures.mean if shown else None
-        label = f"{criterion.code}. {criterion.text(lang)}"
-        criterion_rows.append([label, figures.n, value, low, high, mean])
+        rows.append([f"{criterion.code}. {criterion.text(chosen.lang)}", figures.n, value, low, high, mean])
         labels.append(criterion.code)
         values.append(value)
         lows.append(low)
         highs.append(high)
-    result.append(
-        Chart(
-            "criteria",
-            _("Criterion indices with %(level)s confidence intervals", level="95%"),
-            [
-                Column(_("Criterion")),
-                Column(_("Valid answers"), "int"),
-                Column(_("Index"), "num"),
-                Column(_("Lower bound"), "num"),
-                Column(_("Upper bound"), "num"),
-                Column(_("Mean score (1–5)"), "num"),
-            ],
-            criterion_rows,
-            charts.interval_bars(labels, values, lows, highs, _("Index"))
-            if any(v is not None for v in values)
-            else None,
-        )
+    return Chart(
+        "criteria",
+        _("Criterion indices with %(level)s confidence intervals", level="95%"),
+        [
+            Column(_("Criterion")),
+            Column(_("Valid answers"), "int"),
+            Column(_("Index"), "num"),
+            Column(_("Lower bound"), "num"),
+            Column(_("Upper bound"), "num"),
+            Column(_("Mean score (1–5)"), "num"),
+        ],
+        rows,
+        charts.interval_bars(labels, values, lows, highs, _("Index"))
+        if any(v is not None for v in values)
+        else None,
     )
 
-    # Ranking of the child units by their pooled index.
-    if children:
-        ranked = []
-        for child_id, _code, child_name in children:
-            n = sum(responses.get((campaign_id, child_id), {}).values())
-            if not n:
-                continue
-            value, _r = _overall(questionnaire, counts.get((campaign_id, child_id), {}), n, minimum)
-            ranked.append((child_name, n, value))
-        ranked.sort(key=lambda r: (r[2] is None, -(r[2] or 0), r[0]))
-        result.append(
-            Chart(
-                "ranking",
-                _("Ranking of units"),
-                [Column(_("Unit")), Column(_("Responses"), "int"), Column(_("SIPAS index"), "num")],
-                [[name, n, value] for name, n, value in ranked],
-                charts.value_bars([r[0] for r in ranked], [r[2] for r in ranked], _("SIPAS index"))
-                if any(r[2] is not None for r in ranked)
-                else None,
-            )
-        )
 
-    # Trend across campaigns (oldest first), each with its own questionnaire.
+def _ranking_chart(chosen: _Campaign) -> Chart:
+    """The child units ranked by their pooled index."""
+    ranked = []
+    for child_id, _code, child_name in chosen.children:
+        n = chosen.responses_of(child_id)
+        if not n:
+            continue
+        child_counts = chosen.counts.get((chosen.campaign_id, child_id), {})
+        value, _report = _overall(chosen.questionnaire, child_counts, n, chosen.minimum)
+        ranked.append((child_name, n, value))
+    ranked.sort(key=lambda r: (r[2] is None, -(r[2] or 0), r[0]))
+    return Chart(
+        "ranking",
+        _("Ranking of units"),
+        [Column(_("Unit")), Column(_("Responses"), "int"), Column(_("SIPAS index"), "num")],
+        [[name, n, value] for name, n, value in ranked],
+        charts.value_bars([r[0] for r in ranked], [r[2] for r in ranked], _("SIPAS index"))
+        if any(r[2] is not None for r in ranked)
+        else None,
+    )
+
+
+def _trend_chart(chosen: _Campaign, campaigns: list[tuple], channel: str) -> Chart:
+    """The unit's index across campaigns (oldest first), each with its own questionnaire."""
     history = list(reversed(campaigns))
-    history_ids = [c[0] for c in history]
-    history_counts = q.sipas_counts_by_ancestor(session, history_ids, [unit.id], channel=filters.channel)
-    trend_rows, trend_labels, trend_values = [], [], []
-    for cid, _ccode, cname, cversion, _cs, _cst in history:
-        n = sum(responses.get((cid, unit.id), {}).values())
-        qn = questionnaire_of(cversion)
-        value = _overall(qn, history_counts.get((cid, unit.id), {}), n, minimum)[0] if qn and n else None
-        trend_rows.append([cname, n, value])
-        trend_labels.append(cname)
-        trend_values.append(value)
-    result.append(
-        Chart(
-            "trend",
-            _("SIPAS index across campaigns"),
-            [Column(_("Campaign")), Column(_("Responses"), "int"), Column(_("SIPAS index"), "num")],
-            trend_rows,
-            charts.lines(trend_labels, [(_("SIPAS index"), trend_values)], _("SIPAS index"))
-            if any(v is not None for v in trend_values)
-            else None,
-        )
+    unit_id = chosen.unit.id
+    history_counts = sipas_queries.sipas_counts_by_ancestor(
+        db.session, [c[0] for c in history], [unit_id], channel=channel
+    )
+    rows, labels, values = [], [], []
+    for campaign_id, _code, name, version, _start, _state in history:
+        n = chosen.responses_of(unit_id, campaign_id)
+        questionnaire = questionnaire_of(version)
+        value = None
+        if questionnaire and n:
+            counts = history_counts.get((campaign_id, unit_id), {})
+            value = _overall(questionnaire, counts, n, chosen.minimum)[0]
+        rows.append([name, n, value])
+        labels.append(name)
+        values.append(value)
+    return Chart(
+        "trend",
+        _("SIPAS index across campaigns"),
+        [Column(_("Campaign")), Column(_("Responses"), "int"), Column(_("SIPAS index"), "num")],
+        rows,
+        charts.lines(labels, [(_("SIPAS index"), values)], _("SIPAS index"))
+        if any(v is not None for v in values)
+        else None,
     )
 
-    # Expectation priorities: share wanting improvement (top levels), highest first.
+
+def _expectations_chart(chosen: _Campaign) -> Chart | None:
+    """Expectation priorities: the share wanting an area improved (top levels), highest first."""
     expectations = []
-    for question in questionnaire.questions:
+    for question in chosen.questionnaire.questions:
         if question.kind != "expectation":
             continue
-        item = own.get(question.code, {})
+        item = chosen.own.get(question.code, {})
         valid = sum(n for value, n in item.items() if value > 0)
-        share = expectation_share(item, question.top) if not is_suppressed(valid, minimum) else None
-        expectations.append((question.text(lang), valid, share))
-    if expectations:
-        expectations.sort(key=lambda e: (e[2] is None, -(e[2] or 0)))
-        result.append(
-            Chart(
-                "expectations",
-                _("Expectation priorities"),
-                [
-                    Column(_("Area to improve")),
-                    Column(_("Valid answers"), "int"),
-                    Column(_("Want it improved"), "pct"),
-                ],
-                [list(e) for e in expectations],
-                charts.value_bars([e[0] for e in expectations], [e[2] for e in expectations], _("Share (%)"))
-                if any(e[2] is not None for e in expectations)
-                else None,
-            )
-        )
-
-    # Sample progress of each child unit's subtree (or the unit itself).
-    progress_units = [(c[0], c[2]) for c in children] or [(unit.id, unit.name)]
-    targets = q.sipas_targets_by_ancestor(session, campaign_id, [u[0] for u in progress_units])
-    progress_rows = []
-    for progress_id, progress_name in progress_units:
-        target = targets.get(progress_id, 0)
-        n = sum(responses.get((campaign_id, progress_id), {}).values())  # children, or the unit
-        if target or n:
-            progress_rows.append([progress_name, target, n, safe_share(n, target, 1) if target else None])
-    result.append(
-        Chart(
-            "progress",
-            _("Sample progress"),
-            [
-                Column(_("Unit")),
-                Column(_("Target"), "int"),
-                Column(_("Collected"), "int"),
-                Column(_("Reached"), "pct"),
-            ],
-            progress_rows,
-            charts.grouped_bars(
-                [r[0] for r in progress_rows],
-                [
-                    (_("Target"), [r[1] for r in progress_rows]),
-                    (_("Collected"), [r[2] for r in progress_rows]),
-                ],
-                _("Responses"),
-            )
-            if progress_rows
-            else None,
-        )
+        share = safe_value(expectation_share(item, question.top), valid, chosen.minimum)
+        expectations.append((question.text(chosen.lang), valid, share))
+    if not expectations:
+        return None
+    expectations.sort(key=lambda e: (e[2] is None, -(e[2] or 0)))
+    return Chart(
+        "expectations",
+        _("Expectation priorities"),
+        [
+            Column(_("Area to improve")),
+            Column(_("Valid answers"), "int"),
+            Column(_("Want it improved"), "pct"),
+        ],
+        [list(e) for e in expectations],
+        charts.value_bars([e[0] for e in expectations], [e[2] for e in expectations], _("Share (%)"))
+        if any(e[2] is not None for e in expectations)
+        else None,
     )
-    return summary, result
+
+
+def _progress_chart(chosen: _Campaign) -> Chart:
+    """Sample progress of each child unit's subtree (or of the unit itself) against its target."""
+    progress_units = [(c[0], c[2]) for c in chosen.children] or [(chosen.unit.id, chosen.unit.name)]
+    targets = sipas_queries.sipas_targets_by_ancestor(
+        db.session, chosen.campaign_id, [u[0] for u in progress_units]
+    )
+    rows = []
+    for unit_id, name in progress_units:
+        target = targets.get(unit_id, 0)
+        n = chosen.responses_of(unit_id)
+        if target or n:
+            # A share of the target reached, not a figure about the respondents: shown from the first.
+            rows.append([name, target, n, safe_share(n, target, 1) if target else None])
+    return Chart(
+        "progress",
+        _("Sample progress"),
+        [
+            Column(_("Unit")),
+            Column(_("Target"), "int"),
+            Column(_("Collected"), "int"),
+            Column(_("Reached"), "pct"),
+        ],
+        rows,
+        charts.grouped_bars(
+            [r[0] for r in rows],
+            [(_("Target"), [r[1] for r in rows]), (_("Collected"), [r[2] for r in rows])],
+            _("Responses"),
+        )
+        if rows
+        else None,
+    )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import time
+from collections.abc import Callable
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,23 +13,64 @@ from flask_login import current_user
 
 from survey_app.auth.permissions import Capability, require
 from survey_app.core.pdf import pdf_download, stylesheet
-from survey_app.dashboards import dialogue_figures, exports, formatting, services, sipas_figures
+from survey_app.dashboards import (
+    dialogue_figures,
+    exports,
+    formatting,
+    kiosk_figures,
+    settings,
+    sipas_figures,
+)
+from survey_app.dashboards import filters as dashboard_filters
 from survey_app.dashboards import report as leadership
-from survey_app.dashboards.services import resolve_filters
+from survey_app.dashboards.filters import Filters, UnitNotFound
+from survey_app.forms.dashboards import DashboardFilterForm
+from survey_app.models import Unit
 
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")
+logger = logging.getLogger(__name__)
+
+
+def _read_filters(
+    campaign_choices: Callable[[Unit], list[tuple[str, str]]] | None = None,
+) -> tuple[DashboardFilterForm, Filters]:
+    """The filter form of the query string and the filters it gives; a unit out of scope is a 404.
+
+    Invalid values are reported on the form and replaced by defaults, so the page still shows figures.
+    """
+    try:
+        unit = dashboard_filters.resolve_unit(request.args.get("unit"), current_user)
+    except UnitNotFound:
+        abort(404)
+    defaults = dashboard_filters.resolve_filters(unit)
+    form = DashboardFilterForm(
+        formdata=request.args or None,
+        unit_choices=dashboard_filters.unit_choices(current_user, unit),
+        campaign_choices=campaign_choices(unit) if campaign_choices else None,
+        data={
+            "unit": unit.code,
+            "start": defaults.start,
+            "end": defaults.end,
+            "granularity": defaults.granularity,
+        },
+    )
+    if not request.args:
+        return form, defaults
+    form.validate()
+    form.unit.data = unit.code
+    return form, dashboard_filters.resolve_filters(unit, **form.checked_values())
 
 
 def _kiosk_page():
     """Filters and figures of the kiosk view."""
-    form, filters = resolve_filters(request.args, current_user)
-    summary, charts = services.kiosk_dashboard(filters, current_user)
-    return form, filters, {"summary": summary, "levels": services.kiosk_level_info()}, charts
+    form, filters = _read_filters()
+    summary, charts = kiosk_figures.kiosk_dashboard(filters, current_user)
+    return form, filters, {"summary": summary, "levels": kiosk_figures.level_info()}, charts
 
 
 def _sipas_page():
     """Filters and figures of the SIPAS view."""
-    form, filters = resolve_filters(request.args, current_user, sipas_figures.campaign_choices)
+    form, filters = _read_filters(sipas_figures.campaign_choices)
     summary, charts = sipas_figures.sipas_dashboard(filters)
     form.campaign.data = filters.campaign
     return form, filters, {"summary": summary}, charts
@@ -34,7 +78,7 @@ def _sipas_page():
 
 def _dialogue_page():
     """Filters and figures of the dialogue view."""
-    form, filters = resolve_filters(request.args, current_user)
+    form, filters = _read_filters()
     summary, charts = dialogue_figures.dialogue_dashboard(filters)
     return form, filters, {"summary": summary}, charts
 
@@ -74,7 +118,7 @@ def dialogue():
 
 def _report_page():
     """Filters and figures of the leadership report."""
-    form, filters = resolve_filters(request.args, current_user)
+    form, filters = _read_filters()
     return form, filters, leadership.build(filters, current_user)
 
 
@@ -88,8 +132,8 @@ def report():
         form=form,
         filters=filters,
         report=data,
-        levels=services.kiosk_level_info(),
-        min_n=services.min_n(),
+        levels=kiosk_figures.level_info(),
+        min_n=settings.min_n(),
     )
 
 
@@ -99,18 +143,28 @@ def report_pdf():
     """The same report as a PDF download (the printable page when PDF cannot be made here)."""
     _form, filters, data = _report_page()
     name = f"bao-cao-{filters.unit.code}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.pdf"
+    started = time.perf_counter()
     download = pdf_download(
         "dashboards/report_pdf.html",
         re.sub(r"[^A-Za-z0-9._-]+", "_", name),
         report=data,
         filters=filters,
-        levels=services.kiosk_level_info(),
-        min_n=services.min_n(),
+        levels=kiosk_figures.level_info(),
+        min_n=settings.min_n(),
         report_css=stylesheet("dashboards-report.css"),
     )
     if download is None:
+        logger.warning("leadership report PDF for %s: PDF cannot be made on this server", filters.unit.code)
         flash(_("PDF is not available on this server; use Print to save the report as PDF."), "error")
         return redirect(url_for("dashboards.report", **filters.args()))
+    logger.info(
+        "leadership report PDF for %s, %s to %s: %d bytes in %.0f ms",
+        filters.unit.code,
+        filters.start,
+        filters.end,
+        download.content_length or 0,
+        (time.perf_counter() - started) * 1000,
+    )
     return download
 
 

@@ -8,25 +8,12 @@ from wtforms import SelectField, SubmitField
 from wtforms.validators import Optional, ValidationError
 
 from survey_app.forms.common import VnDateField
-
-GRANULARITIES = ("day", "week", "month")
-CHANNELS = ("paper", "online", "phone", "interview")
+from survey_app.models.sipas import Channel
 
 
 def granularity_choices() -> list[tuple[str, str]]:
     """Time buckets of the trend charts."""
     return [("day", _l("Day")), ("week", _l("Week")), ("month", _l("Month"))]
-
-
-def channel_choices() -> list[tuple[str, str]]:
-    """SIPAS response channels, with "all" first."""
-    return [
-        ("", _l("All channels")),
-        ("paper", _l("Paper")),
-        ("online", _l("Online")),
-        ("phone", _l("Phone")),
-        ("interview", _l("Interview")),
-    ]
 
 
 class DashboardFilterForm(FlaskForm):
@@ -48,7 +35,7 @@ class DashboardFilterForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.unit.choices = unit_choices
         self.granularity.choices = granularity_choices()
-        self.channel.choices = channel_choices()
+        self.channel.choices = [("", _l("All channels")), *Channel.choices()]
         self.campaign.choices = [("", _l("Latest campaign")), *(campaign_choices or [])]
 
     def validate_end(self, field) -> None:
@@ -58,3 +45,17 @@ class DashboardFilterForm(FlaskForm):
                 raise ValidationError(_l("The end date must not be before the start date."))
             if (field.data - self.start.data).days > 5 * 366:
                 raise ValidationError(_l("Choose a period of at most five years."))
+
+    def checked_values(self) -> dict:
+        """The values that passed validation, None for the others.
+
+        A wrong end date drops the whole period: the end is checked against the start.
+        """
+        period_valid = not self.end.errors
+        return {
+            "start": self.start.data if period_valid and not self.start.errors else None,
+            "end": self.end.data if period_valid else None,
+            "granularity": None if self.granularity.errors else self.granularity.data,
+            "channel": None if self.channel.errors else self.channel.data,
+            "campaign": None if self.campaign.errors else self.campaign.data,
+        }

@@ -1,38 +1,10 @@
-"""The dashboards' fast number formatting writes exactly what Babel writes, in both languages."""
+"""The dashboards' data tables and pickers: numbers the house way, text escaped, withheld cells marked."""
 
 from __future__ import annotations
 
-import random
+from flask_babel import force_locale
 
-import pytest
-from babel.numbers import format_decimal
-
-from survey_app.dashboards.formatting import number, percent, table_rows
-
-SAMPLES = [0, 1, -5, 999, 1000, 6100, 1_234_567, 0.05, 0.125, 2.675, 21.65, 21.75, 99.95, 1234.5, -0.35]
-
-
-@pytest.mark.parametrize("english", [False, True])
-@pytest.mark.parametrize("decimals", [0, 1, 2])
-def test_numbers_match_babel(english, decimals):
-    locale = "en" if english else "vi"
-    rng = random.Random(decimals)
-    values = (
-        SAMPLES
-        + [rng.randint(-(10**7), 10**7) for _ in range(200)]
-        + [rng.uniform(-1e5, 1e5) for _ in range(200)]
-    )
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    for value in values:
-        assert number(value, decimals, english=english) == format_decimal(
-            value, format=pattern, locale=locale
-        )
-
-
-def test_vietnamese_percent_uses_a_decimal_comma():
-    assert percent(21.7, english=False) == "21,7%"
-    assert number(6100, english=False) == "6.100"
-    assert number(None) == "–"
+from survey_app.dashboards.formatting import cell, select_options, table_rows
 
 
 def test_data_table_rows_escape_text_and_write_numbers(app):
@@ -42,3 +14,18 @@ def test_data_table_rows_escape_text_and_write_numbers(app):
     assert '<td class="num">6.100</td>' in html
     assert '<td class="num">21,6%</td>' in html
     assert 'class="suppressed"' in html  # a withheld figure, not "None"
+
+
+def test_cells_follow_the_ui_language(app):
+    with app.test_request_context("/"):
+        assert cell(3.6, "pp") == "+3,6" and cell(84.888, "num") == "84,89" and cell(None, "pp") == "–"
+        with force_locale("en"):
+            assert cell(3.6, "pp") == "+3.6" and cell(1234, "int") == "1,234"
+            assert "not enough sample" in cell(None, "pct")
+
+
+def test_long_pickers_escape_their_options(app):
+    options = select_options([("003", "Quận <Tây Hồ>"), ("00109", "Phường Bưởi")], "00109")
+    assert options == (
+        '<option value="003">Quận &lt;Tây Hồ&gt;</option><option value="00109" selected>Phường Bưởi</option>'
+    )

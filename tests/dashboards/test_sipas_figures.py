@@ -7,7 +7,7 @@ from datetime import date
 from survey_app.extensions import db
 from survey_app.models.sipas import CampaignState, SipasCampaign
 from tests.conftest import login
-from tests.dashboards.helpers import add_sipas
+from tests.factories import cube_sipas_answers
 
 
 def page(client, query: str) -> str:
@@ -80,7 +80,7 @@ def test_expectation_priorities_highest_first(client, org):
     db.session.add(campaign)
     db.session.flush()
     # "Wanted" = the top two of four levels: X01 30 of 40 = 75; X02 20 of 40 = 50; X03 no valid answer
-    add_sipas(
+    cube_sipas_answers(
         campaign,
         org.ward,
         {"online": 40},
