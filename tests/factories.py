@@ -6,8 +6,22 @@ here, so a change of what such an object needs is made in one place.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+
+import time_machine
+
+from survey_app.dialogue.comments import CommentInput, add_comment, answer_in_writing
+from survey_app.dialogue.conferences import ConferenceData, create_conference
 from survey_app.extensions import db
-from survey_app.models import Role, Unit, User
+from survey_app.models import Counter, ProcedureField, Role, Staff, Unit, UnitKind, User
+from survey_app.models import dialogue as dialogue_models
+from survey_app.models import kiosk as kiosk_models
+from survey_app.models import sipas as sipas_models
+from survey_app.models.dialogue import ConferenceState, DialogueComment, DialogueConference
+from survey_app.models.sipas import SipasCampaign
+from survey_app.org.services import create_unit
+from survey_app.sipas.campaigns import change_state, create_campaign, set_campaign_unit
 
 PASSWORD = "correct-horse-42"
 
@@ -32,11 +46,7 @@ def make_user(username: str, role: Role, unit: Unit, password: str = PASSWORD) -
 # --- sipas ----------------------------------------------------------------------------------
 
 # Imported here rather than at the top so that each feature's section stays its own block.
-from collections.abc import Mapping  # noqa: E402
-from datetime import date  # noqa: E402
 
-from survey_app.models.sipas import SipasCampaign  # noqa: E402
-from survey_app.sipas.campaigns import change_state, create_campaign, set_campaign_unit  # noqa: E402
 
 SIPAS_STATE_PATHS = {
     "draft": (),
@@ -75,15 +85,7 @@ def make_sipas_campaign(
 # --- dialogue -------------------------------------------------------------------------------
 
 # Imported here rather than at the top so that each feature's section stays its own block.
-from datetime import UTC, date, datetime  # noqa: E402
 
-import time_machine  # noqa: E402
-
-from survey_app.dialogue.comments import CommentInput, add_comment, answer_in_writing  # noqa: E402
-from survey_app.dialogue.conferences import ConferenceData, create_conference  # noqa: E402
-from survey_app.models import UnitKind  # noqa: E402
-from survey_app.models.dialogue import ConferenceState, DialogueComment, DialogueConference  # noqa: E402
-from survey_app.org.services import create_unit  # noqa: E402
 
 # 01/6/2018 08:00 in Hà Nội (UTC+7), a Friday: Tây Hồ's first dialogue conference.
 CONFERENCE_HELD_AT = datetime(2018, 6, 1, 1, 0, tzinfo=UTC)
@@ -178,14 +180,6 @@ def build_dialogue_year(org) -> None:
 # Data sets with hand-worked figures, written straight into the roll-ups and count cubes of the data
 # contract (as the kiosk and SIPAS modules keep them). Imports sit in this section so that the four
 # feature sections could be written apart; they belong at the top of the file once the branches merge.
-
-from datetime import UTC, date, datetime  # noqa: E402
-
-from survey_app.models import Counter, ProcedureField, Staff, UnitKind  # noqa: E402
-from survey_app.models import dialogue as dialogue_models  # noqa: E402
-from survey_app.models import kiosk as kiosk_models  # noqa: E402
-from survey_app.models import sipas as sipas_models  # noqa: E402
-from survey_app.org.services import create_unit  # noqa: E402
 
 
 def _bump_cube(model, n: int, **key) -> None:

@@ -6,10 +6,14 @@ from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from survey_app.analytics import pooling
 from survey_app.models import Unit, UnitClosure
+from survey_app.models import dialogue as dialogue_model
+from survey_app.models.base import UTCDateTime
 from survey_app.models.dialogue import (
     OPEN_STATUSES,
     CommentStatus,
@@ -141,12 +145,6 @@ def dialogue_stats(
 # above. Imports sit here because this section was appended while the code above was being changed on
 # another branch; they belong at the top of the module once both are merged.
 
-import sqlalchemy as sa  # noqa: E402
-from sqlalchemy.orm import Session  # noqa: E402
-
-from survey_app.analytics import pooling  # noqa: E402
-from survey_app.models import dialogue as dialogue_model  # noqa: E402
-from survey_app.models.base import UTCDateTime  # noqa: E402
 
 _conferences = dialogue_model.DialogueConference.__table__
 _comments = dialogue_model.DialogueComment.__table__

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
+import sqlalchemy as sa
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from survey_app.analytics import pooling
+from survey_app.analytics.periods import split_period
 from survey_app.analytics.rates import level_shares, satisfaction_rate, total, wilson_interval
 from survey_app.extensions import db
 from survey_app.kiosk.levels import level_codes, satisfied_levels
 from survey_app.models import Unit, UnitClosure
+from survey_app.models import kiosk as kiosk_model
 from survey_app.models.kiosk import FlagState, KioskRating, KioskUnitDay
 
 
@@ -69,12 +74,6 @@ def kiosk_stats(unit: Unit, start: date, end: date) -> dict:
 # sit here because this section was appended while the code above was being changed on another branch;
 # they belong at the top of the module once both are merged.
 
-import sqlalchemy as sa  # noqa: E402
-from sqlalchemy.orm import Session  # noqa: E402
-
-from survey_app.analytics import pooling  # noqa: E402
-from survey_app.analytics.periods import split_period  # noqa: E402
-from survey_app.models import kiosk as kiosk_model  # noqa: E402
 
 _fine_days = kiosk_model.KioskRollup.__table__
 _fine_months = kiosk_model.KioskRollupMonth.__table__

@@ -9,10 +9,13 @@ this module needs neither Flask nor the SIPAS feature package.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
+import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from survey_app.analytics import pooling
 from survey_app.analytics.sipas_index import (
     IndexReport,
     ReportedQuestionnaire,
@@ -22,6 +25,7 @@ from survey_app.analytics.sipas_index import (
     option_shares,
 )
 from survey_app.models import Unit, UnitClosure
+from survey_app.models import sipas as sipas_model
 from survey_app.models.sipas import SipasCampaign, SipasCampaignUnit, SipasCount, SipasUnitN
 
 
@@ -176,13 +180,6 @@ def sample_progress(session: Session, campaign: SipasCampaign) -> list[dict]:
 # analytics/dashboard_queries.py). Imports sit here because this section was appended while the code
 # above was being changed on another branch; they belong at the top of the module once both are merged.
 
-from datetime import date  # noqa: E402
-
-import sqlalchemy as sa  # noqa: E402
-from sqlalchemy.orm import Session  # noqa: E402
-
-from survey_app.analytics import pooling  # noqa: E402
-from survey_app.models import sipas as sipas_model  # noqa: E402
 
 _campaigns = sipas_model.SipasCampaign.__table__
 _campaign_units = sipas_model.SipasCampaignUnit.__table__

@@ -17,7 +17,7 @@ from survey_app.core import clock
 from survey_app.dashboards import charts, settings
 from survey_app.dashboards.charts import Chart, Column
 from survey_app.dashboards.filters import Filters
-from survey_app.dialogue.services import category_name
+from survey_app.dialogue.vocabulary import category_name
 from survey_app.extensions import db
 
 

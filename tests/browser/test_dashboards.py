@@ -9,7 +9,7 @@ from survey_app.extensions import db
 from survey_app.models.dialogue import DialogueComment
 from tests.browser.conftest import screenshot, sign_in, wait_until
 from tests.conftest import PASSWORD
-from tests.dashboards.data import build_dialogue_data, build_kiosk_data, build_sipas_data
+from tests.factories import dashboard_dialogue_data, dashboard_kiosk_data, dashboard_sipas_data
 
 pytestmark = pytest.mark.browser
 
@@ -17,9 +17,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def dash_org(live_org):
     """The dashboards' test data in the live server's database."""
-    build_kiosk_data(live_org)
-    build_sipas_data(live_org)
-    build_dialogue_data(live_org)
+    dashboard_kiosk_data(live_org)
+    dashboard_sipas_data(live_org)
+    dashboard_dialogue_data(live_org)
     comment = db.session.query(DialogueComment).filter_by(number=9).one()
     comment.content = "SECRET-COMMENT from a citizen"
     db.session.commit()

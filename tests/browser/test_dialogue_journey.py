@@ -1,9 +1,10 @@
 """The dialogue journey in a real browser: plan, log 11 comments by keyboard, follow up, publish, minutes."""
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from docx import Document
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -12,7 +13,7 @@ from survey_app.extensions import db
 from survey_app.models.dialogue import CommentStatus, DialogueComment, DialogueConference
 from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import PASSWORD
-from tests.dialogue.helpers import add_departments, pdf_text
+from tests.dialogue.helpers import add_departments, make_conference, pdf_text
 
 pytestmark = pytest.mark.browser
 
@@ -137,16 +138,16 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
         page.click("#answer-form button[type=submit]")
     assert "Đã trả lời bằng văn bản" in page.inner_text("#history")
 
-    # 5. Time passes: on 18/6/2018 the two unanswered comments are overdue.
-    live_app.config["DIALOGUE_TODAY"] = date(2018, 6, 18)
-    try:
+    # 5. Time passes: on 18/6/2018 the two unanswered comments are overdue. (A session cookie signed
+    # today would come from the future then: the department signs in again inside the travel.)
+    page.click("header form button[type=submit]")
+    with time_machine.travel(datetime(2018, 6, 18, 2, tzinfo=UTC), tick=False):
+        sign_in(page, base, "tuphap1", PASSWORD)
         page.goto(f"{base}/dialogue/inbox")
         assert page.locator("#inbox tr.overdue").count() == 2
         assert page.locator(".overdue-badge").count() == 2
         screenshot(page, "dialogue-inbox-overdue")
-    finally:
-        del live_app.config["DIALOGUE_TODAY"]
-    page.click("header form button[type=submit]")
+        page.click("header form button[type=submit]")
 
     # 6. The host publishes every held answer at once; the public page shows no name without consent.
     sign_in(page, base, "official1", PASSWORD)
@@ -189,8 +190,6 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
 
 
 def test_comments_typed_while_offline_are_kept_and_resent(page, live_server, live_org):
-    from tests.dialogue.helpers import make_conference
-
     conference = make_conference(live_org)
     sign_in(page, live_server.url, "official1", PASSWORD)
     page.goto(f"{live_server.url}/dialogue/{conference.id}/live")
@@ -212,8 +211,6 @@ def test_comments_typed_while_offline_are_kept_and_resent(page, live_server, liv
 
 
 def test_a_refused_comment_comes_back_into_the_form(page, live_server, live_org):
-    from tests.dialogue.helpers import make_conference
-
     conference = make_conference(live_org)
     sign_in(page, live_server.url, "official1", PASSWORD)
     page.goto(f"{live_server.url}/dialogue/{conference.id}/live")
