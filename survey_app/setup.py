@@ -17,6 +17,7 @@ from survey_app.cli import register as register_commands
 from survey_app.core.errors import register_error_handlers
 from survey_app.core.formatting import register_filters
 from survey_app.core.logs import configure_logging
+from survey_app.core.routing import register_converters
 from survey_app.core.views import bp as core_bp
 from survey_app.dashboards.api import blp as dashboards_api
 from survey_app.dashboards.public import public_bp
@@ -91,6 +92,7 @@ def register_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to the app."""
+    register_converters(app)  # before any rule is added: out-of-range ids are 404 everywhere
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR.parent / "migrations"), render_as_batch=True)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = _translation_directories()
