@@ -49,6 +49,11 @@ class BaseConfig:
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "20 per minute")
 
     FORCE_HTTPS = False
+    # Proxies in front of the app whose X-Forwarded-For / -Proto / -Host are believed (werkzeug ProxyFix);
+    # 0 = none. Set to 1 behind one reverse proxy (nginx → gunicorn), 2 behind a load balancer and nginx.
+    PROXY_FIX_X_FOR = _env_int("PROXY_FIX_X_FOR", 0)
+    PROXY_FIX_X_PROTO = _env_int("PROXY_FIX_X_PROTO", 0)
+    PROXY_FIX_X_HOST = _env_int("PROXY_FIX_X_HOST", 0)
 
     # Feature settings; an environment variable of the same name overrides each (see TUNABLE_SETTINGS).
     SMALL_SAMPLE_MIN = 30  # figures from fewer answers show as "không đủ mẫu"
