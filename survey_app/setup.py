@@ -15,6 +15,7 @@ from survey_app.audit.views import bp as audit_bp
 from survey_app.auth.session import configure_login
 from survey_app.auth.views import bp as auth_bp
 from survey_app.cli import register as register_commands
+from survey_app.core.counters import init_counters
 from survey_app.core.errors import register_error_handlers
 from survey_app.core.formatting import register_filters
 from survey_app.core.http import configure_http
@@ -102,6 +103,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     limiter.init_app(app)
+    init_counters(app)
     # One Talisman per app: it keeps its options on itself, and the apps of a test run differ. The
     # shared `extensions.talisman` only lends its per-view decorator (`@talisman(force_https=False)`).
     app.extensions["talisman"] = Talisman(
