@@ -79,6 +79,7 @@ class BaseConfig:
     DIALOGUE_CATEGORIES_FILE = ""  # comment categories CSV (default: the packaged data/categories.csv)
     DIALOGUE_ANSWER_TEMPLATES_FILE = ""  # answer templates, one per line (default: packaged)
     DIALOGUE_REQUIRED_PER_HALF_YEAR = 1  # conferences each unit must hold per half-year
+    STAFF_PHOTO_MAX_PIXELS = 40_000_000  # larger staff photos are refused before they are decoded
     STAFF_FIGURES_MAX_DEPTH = 1  # levels below a user's unit whose civil servants they may see
     DASHBOARD_DETAIL_MAX_UNITS = 40  # per-unit detail charts for subtrees up to this size
     DATABASE_RANDOM_PAGE_COST = 1.1  # PostgreSQL planner: SSD storage (its default of 4 assumes disks)

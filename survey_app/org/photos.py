@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -13,11 +14,21 @@ PHOTO_SIZE = (360, 360)
 
 
 def normalise_photo(data: bytes) -> tuple[bytes, str]:
-    """Decode an uploaded photo and re-encode it as a small JPEG; refuse anything else."""
+    """Decode an uploaded photo and re-encode it as a small JPEG; refuse anything else.
+
+    The pixel count is checked from the header, before anything is decoded: a 13,000 × 13,000 PNG is
+    half a megabyte on disk and 500 MB or more once decoded.
+    """
+    limit = int(current_app.config["STAFF_PHOTO_MAX_PIXELS"])
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with Image.open(io.BytesIO(data)) as image:  # reads the header only
             if image.format not in ("JPEG", "PNG"):
                 raise OrgError(_("Upload a JPEG or PNG image."))
+            width, height = image.size
+            if width * height > limit:
+                raise OrgError(
+                    _("The image is too large: at most %(limit)d million pixels.", limit=limit // 1_000_000)
+                )
             image.thumbnail(PHOTO_SIZE)
             out = io.BytesIO()
             image.convert("RGB").save(out, format="JPEG", quality=85)
