@@ -79,6 +79,8 @@ class BaseConfig:
     DIALOGUE_CATEGORIES_FILE = ""  # comment categories CSV (default: the packaged data/categories.csv)
     DIALOGUE_ANSWER_TEMPLATES_FILE = ""  # answer templates, one per line (default: packaged)
     DIALOGUE_REQUIRED_PER_HALF_YEAR = 1  # conferences each unit must hold per half-year
+    DRAFT_LIFETIME_HOURS = 24  # server-side form drafts (survey_app.core.drafts) expire after this
+    DRAFT_MAX_BYTES = 64 * 1024  # largest draft kept
     STAFF_PHOTO_MAX_PIXELS = 40_000_000  # larger staff photos are refused before they are decoded
     STAFF_FIGURES_MAX_DEPTH = 1  # levels below a user's unit whose civil servants they may see
     DASHBOARD_DETAIL_MAX_UNITS = 40  # per-unit detail charts for subtrees up to this size
@@ -125,7 +127,9 @@ CONFIGS = {"development": DevelopmentConfig, "testing": TestingConfig, "producti
 TUNABLE_SETTINGS = tuple(
     key
     for key in vars(BaseConfig)
-    if key.startswith(("SMALL_SAMPLE", "KIOSK_", "SIPAS_", "DIALOGUE_", "STAFF_", "DASHBOARD_", "DATABASE_"))
+    if key.startswith(
+        ("SMALL_SAMPLE", "KIOSK_", "SIPAS_", "DIALOGUE_", "STAFF_", "DASHBOARD_", "DATABASE_", "DRAFT_")
+    )
 )
 
 
