@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import warnings
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -21,7 +22,11 @@ def normalise_photo(data: bytes) -> tuple[bytes, str]:
     """
     limit = int(current_app.config["STAFF_PHOTO_MAX_PIXELS"])
     try:
-        with Image.open(io.BytesIO(data)) as image:  # reads the header only
+        with warnings.catch_warnings():
+            # Pillow warns from 89 million pixels; the limit below refuses far smaller images itself.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))  # reads the header only
+        with image:
             if image.format not in ("JPEG", "PNG"):
                 raise OrgError(_("Upload a JPEG or PNG image."))
             width, height = image.size
