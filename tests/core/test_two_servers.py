@@ -71,6 +71,11 @@ class Server:
 
     port: int
     process: subprocess.Popen
+    log_path: Path
+
+    def log(self) -> str:
+        """The end of the server's log."""
+        return self.log_path.read_text(errors="replace")[-3000:]
 
     @property
     def host(self) -> str:
@@ -127,14 +132,16 @@ class Cluster:
 def _wait_until_healthy(server: Server, deadline: float) -> None:
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            raise AssertionError(f"gunicorn on {server.port} exited with {server.process.returncode}")
+            raise AssertionError(
+                f"gunicorn on {server.port} exited with {server.process.returncode}:\n{server.log()}"
+            )
         try:
             if server.request("GET", "/healthz")[0] == 200:
                 return
         except OSError:
             pass
         time.sleep(0.2)
-    raise AssertionError(f"gunicorn on {server.port} did not become healthy")
+    raise AssertionError(f"gunicorn on {server.port} did not become healthy:\n{server.log()}")
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +178,8 @@ def cluster(tmp_path_factory) -> Iterator[Cluster]:
     logs = tmp_path_factory.mktemp("gunicorn")
     for index in range(2):
         port = _free_port()
-        log = (logs / f"server{index}.log").open("w")
+        log_path = logs / f"server{index}.log"
+        log = log_path.open("w")
         process = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
@@ -188,9 +196,9 @@ def cluster(tmp_path_factory) -> Iterator[Cluster]:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        cluster.servers.append(Server(port, process))
+        cluster.servers.append(Server(port, process, log_path))
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240  # four workers importing the app on a busy two-core machine
         for server in cluster.servers:
             _wait_until_healthy(server, deadline)
         yield cluster
