@@ -42,13 +42,25 @@ class BaseConfig:
 
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - the name of a hash method, not a secret
     LOGIN_MAX_ATTEMPTS = _env_int("LOGIN_MAX_ATTEMPTS", 5)
-    LOGIN_LOCKOUT_SECONDS = _env_int("LOGIN_LOCKOUT_SECONDS", 300)
+    LOGIN_LOCKOUT_SECONDS = _env_int("LOGIN_LOCKOUT_SECONDS", 300)  # first lock of an address and name
+    LOGIN_LOCKOUT_MAX_SECONDS = _env_int("LOGIN_LOCKOUT_MAX_SECONDS", 900)  # ceiling of the doubling back-off
+    # Failed sign-ins from one address, whatever the names, that lock the address for the rest of the window.
+    LOGIN_ADDRESS_MAX_ATTEMPTS = _env_int("LOGIN_ADDRESS_MAX_ATTEMPTS", 50)
+    LOGIN_ADDRESS_WINDOW_SECONDS = _env_int("LOGIN_ADDRESS_WINDOW_SECONDS", 900)
 
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "20 per minute")
+    # Where rate limits and lock-out counts live: RATELIMIT_STORAGE_URI, else REDIS_URL, else memory (one
+    # process only). Production refuses memory unless RATELIMIT_ALLOW_MEMORY=1 (one single-process server).
+    RATELIMIT_ALLOW_MEMORY = False  # RATELIMIT_ALLOW_MEMORY=1, read when the app is built
 
     FORCE_HTTPS = False
+    # Proxies in front of the app whose X-Forwarded-For / -Proto / -Host are believed (werkzeug ProxyFix);
+    # 0 = none. Set to 1 behind one reverse proxy (nginx → gunicorn), 2 behind a load balancer and nginx.
+    PROXY_FIX_X_FOR = _env_int("PROXY_FIX_X_FOR", 0)
+    PROXY_FIX_X_PROTO = _env_int("PROXY_FIX_X_PROTO", 0)
+    PROXY_FIX_X_HOST = _env_int("PROXY_FIX_X_HOST", 0)
 
     # Feature settings; an environment variable of the same name overrides each (see TUNABLE_SETTINGS).
     SMALL_SAMPLE_MIN = 30  # figures from fewer answers show as "không đủ mẫu"
@@ -67,6 +79,9 @@ class BaseConfig:
     DIALOGUE_CATEGORIES_FILE = ""  # comment categories CSV (default: the packaged data/categories.csv)
     DIALOGUE_ANSWER_TEMPLATES_FILE = ""  # answer templates, one per line (default: packaged)
     DIALOGUE_REQUIRED_PER_HALF_YEAR = 1  # conferences each unit must hold per half-year
+    DRAFT_LIFETIME_HOURS = 24  # server-side form drafts (survey_app.core.drafts) expire after this
+    DRAFT_MAX_BYTES = 64 * 1024  # largest draft kept
+    STAFF_PHOTO_MAX_PIXELS = 40_000_000  # larger staff photos are refused before they are decoded
     STAFF_FIGURES_MAX_DEPTH = 1  # levels below a user's unit whose civil servants they may see
     DASHBOARD_DETAIL_MAX_UNITS = 40  # per-unit detail charts for subtrees up to this size
     DATABASE_RANDOM_PAGE_COST = 1.1  # PostgreSQL planner: SSD storage (its default of 4 assumes disks)
@@ -94,9 +109,11 @@ class TestingConfig(BaseConfig):
 
 
 class ProductionConfig(BaseConfig):
-    """Production: PostgreSQL, secrets from the environment, HTTPS only."""
+    """Production: PostgreSQL, secrets from the environment, HTTPS only, limits shared through Redis."""
 
     APP_ENV = "production"
+    # If Redis stops answering, requests go on without limits (and an error is logged) rather than fail.
+    RATELIMIT_SWALLOW_ERRORS = True
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "1") == "1"
@@ -110,7 +127,9 @@ CONFIGS = {"development": DevelopmentConfig, "testing": TestingConfig, "producti
 TUNABLE_SETTINGS = tuple(
     key
     for key in vars(BaseConfig)
-    if key.startswith(("SMALL_SAMPLE", "KIOSK_", "SIPAS_", "DIALOGUE_", "STAFF_", "DASHBOARD_", "DATABASE_"))
+    if key.startswith(
+        ("SMALL_SAMPLE", "KIOSK_", "SIPAS_", "DIALOGUE_", "STAFF_", "DASHBOARD_", "DATABASE_", "DRAFT_")
+    )
 )
 
 
@@ -128,6 +147,7 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
         ("SECRET_KEY", "SECRET_KEY"),
         ("DATABASE_URL", "SQLALCHEMY_DATABASE_URI"),
         ("REDIS_URL", "REDIS_URL"),
+        ("RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URI"),
     ):
         if os.environ.get(variable):
             app.config[key] = os.environ[variable]
@@ -135,6 +155,8 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
         if os.environ.get(key):
             default = getattr(BaseConfig, key)
             app.config[key] = type(default)(os.environ[key])
+    if os.environ.get("RATELIMIT_ALLOW_MEMORY"):
+        app.config["RATELIMIT_ALLOW_MEMORY"] = os.environ["RATELIMIT_ALLOW_MEMORY"] == "1"
     app.config.update(overrides or {})
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["APP_TIMEZONE"]  # one setting for dates shown and kept
 
@@ -174,6 +196,16 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
         AUTOCOMMIT_BIND: {"url": uri, "isolation_level": "AUTOCOMMIT", "pool_reset_on_return": None},
     }
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    if (
+        env == "production"
+        and app.config["RATELIMIT_STORAGE_URI"].startswith("memory")
+        and not app.config["RATELIMIT_ALLOW_MEMORY"]
+    ):
+        # Counted in each worker's memory, "20 per minute" lets 20 through per worker and per server.
+        raise ConfigError(
+            "Rate limits and sign-in lock-outs need shared storage in production: set REDIS_URL (or "
+            "RATELIMIT_STORAGE_URI), or RATELIMIT_ALLOW_MEMORY=1 for one single-process server"
+        )
 
 
 def _instance_secret(instance: Path) -> str:

@@ -14,6 +14,7 @@ from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
 
 from survey_app.core.errors import render_error_page
+from survey_app.core.http import error_headers
 from survey_app.models.base import Base
 
 
@@ -23,7 +24,8 @@ class JsonApi(Api):
     def handle_http_exception(self, error):
         """Answer API paths with JSON; leave other paths to the HTML error pages."""
         if request.path.startswith("/api/"):
-            return super().handle_http_exception(error)
+            payload, code, headers = super().handle_http_exception(error)
+            return payload, code, {**error_headers(error), **headers}  # keeps Allow on a 405, say
         return render_error_page(error)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, request, session
+from flask_talisman import Talisman
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -14,16 +15,19 @@ from survey_app.audit.views import bp as audit_bp
 from survey_app.auth.session import configure_login
 from survey_app.auth.views import bp as auth_bp
 from survey_app.cli import register as register_commands
+from survey_app.core.counters import init_counters
 from survey_app.core.errors import register_error_handlers
 from survey_app.core.formatting import register_filters
+from survey_app.core.http import configure_http
 from survey_app.core.logs import configure_logging
+from survey_app.core.routing import register_converters
 from survey_app.core.views import bp as core_bp
 from survey_app.dashboards.api import blp as dashboards_api
 from survey_app.dashboards.public import public_bp
 from survey_app.dashboards.views import bp as dashboards_bp
 from survey_app.dialogue.api import blp as dialogue_api
 from survey_app.dialogue.views import bp as dialogue_bp
-from survey_app.extensions import api, babel, csrf, db, limiter, login_manager, migrate, talisman
+from survey_app.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 from survey_app.kiosk.api import blp as kiosk_api
 from survey_app.kiosk.views import bp as kiosk_bp
 from survey_app.org.views import bp as org_bp
@@ -91,13 +95,18 @@ def register_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to the app."""
+    register_converters(app)  # before any rule is added: out-of-range ids are 404 everywhere
+    configure_http(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR.parent / "migrations"), render_as_batch=True)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = _translation_directories()
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     limiter.init_app(app)
-    talisman.init_app(
+    init_counters(app)
+    # One Talisman per app: it keeps its options on itself, and the apps of a test run differ. The
+    # shared `extensions.talisman` only lends its per-view decorator (`@talisman(force_https=False)`).
+    app.extensions["talisman"] = Talisman(
         app,
         force_https=app.config["FORCE_HTTPS"],
         session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],

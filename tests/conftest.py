@@ -13,6 +13,7 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from survey_app import create_app
+from survey_app.core.counters import reset_memory_counters
 from survey_app.extensions import db, limiter
 from survey_app.models import Base, Role, UnitKind, User
 from survey_app.org.services import create_unit
@@ -111,6 +112,7 @@ def app(backend_app: Flask) -> Iterator[Flask]:
     # The limiter is one object shared by every app built in this process: an app built with limits
     # switched on (the rate-limit tests) must not leave them on for the apps of later tests.
     limiter.enabled = backend_app.config["RATELIMIT_ENABLED"]
+    reset_memory_counters(backend_app)  # sign-in failures counted by an earlier test are forgotten
     with backend_app.app_context():
         yield backend_app
         db.session.rollback()

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from survey_app.audit.service import record, snapshot
+from survey_app.auth import lockout
 from survey_app.core import clock
 from survey_app.extensions import db
 from survey_app.models import ApiToken, Role, Unit, User
@@ -40,46 +41,50 @@ class LoginOutcome:
     error: str | None = None
 
 
-def authenticate(username: str, password: str) -> LoginOutcome:
-    """Check credentials, counting failures and locking the account after too many."""
+def _locked_message(lock: lockout.Lock) -> str:
+    return _("Too many failed attempts. Try again in %(minutes)d minutes.", minutes=lock.minutes)
+
+
+def authenticate(username: str, password: str, address: str | None = None) -> LoginOutcome:
+    """Check credentials from a client address; too many failures lock that address and name a while.
+
+    Unknown names go through the same steps as known ones (a password check against a hash of the same
+    method, the same counting and locking, the same messages), so no answer tells them apart.
+    """
     generic = _("Wrong username or password.")
-    user = db.session.scalar(select(User).where(User.username == username.strip()))
-    now = clock.now()
+    name = username.strip()
+    lock = lockout.current_lock(address, name)
+    if lock is not None:
+        return LoginOutcome(None, _locked_message(lock))
+    user = db.session.scalar(select(User).where(User.username == name))
+    known = user is not None and user.check_password(password)
     if user is None:
         # Spend the same time as a real check so usernames cannot be probed by timing.
-        User(password_hash=_DUMMY_HASH).check_password(password)
-        return LoginOutcome(None, generic)
-    if user.locked_until and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        return LoginOutcome(
-            None,
-            _("Too many failed attempts. Try again in %(minutes)d minutes.", minutes=minutes),
-        )
-    if not user.check_password(password):
-        user.failed_logins += 1
-        limit = current_app.config["LOGIN_MAX_ATTEMPTS"]
-        if user.failed_logins % limit == 0:
-            # Back-off doubles with every further round of failures.
-            rounds = user.failed_logins // limit
-            seconds = current_app.config["LOGIN_LOCKOUT_SECONDS"] * 2 ** (rounds - 1)
-            user.locked_until = now + timedelta(seconds=min(seconds, 86400))
-            record("user.locked", user, summary=user.username, actor_label="system")
-            logger.warning(
-                "account %s locked for %d s after %d failed sign-ins", user.id, seconds, user.failed_logins
-            )
+        User(password_hash=_dummy_hash()).check_password(password)
+    if not known:
+        lock = lockout.register_failure(address, name)
+        if lock is not None:
+            record("user.locked", user, summary=f"{name[:64]} ({lock.minutes} min)", actor_label="system")
+            if user is not None:  # shown to administrators, who can lift it
+                user.locked_until = clock.now() + timedelta(seconds=lock.seconds)
+            return LoginOutcome(None, _locked_message(lock))
         return LoginOutcome(None, generic)
     if not user.active:
         return LoginOutcome(None, _("This account is disabled."))
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    lockout.register_success(address, name)
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, clock.now()
     return LoginOutcome(user)
 
 
+_DUMMY_HASHES: dict[str, str] = {}
+
+
 def _dummy_hash() -> str:
-    """A password hash to compare against when the username does not exist."""
-    return generate_password_hash(secrets.token_hex(8))
-
-
-_DUMMY_HASH = _dummy_hash()
+    """A hash of the configured method (so it costs what a real check costs) for names that do not exist."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_hex(8), method=method)
+    return _DUMMY_HASHES[method]
 
 
 def check_password_strength(password: str) -> None:
@@ -130,18 +135,31 @@ def update_user(user: User, *, full_name: str, role: Role, unit: Unit, active: b
 
 
 def reset_password(user: User) -> str:
-    """Give a user a new random password (shown once to the administrator)."""
+    """Give a user a new random password (shown once to the administrator).
+
+    A reset is what one does when an account may be in the wrong hands: every session of the user ends
+    (the password's new session version) and every API token of theirs is revoked.
+    """
     password = generate_password()
     user.set_password(password)
+    for token in user.tokens:
+        revoke_token(token)
     user.failed_logins, user.locked_until = 0, None
+    lockout.lift(user.username)
     record("user.reset_password", user, summary=user.username)
     return password
 
 
 def unlock(user: User) -> None:
-    """Lift a lockout."""
+    """Lift every lock-out of this user's name, from every address."""
     user.failed_logins, user.locked_until = 0, None
+    lockout.lift(user.username)
     record("user.unlock", user, summary=user.username)
+
+
+def end_sessions(user: User) -> None:
+    """End every session of the user, on every device (sign-out): cookies captured before stop working."""
+    user.session_version = (user.session_version or 0) + 1
 
 
 def change_password(user: User, *, current: str, new: str) -> None:

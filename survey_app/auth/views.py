@@ -30,7 +30,7 @@ def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        outcome = services.authenticate(form.username.data, form.password.data)
+        outcome = services.authenticate(form.username.data, form.password.data, address=request.remote_addr)
         db.session.commit()
         if outcome.user is not None:
             session.clear()  # a fresh session on sign-in: no fixation
@@ -49,6 +49,8 @@ def logout():
     if not form.validate_on_submit():
         abort(400)
     lang = session.get("lang")
+    services.end_sessions(current_user)  # a copy of this cookie, or any other session, stops working too
+    db.session.commit()
     logout_user()
     session.clear()
     if lang:
@@ -69,7 +71,12 @@ def change_password():
             getattr(form, exc.field or "new").errors.append(str(exc))
         else:
             db.session.commit()
-            login_user(current_user)  # keep this session; the version bump ended the others
+            user, lang = current_user._get_current_object(), session.get("lang")
+            session.clear()  # a fresh cookie: the old one, wherever copied, ended with the version bump
+            session.permanent = True
+            if lang:
+                session["lang"] = lang
+            login_user(user)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("core.account"))
     return render_template("auth/password.html", form=form)

@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from survey_app.core.http import error_headers
+
 
 def error_title(code: int) -> str:
     """A short translated explanation of an HTTP status."""
@@ -28,7 +30,7 @@ def render_error_page(error: HTTPException):
     message = error_title(code)
     if isinstance(error, CSRFError):
         message = _("The form expired or was sent from elsewhere. Reload the page and try again.")
-    return render_template("error.html", code=code, message=message), code
+    return render_template("error.html", code=code, message=message), code, error_headers(error)
 
 
 def register_error_handlers(app: Flask) -> None:

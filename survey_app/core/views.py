@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from survey_app.auth.permissions import Capability, require, scope_root
 from survey_app.core.navigation import home_endpoint, safe_next
-from survey_app.extensions import db, limiter
+from survey_app.extensions import db, limiter, talisman
 from survey_app.org.services import tree_rows
 
 bp = Blueprint("core", __name__)
@@ -53,6 +53,7 @@ def account():
 
 @bp.get("/healthz")
 @limiter.exempt
+@talisman(force_https=False)  # load balancers probe the app port over plain HTTP; no redirect for them
 def healthz():
     """Liveness and database status for load balancers and monitoring."""
     try:

@@ -18,15 +18,15 @@ def test_each_answer_carries_a_request_id_and_a_proxys_id_is_kept(client):
     assert replaced.headers["X-Request-ID"].isalnum()
 
 
-def test_a_lockout_is_logged_with_the_request_id(app, client, org, caplog):
-    app.config.update(LOGIN_MAX_ATTEMPTS=2)
+def test_a_lockout_is_logged_with_the_request_id(app, client, org, caplog, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_MAX_ATTEMPTS", 2)
     with caplog.at_level(logging.INFO, logger="survey_app"):
         login(client, "official1", "wrong-password-1")
         response = login(client, "official1", "wrong-password-2")
     lines = [r for r in caplog.records if "locked" in r.getMessage()]
     assert len(lines) == 1
     assert lines[0].levelno == logging.WARNING
-    assert lines[0].name == "survey_app.auth.services"
+    assert lines[0].name == "survey_app.auth.lockout"
     handler = next(h for h in logging.getLogger("survey_app").handlers if getattr(h, "_survey_app", False))
     formatted = handler.format(lines[0])
     assert f"[{response.headers['X-Request-ID']}]" in formatted

@@ -117,6 +117,8 @@ def test_route_matrix(app, matrix_org, probe):
             anonymous_page = probe == "anonymous" or route.access.startswith("token")
             data = {"csrf_token": csrf_token(client, "/auth/login" if anonymous_page else "/account")}
             response = client.post(url, data=data, headers=headers)
+        if route.endpoint == "auth.logout" and session_cookie is not None:
+            session_cookie = signed_in_session(app, org, probe)  # signing out ends every session of the user
         want = expected_status(route, probe)
         if response.status_code != want:
             failures.append(f"{route.method} {url}: {response.status_code}, expected {want}")

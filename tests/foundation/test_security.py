@@ -1,5 +1,7 @@
 """Security headers, cookies, CSRF, production configuration, rate limits."""
 
+import random
+
 import pytest
 
 from survey_app import create_app
@@ -43,9 +45,17 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch):
         create_app({"APP_ENV": "production"})
 
 
-def test_production_cookies_are_secure(monkeypatch):
+def _production_environment(monkeypatch, **variables):
+    for name in ("REDIS_URL", "RATELIMIT_STORAGE_URI", "RATELIMIT_ALLOW_MEMORY"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1/test")
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+
+
+def test_production_cookies_are_secure(monkeypatch):
+    _production_environment(monkeypatch, REDIS_URL="redis://127.0.0.1:6379/0")
     app = create_app({"APP_ENV": "production"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
@@ -79,15 +89,19 @@ def test_rate_limits_are_shared_through_redis_between_app_servers(tmp_path_facto
 
     url = "redis://127.0.0.1:6379/15"
     try:
-        redis.Redis.from_url(url).flushdb()
+        redis.Redis.from_url(url).ping()
     except redis.exceptions.ConnectionError:
         pytest.skip("no Redis server on 127.0.0.1:6379")
+    # An address of this test's own: both backends' runs (two pytest workers) share the Redis at once,
+    # and its counters expire by themselves.
+    address = f"10.16.{random.randrange(256)}.{random.randrange(1, 255)}"
     settings = {"RATELIMIT_ENABLED": True, "RATELIMIT_LOGIN": "3 per minute", "REDIS_URL": url}
     first = build_app("sqlite", tmp_path_factory, **settings)
     second = build_app("sqlite", tmp_path_factory, **settings)
     statuses = []
     for app in (first, second, first, second):
         client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
         token = csrf_token(client)
         statuses.append(
             client.post(
@@ -95,4 +109,25 @@ def test_rate_limits_are_shared_through_redis_between_app_servers(tmp_path_facto
             ).status_code
         )
     assert statuses == [200, 200, 200, 429]
-    redis.Redis.from_url(url).flushdb()
+
+
+def test_production_refuses_rate_limits_counted_in_each_workers_memory(monkeypatch):
+    """Memory storage counts per worker: "20 per minute" would let 20 through per worker and server."""
+    _production_environment(monkeypatch)
+    with pytest.raises(ConfigError, match="REDIS_URL"):
+        create_app({"APP_ENV": "production"})
+
+
+def test_production_keeps_limits_in_redis_url_unless_told_otherwise(monkeypatch):
+    _production_environment(monkeypatch, REDIS_URL="redis://127.0.0.1:6379/3")
+    assert create_app({"APP_ENV": "production"}).config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/3"
+    _production_environment(
+        monkeypatch, REDIS_URL="redis://127.0.0.1:6379/3", RATELIMIT_STORAGE_URI="redis://10.0.0.9:6379/1"
+    )
+    assert create_app({"APP_ENV": "production"}).config["RATELIMIT_STORAGE_URI"] == "redis://10.0.0.9:6379/1"
+
+
+def test_production_may_keep_limits_in_memory_when_explicitly_allowed(monkeypatch):
+    """One single-process server (say `gunicorn -w 1 --threads 8`) has only one memory to count in."""
+    _production_environment(monkeypatch, RATELIMIT_ALLOW_MEMORY="1")
+    assert create_app({"APP_ENV": "production"}).config["RATELIMIT_STORAGE_URI"] == "memory://"
