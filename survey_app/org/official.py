@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 
 import vietnam_provinces
@@ -33,6 +34,10 @@ KINDS = {
     VietNamDivisionType.XA: UnitKind.commune,
     VietNamDivisionType.DAC_KHU: UnitKind.special_zone,
 }
+# The communes of the official list are those in force since the two-tier reform of 01/7/2025: a commune
+# created by the import opens on that day, so a reorganisation file of 1/7/2025 never takes it for one of
+# the old units whose code it reuses (they were open the day before).
+COMMUNES_SINCE = date(2025, 7, 1)
 # Tables that describe the organisation itself: a unit referenced only by these holds no data.
 STRUCTURE_TABLES = {"unit", "unit_closure", "unit_succession", "user_account", "counter", "staff"}
 
@@ -143,7 +148,13 @@ def import_official(province: str | None = None) -> OfficialImportResult:
         level = "provinces" if official.kind == UnitKind.province else "communes"
         unit = active.get(official.code)
         if unit is None:
-            unit = Unit(code=official.code, name=official.name, kind=official.kind, status=UnitStatus.active)
+            unit = Unit(
+                code=official.code,
+                name=official.name,
+                kind=official.kind,
+                status=UnitStatus.active,
+                active_from=None if official.kind == UnitKind.province else COMMUNES_SINCE,
+            )
             db.session.add(unit)
             active[official.code] = unit
             new_units.append((unit, official))
@@ -170,6 +181,8 @@ def import_official(province: str | None = None) -> OfficialImportResult:
             continue
         unit.name, unit.kind = official.name, official.kind
         unit.parent_id = active[official.parent_code].id if official.parent_code else None
+        if official.kind != UnitKind.province:
+            unit.active_from = COMMUNES_SINCE  # it holds no data: it becomes the commune of today's list
         result.updated[level] += 1
     if result.changed:
         db.session.flush()
