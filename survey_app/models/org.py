@@ -66,7 +66,7 @@ class SuccessionKind(LabelledEnum):
     @classmethod
     def _labels(cls) -> dict:
         """Translated names of the kinds."""
-        return {cls.merge: _l("merged into"), cls.split: _l("split into")}
+        return {cls.merge: _l("merger"), cls.split: _l("split")}
 
 
 class Unit(Base):
