@@ -66,7 +66,7 @@ class SuccessionKind(LabelledEnum):
     @classmethod
     def _labels(cls) -> dict:
         """Translated names of the kinds."""
-        return {cls.merge: _l("merger"), cls.split: _l("split")}
+        return {cls.merge: _l("Merger"), cls.split: _l("Split")}
 
 
 class Unit(Base):
