@@ -24,7 +24,7 @@ from survey_app.models.base import Base, LabelledEnum, UTCDateTime, utcnow
 
 
 class UnitKind(LabelledEnum):
-    """Kinds of organisational unit (domain.md §1): the two tiers since 01/7/2025, and districts for history."""
+    """Kinds of organisational unit (domain.md §1): the two tiers since 01/7/2025; districts for history."""
 
     province = "province"
     district = "district"
