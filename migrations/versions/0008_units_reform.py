@@ -81,7 +81,19 @@ def upgrade():
 
 
 def downgrade():
-    # Only a single successor fits the old column: a split keeps its first successor.
+    # Only a single successor fits the old column: a split keeps its first successor. The old schema
+    # wants every code unique: a closed unit that shares its code with its successor cannot go back.
+    shared = (
+        op.get_bind()
+        .execute(sa.text("SELECT code FROM unit GROUP BY code HAVING COUNT(*) > 1 ORDER BY code"))
+        .scalars()
+        .all()
+    )
+    if shared:
+        raise RuntimeError(
+            f"cannot downgrade: {len(shared)} official code(s) are held by a closed unit and its successor "
+            f"(e.g. {', '.join(shared[:5])}); the schema before 0008 allows one unit per code"
+        )
     op.drop_index("uq_unit_code_active", table_name="unit")
     with op.batch_alter_table("unit", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_unit_code"))
