@@ -20,8 +20,10 @@ the effective date from the official list (org.official), under its province: th
 Office gives a new commune the code of one of its predecessors (Phường Tây Hồ took 00103, the code of
 Phường Xuân La), so the closed unit and its successor may share a code; each keeps its own row.
 
-Active sub-units of a closing unit that the file does not close themselves (a ward's one-stop centre)
-follow the first successor listed for it. The file is applied all or nothing, with line numbers;
+A closing unit's open one-stop centres and departments that the file does not mention close with it on
+the same day: their history stays under the unit (and so reaches its successors through it), and the
+successor's own centre takes new data (its kiosks are registered there). Any other open sub-unit (a
+ward of a closing district) needs its own row. The file is applied all or nothing, with line numbers;
 applying it again changes nothing. Rows whose old code the platform does not hold are skipped and
 counted (a national mapping applied to a platform that holds part of the country).
 """
@@ -40,11 +42,13 @@ from sqlalchemy import select
 
 from survey_app.audit.service import record, snapshot
 from survey_app.extensions import db
-from survey_app.models import SuccessionKind, Unit, UnitStatus, UnitSuccession
+from survey_app.models import SuccessionKind, Unit, UnitKind, UnitStatus, UnitSuccession
 from survey_app.org import official
 from survey_app.org.services import is_open_on, rebuild_closure
 
 HEADER = ["old_code", "new_code", "effective_date"]
+# Sub-units that end with the unit they belong to (a ward's one-stop centre, a district's phòng).
+CLOSE_WITH_PARENT = (UnitKind.centre, UnitKind.department)
 logger = logging.getLogger(__name__)
 
 
@@ -55,6 +59,7 @@ class ReorganisationResult:
     merged: int = 0
     split: int = 0
     closed: int = 0
+    sub_units_closed: int = 0
     opened: int = 0
     unchanged: int = 0
     skipped: int = 0
@@ -68,13 +73,14 @@ class ReorganisationResult:
     @property
     def changed(self) -> bool:
         """Whether anything was written."""
-        return bool(self.merged or self.split or self.closed or self.opened)
+        return bool(self.merged or self.split or self.closed or self.opened or self.sub_units_closed)
 
     def summary(self) -> str:
         """The counts line the command prints last."""
         return (
-            f"units merged {self.merged}, split {self.split}, closed {self.closed}; successors opened "
-            f"{self.opened}; already recorded {self.unchanged}; not held here (skipped) {self.skipped}"
+            f"units merged {self.merged}, split {self.split}, closed {self.closed} "
+            f"(with {self.sub_units_closed} centres or departments); successors opened {self.opened}; "
+            f"already recorded {self.unchanged}; not held here (skipped) {self.skipped}"
         )
 
 
@@ -288,24 +294,26 @@ def _check_closing(closing: _Closing, successors: dict, closing_ids: set[int], h
             problems.append(
                 _("%(code)s cannot pass into its own sub-unit %(sub)s.", code=unit.code, sub=target.code)
             )
-    if not closing.new_codes:
-        still_open = [c.code for c in unit.children if c.is_active and c.id not in closing_ids]
-        if still_open:
-            problems.append(
-                _(
-                    "%(code)s closes without successor but its sub-units %(codes)s stay open: "
-                    "add rows for them.",
-                    code=unit.code,
-                    codes=", ".join(still_open),
-                )
+    still_open = [
+        c.code
+        for c in unit.children
+        if c.is_active and c.id not in closing_ids and c.kind not in CLOSE_WITH_PARENT
+    ]
+    if still_open:
+        problems.append(
+            _(
+                "%(code)s closes but its sub-units %(codes)s stay open: add rows for them.",
+                code=unit.code,
+                codes=", ".join(still_open),
             )
+        )
     return [_line_errors(closing.lines, p) for p in problems]
 
 
 def _apply(
     closing: _Closing, successors: dict, closing_ids: set[int], before: dict, result: ReorganisationResult
 ) -> None:
-    """Record one old unit's successions, move its open sub-units, audit it."""
+    """Record one old unit's successions, close its centres and departments, audit it."""
     unit = closing.unit
     targets = [successors[(code, closing.effective)] for code in closing.new_codes]
     kind = SuccessionKind.merge if len(targets) == 1 else SuccessionKind.split
@@ -313,10 +321,17 @@ def _apply(
         unit.successor_links.append(
             UnitSuccession(successor=target, effective_on=closing.effective, kind=kind)
         )
-    if targets:
-        for child in list(unit.children):
-            if child.is_active and child.id not in closing_ids:
-                child.parent = targets[0]
+    for child in list(unit.children):
+        if child.is_active and child.id not in closing_ids and child.kind in CLOSE_WITH_PARENT:
+            child_before = snapshot(child)
+            child.status, child.active_to = UnitStatus.closed, closing.effective
+            result.sub_units_closed += 1
+            record(
+                "unit.close",
+                child,
+                before=child_before,
+                summary=f"{child.code} {child.name} (with {unit.code})",
+            )
     if unit.status == UnitStatus.merged:
         result.merged += 1
     elif unit.status == UnitStatus.split:

@@ -77,7 +77,7 @@ def test_a_merge_and_a_split_with_hand_worked_figures(app, org, tmp_path):
     result = run(app, tmp_path, FILE)
     assert result.exit_code == 0, result.output
     assert result.output.strip().splitlines()[-1] == (
-        "units merged 1, split 1, closed 0; successors opened 2; "
+        "units merged 1, split 1, closed 0 (with 1 centres or departments); successors opened 2; "
         "already recorded 0; not held here (skipped) 0"
     )
     buoi, thuy_khue = db.session.get(Unit, org.ward.id), db.session.get(Unit, org.ward2.id)
@@ -98,8 +98,10 @@ def test_a_merge_and_a_split_with_hand_worked_figures(app, org, tmp_path):
     )
     assert [u.code for u in thuy_khue.successors] == ["00103", "00004"]
     assert sorted(u.code for u in tay_ho.predecessors) == ["00109", "00112"]
-    # Bưởi's one-stop centre follows its successor
-    assert db.session.get(Unit, org.centre.id).parent == tay_ho
+    # Bưởi's one-stop centre closes with it and stays under it: its history reaches Tây Hồ through Bưởi
+    centre = db.session.get(Unit, org.centre.id)
+    assert (centre.status, centre.active_to, centre.parent) == (UnitStatus.closed, REFORM, buoi)
+    assert services.is_within(centre.id, tay_ho.id) and services.is_within(centre.id, org.district.id)
 
     # Kiosk: 2025-03-10 Bưởi 6 very satisfied + 2 dissatisfied, Thụy Khuê 3 satisfied + 1 dissatisfied,
     # Khương Đình (other district) 10 satisfied; 2025-08-01 Tây Hồ 5 very satisfied, Ba Đình 2 dissatisfied.
@@ -222,7 +224,7 @@ def test_applying_the_same_file_again_changes_nothing(app, org, tmp_path):
     assert again.exit_code == 0, again.output
     assert "already recorded" in again.output.splitlines()[0]
     assert again.output.strip().splitlines()[-1] == (
-        "units merged 0, split 0, closed 0; successors opened 0; "
+        "units merged 0, split 0, closed 0 (with 0 centres or departments); successors opened 0; "
         "already recorded 3; not held here (skipped) 0"
     )
     assert counts == (
@@ -267,7 +269,7 @@ def test_bad_files_change_nothing_and_name_their_lines(app, org, tmp_path):
 
 
 def test_a_district_closes_without_successor_with_its_wards(app, org, tmp_path):
-    # the centre of Bưởi follows Bưởi's successor; the district closes once all its wards close
+    # the district closes once all its wards close
     partial = run(
         app, tmp_path, "old_code,new_code,effective_date\n003,,2025-07-01\n00109,00103,2025-07-01\n"
     )
@@ -275,7 +277,9 @@ def test_a_district_closes_without_successor_with_its_wards(app, org, tmp_path):
     assert "00112" in partial.output  # Thụy Khuê would stay open under a closed district
     full = run(app, tmp_path, FILE + "003,,2025-07-01\n", "full.csv")
     assert full.exit_code == 0, full.output
-    assert full.output.strip().splitlines()[-1].startswith("units merged 1, split 1, closed 1;")
+    assert (
+        full.output.strip().splitlines()[-1].startswith("units merged 1, split 1, closed 1 (with 1 centres")
+    )
     district = db.session.get(Unit, org.district.id)
     assert (district.status, district.active_to, district.successors) == (UnitStatus.closed, REFORM, [])
 
