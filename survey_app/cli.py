@@ -15,6 +15,7 @@ from survey_app.dialogue.cli import cli as dialogue_cli
 from survey_app.extensions import db
 from survey_app.kiosk.cli import cli as kiosk_cli
 from survey_app.models import Role, User
+from survey_app.org.cli import import_official_command, reorganise_command
 from survey_app.org.procedure_fields import seed_procedure_fields
 from survey_app.org.services import get_unit_by_code
 from survey_app.org.transfer import import_units_file
@@ -23,6 +24,8 @@ from survey_app.sipas.cli import cli as sipas_cli
 units_cli = AppGroup("units", help="Manage organisational units.")
 users_cli = AppGroup("users", help="Manage users and API tokens.")
 REFERENCE_DATA = Path(__file__).resolve().parent / "data"
+units_cli.add_command(import_official_command)
+units_cli.add_command(reorganise_command)
 
 
 @units_cli.command("import")

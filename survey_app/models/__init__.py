@@ -5,7 +5,17 @@ from survey_app.models import dialogue, drafts, kiosk, sipas  # noqa: F401
 from survey_app.models.audit import AuditEntry
 from survey_app.models.auth import ApiToken, Role, User
 from survey_app.models.base import Base, UTCDateTime, utcnow
-from survey_app.models.org import Counter, ProcedureField, Staff, Unit, UnitClosure, UnitKind, UnitStatus
+from survey_app.models.org import (
+    Counter,
+    ProcedureField,
+    Staff,
+    SuccessionKind,
+    Unit,
+    UnitClosure,
+    UnitKind,
+    UnitStatus,
+    UnitSuccession,
+)
 
 __all__ = [
     "ApiToken",
@@ -15,11 +25,13 @@ __all__ = [
     "ProcedureField",
     "Role",
     "Staff",
+    "SuccessionKind",
     "UTCDateTime",
     "Unit",
     "UnitClosure",
     "UnitKind",
     "UnitStatus",
+    "UnitSuccession",
     "User",
     "utcnow",
 ]

@@ -11,10 +11,12 @@ from sqlalchemy import (
     Date,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
@@ -22,43 +24,72 @@ from survey_app.models.base import Base, LabelledEnum, UTCDateTime, utcnow
 
 
 class UnitKind(LabelledEnum):
-    """Kinds of organisational unit (domain.md §1)."""
+    """Kinds of organisational unit (domain.md §1): the two tiers since 01/7/2025; districts for history."""
 
     province = "province"
     district = "district"
     ward = "ward"
     commune = "commune"
+    special_zone = "special_zone"
     department = "department"
     centre = "centre"
 
     @classmethod
     def _labels(cls) -> dict:
-        """Translated names of the kinds."""
+        """Translated names of the kinds (districts ended on 30/6/2025: their label says so)."""
         return {
             cls.province: _l("Province / city"),
-            cls.district: _l("District"),
+            cls.district: _l("District (until 30/06/2025)"),
             cls.ward: _l("Ward"),
             cls.commune: _l("Commune"),
+            cls.special_zone: _l("Special zone"),
             cls.department: _l("Department"),
             cls.centre: _l("One-stop centre"),
         }
 
 
 class UnitStatus(enum.StrEnum):
-    """Where a unit is in its life: active, closed, or merged into a successor."""
+    """Where a unit is in its life: active, closed, merged into one successor or split among several."""
 
     active = "active"
     closed = "closed"
     merged = "merged"
+    split = "split"
+
+
+class SuccessionKind(LabelledEnum):
+    """How a predecessor passed into a successor on a reorganisation."""
+
+    merge = "merge"
+    split = "split"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        """Translated names of the kinds."""
+        return {cls.merge: _l("Merger"), cls.split: _l("Split")}
 
 
 class Unit(Base):
-    """A node of the unit tree: province, district, ward, department or one-stop centre."""
+    """A node of the unit tree: province, (former) district, commune, department or one-stop centre.
+
+    The official code is held by one active unit at a time. The General Statistics Office gives a unit
+    created by a reorganisation the code of one of its predecessors, so a closed unit may share its code
+    with its successor: each keeps its own row and its own history (see org.services.unit_for_code_on).
+    """
 
     __tablename__ = "unit"
+    __table_args__ = (
+        Index(
+            "uq_unit_code_active",
+            "code",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(32), unique=True)
+    code: Mapped[str] = mapped_column(String(32), index=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[UnitKind] = mapped_column(Enum(UnitKind, native_enum=False, length=20))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
@@ -66,8 +97,8 @@ class Unit(Base):
         Enum(UnitStatus, native_enum=False, length=20), default=UnitStatus.active
     )
     active_from: Mapped[date | None] = mapped_column(Date)
+    # The closing day: the first day the unit no longer operates (it is open on days before it).
     active_to: Mapped[date | None] = mapped_column(Date)
-    successor_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     parent: Mapped[Unit | None] = relationship(
@@ -76,14 +107,37 @@ class Unit(Base):
     children: Mapped[list[Unit]] = relationship(
         foreign_keys=[parent_id], back_populates="parent", order_by="Unit.name"
     )
-    successor: Mapped[Unit | None] = relationship(remote_side=[id], foreign_keys=[successor_id])
+    successor_links: Mapped[list[UnitSuccession]] = relationship(
+        foreign_keys="UnitSuccession.predecessor_id",
+        back_populates="predecessor",
+        order_by="UnitSuccession.id",
+        cascade="all, delete-orphan",
+    )
+    predecessor_links: Mapped[list[UnitSuccession]] = relationship(
+        foreign_keys="UnitSuccession.successor_id", back_populates="successor", order_by="UnitSuccession.id"
+    )
     counters: Mapped[list[Counter]] = relationship(back_populates="unit", order_by="Counter.code")
     staff: Mapped[list[Staff]] = relationship(back_populates="unit", order_by="Staff.full_name")
 
     @property
     def is_active(self) -> bool:
-        """Whether the unit still operates (neither closed nor merged)."""
+        """Whether the unit still operates (neither closed, merged nor split)."""
         return self.status == UnitStatus.active
+
+    @property
+    def successors(self) -> list[Unit]:
+        """The units this one passed into (one for a merge, several for a split)."""
+        return [s.successor for s in self.successor_links]
+
+    @property
+    def predecessors(self) -> list[Unit]:
+        """The units that passed into this one."""
+        return [s.predecessor for s in self.predecessor_links]
+
+    @property
+    def successor(self) -> Unit | None:
+        """The single successor of a merged unit (None when closed, split or active)."""
+        return self.successor_links[0].successor if len(self.successor_links) == 1 else None
 
     def __repr__(self) -> str:
         return f"<Unit {self.code} {self.name}>"
@@ -103,6 +157,27 @@ class UnitClosure(Base):
         ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     depth: Mapped[int] = mapped_column(Integer)
+
+
+class UnitSuccession(Base):
+    """A predecessor → successor link of a reorganisation (merge or split), effective on a date.
+
+    The closure treats a successor like a parent of its predecessor, so the successor's pooled figures
+    include the predecessor's history; see org.reorganisation for the rule of a split.
+    """
+
+    __tablename__ = "unit_succession"
+    __table_args__ = (UniqueConstraint("predecessor_id", "successor_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    predecessor_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    successor_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    effective_on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[SuccessionKind] = mapped_column(Enum(SuccessionKind, native_enum=False, length=10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    predecessor: Mapped[Unit] = relationship(foreign_keys=[predecessor_id], back_populates="successor_links")
+    successor: Mapped[Unit] = relationship(foreign_keys=[successor_id], back_populates="predecessor_links")
 
 
 class Counter(Base):

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, delete, insert, or_, select
+from sqlalchemy import bindparam, case, delete, insert, or_, select
 
 from survey_app.audit.service import record, snapshot
+from survey_app.core import clock
 from survey_app.extensions import db
 from survey_app.models import (
+    SuccessionKind,
     Unit,
     UnitClosure,
     UnitKind,
     UnitStatus,
+    UnitSuccession,
 )
 
 logger = logging.getLogger(__name__)
@@ -29,13 +32,21 @@ class OrgError(ValueError):
 
 
 def rebuild_closure() -> None:
-    """Recompute every (ancestor, descendant) pair from parent and successor links.
+    """Recompute every (ancestor, descendant) pair from parent links and successions.
 
-    The tree is small (thousands of units) and changes rarely, so a full rebuild is simpler
-    and safer than incremental bookkeeping.
+    A successor counts as a parent of its predecessor (a merged or split unit's history rolls up into
+    each successor and everything above them); the closure holds each pair once, so a pooled query
+    through it counts a predecessor's data once at any common ancestor. The tree is small (thousands of
+    units) and changes rarely, so a full rebuild is simpler and safer than incremental bookkeeping.
     """
-    links = db.session.execute(select(Unit.id, Unit.parent_id, Unit.successor_id)).all()
-    ups = {uid: [p for p in (parent, successor) if p is not None] for uid, parent, successor in links}
+    ups: dict[int, list[int]] = {
+        uid: ([parent] if parent is not None else [])
+        for uid, parent in db.session.execute(select(Unit.id, Unit.parent_id))
+    }
+    for predecessor, successor in db.session.execute(
+        select(UnitSuccession.predecessor_id, UnitSuccession.successor_id)
+    ):
+        ups[predecessor].append(successor)
     rows = []
     for uid in ups:
         depth_of = {uid: 0}
@@ -63,7 +74,13 @@ def subtree_ids_query(unit_id: int):
 _WITHIN = select(UnitClosure.depth).where(
     UnitClosure.ancestor_id == bindparam("ancestor_id"), UnitClosure.descendant_id == bindparam("unit_id")
 )
-_BY_CODE = select(Unit).where(Unit.code == bindparam("code"))
+# An official code is held by one active unit; closed units may share it (the GSO reuses codes).
+_BY_CODE = (
+    select(Unit)
+    .where(Unit.code == bindparam("code"))
+    .order_by(case((Unit.status == UnitStatus.active, 0), else_=1), Unit.active_to.desc(), Unit.id.desc())
+    .limit(1)
+)
 
 
 def is_within(unit_id: int, ancestor_id: int) -> bool:
@@ -125,8 +142,43 @@ def _in_tree_order(units: list) -> list[tuple]:
 
 
 def get_unit_by_code(code: str) -> Unit | None:
-    """The unit with an official code, if any."""
+    """The unit that holds an official code today (else the last closed unit that held it), if any."""
     return db.session.scalar(_BY_CODE, {"code": code})
+
+
+def unit_for_code_on(code: str, day: date) -> Unit | None:
+    """The unit that held an official code on a day (a 2024 row for code 00103 means Phường Xuân La)."""
+    for unit in db.session.scalars(select(Unit).where(Unit.code == code).order_by(Unit.id)):
+        if is_open_on(unit, day):
+            return unit
+    return None
+
+
+# --- when a unit collects data ---------------------------------------------------------------
+
+
+def is_open_on(unit: Unit, day: date) -> bool:
+    """Whether the unit operates on a local calendar day: opened by then and not yet closed.
+
+    `active_to` is the closing day (the effective date of a merger, split or closure): the unit is
+    open on the days before it. A unit closed without a date is closed on every day.
+    """
+    if unit.active_from is not None and day < unit.active_from:
+        return False
+    if unit.status != UnitStatus.active and unit.active_to is None:
+        return False
+    return unit.active_to is None or day < unit.active_to
+
+
+def accepts_data(unit: Unit, at: datetime | date) -> bool:
+    """Whether a rating, response, comment, device or campaign dated `at` may be attributed to the unit.
+
+    An aware datetime is read on the local calendar (Asia/Ho_Chi_Minh by default): a rating made at
+    23:30 on 30/6 belongs to the day before a 1/7 closing and is accepted even if it arrives later
+    (an offline tablet's backlog); one dated on or after the closing day is refused.
+    """
+    day = clock.local_date(at) if isinstance(at, datetime) else at
+    return is_open_on(unit, day)
 
 
 def _check_parent(unit: Unit | None, parent: Unit | None) -> None:
@@ -198,7 +250,8 @@ def merge_unit(unit: Unit, *, into: Unit, on: date) -> Unit:
     if is_within(into.id, unit.id):
         raise OrgError(_("A unit cannot be merged into its own sub-unit."))
     before = snapshot(unit)
-    unit.status, unit.active_to, unit.successor = UnitStatus.merged, on, into
+    unit.status, unit.active_to = UnitStatus.merged, on
+    unit.successor_links.append(UnitSuccession(successor=into, effective_on=on, kind=SuccessionKind.merge))
     # Active sub-units (a ward's one-stop centre, say) move to the successor with it.
     for child in list(unit.children):
         if child.is_active:

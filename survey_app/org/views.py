@@ -44,7 +44,11 @@ def _active_unit_choices(exclude: Unit | None = None) -> list[tuple[int, str]]:
 @require(Capability.manage_people)
 def units():
     """The unit tree of the user's scope."""
-    return render_template("org/units.html", rows=services.tree_rows(scope_root(current_user)))
+    return render_template(
+        "org/units.html",
+        rows=services.tree_rows(scope_root(current_user)),
+        kind_labels={value: str(label) for value, label in UnitKind.choices()},
+    )
 
 
 @bp.route("/units/new", methods=["GET", "POST"])
