@@ -77,7 +77,7 @@ def add_sipas(
             )
 
 
-WARD_SHORT = ("S01", "S02", "S03", "S04", "S05", "S06", "S07", "S08", "S09")
+WARD_SHORT = ("S01", "S02", "S03", "S04v2", "S05", "S06", "S07", "S08", "S09")
 
 
 def same_answers(counts: dict[int, int], **overrides: dict[int, int]) -> dict[str, dict[int, int]]:

@@ -26,7 +26,7 @@ def test_import_then_report_for_wards_and_the_pooled_district(org):
 
     ward = campaign_report(campaign, org.ward)
     # 00109: S01 {5,4} 100, S02 {4,2} 50, S03 {3,4} 50 -> S3 = 200/3
-    #        S04 {4,5} 100, S05 {3} 0 -> S4 = 50
+    #        S04v2 {4,5} 100, S05 {3} 0 -> S4 = 50
     #        S06 {2,4} 50, S07 {5,4} 100, S08 {4} 100, S09 {1,5} 50 -> S5 = 75
     assert ward["n"] == 2 and ward["channels"] == {"online": 1, "paper": 1}
     assert ward["elements"] == pytest.approx({"S3": 200 / 3, "S4": 50.0, "S5": 75.0})
@@ -36,7 +36,7 @@ def test_import_then_report_for_wards_and_the_pooled_district(org):
 
     district = campaign_report(campaign, org.district)
     # pooled over the 4 forms: S01 {5,4,1,2} 50, S02 75, S03 75 -> S3 = 200/3
-    # S04 {4,5,4,1} 75, S05 {3,4,5} 200/3 -> S4 = 70.8333; S06 75, S07 75, S08 {4,4,2} 200/3, S09 75 -> S5
+    # S04v2 {4,5,4,1} 75, S05 {3,4,5} 200/3 -> S4 = 70.8333; S06 75, S07 75, S08 {4,4,2} 200/3, S09 75 -> S5
     s4 = (75 + 200 / 3) / 2
     s5 = (75 + 75 + 200 / 3 + 75) / 4
     assert district["n"] == 4

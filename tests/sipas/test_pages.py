@@ -15,7 +15,7 @@ from survey_app.models.audit import AuditEntry
 from survey_app.models.sipas import SipasDeviceMark, SipasResponse
 from survey_app.sipas import services
 from tests.conftest import csrf_token, login, post_form
-from tests.sipas.helpers import CSV_TEXT, HEADER, make_campaign
+from tests.sipas.helpers import CRITERIA, CSV_TEXT, HEADER, make_campaign
 
 FORM_URL = "/sipas/s/TH-2026/00109"
 
@@ -59,8 +59,8 @@ def test_the_online_form_saves_each_page_and_counts_one_answer_per_device(app, o
     # the page was saved: going back shows the answers chosen
     again = client.get(f"{FORM_URL}?p=1").get_data(as_text=True)
     assert re.search(r'name="S01" value="5" checked', again)
-    assert answer_page(client, 2, {"S04": "2", "S05": "9"}).status_code == 200  # 9 is not on the scale
-    assert answer_page(client, 2, {"S04": "2", "S05": "4"}).status_code == 302
+    assert answer_page(client, 2, {"S04v2": "2", "S05": "9"}).status_code == 200  # 9 is not on the scale
+    assert answer_page(client, 2, {"S04v2": "2", "S05": "4"}).status_code == 302
     answer_page(client, 3, {"S06": "4", "S07": "3"})
     done = answer_page(client, 4, {"D1": "2", "comment": "Cán bộ nhiệt tình"})
     assert done.headers["Location"].endswith("/thanks")
@@ -70,7 +70,7 @@ def test_the_online_form_saves_each_page_and_counts_one_answer_per_device(app, o
     assert report["n"] == 1 and report["channels"] == {"online": 1}
     assert report["criteria"]["S01"]["counts"]["5"] == 1
     assert report["criteria"]["S03"]["n"] == 0  # "don't know" stays out of the denominator
-    assert report["elements"]["S4"] == 50.0  # S04 = 2 -> 0, S05 = 4 -> 100
+    assert report["elements"]["S4"] == 50.0  # S04v2 = 2 -> 0, S05 = 4 -> 100
     # the same device is told it has answered; the mark holds no link to the response
     assert "đã trả lời khảo sát" in client.get(FORM_URL).get_data(as_text=True)
     token = csrf_token(client, "/auth/login")
@@ -151,7 +151,7 @@ def test_paper_batch_typed_closed_and_corrected_with_a_log(client, org):
                       "forms_in_hand": "2"},
     )  # fmt: skip
     batch_url = opened.headers["Location"]
-    keys = {f"S{i:02d}": "4" for i in range(1, 10)}
+    keys = dict.fromkeys(CRITERIA, "4")
     refused = post_form(client, batch_url, {**keys, "S03": "7"})
     assert refused.status_code == 200 and "Gõ 1, 2, 3, 4, 5, hoặc 0 nếu không trả lời." in refused.get_data(
         as_text=True
@@ -231,7 +231,7 @@ def test_results_page_and_printable_report(client, org):
     # pooled district overall 70.1389 -> "70,14%"; ward 00109 63.89 in the by-unit table
     assert "70,14%" in html and "63,89%" in html
     assert "Tiến độ thu phiếu" in html
-    assert "Nam: 50,0% · Nữ: 50,0% · Khác: 0,0%" in html  # D1 of r1 and r2; r3, r4 left it blank
+    assert "Nam: 50,0% · Nữ: 50,0%" in html and "· Khác:" not in html  # D1 of r1 and r2; r3, r4 left it blank
     report = client.get(f"/sipas/campaigns/{campaign.code}/report?unit=00109").get_data(as_text=True)
     assert "63,89%" in report and "Báo cáo Chỉ số hài lòng" in report
     assert client.get(f"/sipas/campaigns/{campaign.code}/results?unit=00367").status_code == 404
