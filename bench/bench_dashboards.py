@@ -350,7 +350,7 @@ def _derive_kiosk_rollups(backend: str) -> None:
     )
 
 
-CRITERIA = ("S01", "S02", "S03", "S04", "S05", "S06", "S07", "S08", "S09")
+CRITERIA = ("S01", "S02", "S03", "S04v2", "S05", "S06", "S07", "S08", "S09")
 
 
 def _generate_sipas(backend: str, ward0: int, admin_id: int) -> None:

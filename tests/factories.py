@@ -248,7 +248,7 @@ def cube_sipas_answers(
             )
 
 
-WARD_SHORT_CRITERIA = ("S01", "S02", "S03", "S04", "S05", "S06", "S07", "S08", "S09")
+WARD_SHORT_CRITERIA = ("S01", "S02", "S03", "S04v2", "S05", "S06", "S07", "S08", "S09")
 
 
 def ward_short_answers(counts: dict[int, int], **overrides: dict[int, int]) -> dict[str, dict[int, int]]:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_hardening"
-down_revision = "0006_kiosk_rollup_trigger"
+down_revision = "0008_units_reform"
 branch_labels = None
 depends_on = None
 

@@ -105,10 +105,16 @@ class Question:
     en: str
     options: tuple[Option, ...]
     top: tuple[int, ...] = ()  # expectation: the levels that count as "wanted"
+    stem_vi: str = ""  # optional: the table question this item is a row of (printed once above its rows)
+    stem_en: str = ""
 
     def text(self, language: str) -> str:
         """The question's wording in a UI language."""
         return self.en if language == "en" else self.vi
+
+    def stem(self, language: str) -> str:
+        """The wording of the table question this item belongs to ("" for a question of its own)."""
+        return self.stem_en if language == "en" else self.stem_vi
 
     @property
     def values(self) -> tuple[int, ...]:
@@ -323,7 +329,10 @@ def parse_questionnaire(data: Any, source: str, expected_version: str | None = N
                 raise QuestionnaireError(
                     _("%(where)s: top lists values that are not options.", where=q_where)
                 )
-        questions.append(Question(q_code, kind, *_text(raw.get("text"), q_where, "the text"), options, top))
+        stem = _text(raw["stem"], q_where, "the stem") if raw.get("stem") is not None else ("", "")
+        questions.append(
+            Question(q_code, kind, *_text(raw.get("text"), q_where, "the text"), options, top, *stem)
+        )
     scale = tuple(Option(i, vi, en) for i, (vi, en) in enumerate(DEFAULT_SCALE, start=1))
     if data.get("scale") is not None:
         raw_scale = _list(data["scale"], source, "scale")

@@ -17,6 +17,7 @@ from survey_app.sipas.transfer import import_csv
 from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import PASSWORD
 from tests.factories import make_sipas_campaign
+from tests.sipas.helpers import CRITERIA
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +71,7 @@ def test_answer_the_online_form_on_a_phone(browser, live_server, live_org, campa
     press(page, "Quay lại")  # the first page kept its answers
     assert page.is_checked("#q-S01 input[value='5']") and page.is_checked("#q-S03 input[value='0']")
     press(page, "Tiếp theo")
-    page.tap("#q-S04 label.choice:has(input[value='2'])")  # Không hài lòng
+    page.tap("#q-S04v2 label.choice:has(input[value='2'])")  # Không hài lòng
     press(page, "Tiếp theo")
     page.tap("#q-S06 label.choice:has-text('Bình thường')")
     press(page, "Tiếp theo")
@@ -83,7 +84,7 @@ def test_answer_the_online_form_on_a_phone(browser, live_server, live_org, campa
     assert count(campaign) == 1
     report = campaign_report(db.session, campaign, live_org.ward, questionnaire=questionnaire_of(campaign))
     assert report["criteria"]["S01"]["counts"]["5"] == 1 and report["criteria"]["S02"]["counts"]["4"] == 1
-    assert report["criteria"]["S03"]["n"] == 0 and report["criteria"]["S04"]["counts"]["2"] == 1
+    assert report["criteria"]["S03"]["n"] == 0 and report["criteria"]["S04v2"]["counts"]["2"] == 1
     # the same phone cannot answer twice
     page.goto(f"{live_server.url}/sipas/s/TH-LIVE/00109")
     assert page.locator("text=Thiết bị này đã trả lời khảo sát").is_visible()
@@ -100,10 +101,12 @@ def test_type_a_paper_batch_by_keyboard_only(page, live_server, live_org, campai
     sign_in(page, live_server.url, "official1", PASSWORD)
     page.goto(f"{live_server.url}/sipas/batches/{batch.id}")
     assert page.evaluate("document.activeElement.name") == "S01"
-    # form 1: nine ratings then six demographic answers, one key each; "8" is refused on S04, "3" on D3
+    # form 1: nine ratings then the three demographic answers of Mẫu số 02, one key each; "8" is refused
+    # on S04v2, "3" on D1 (Nam / Nữ only)
     page.keyboard.type("4538")
-    assert page.input_value("input[name=S04]") == "" and page.evaluate("document.activeElement.name") == "S04"
-    page.keyboard.type("52" + "45" + "4" + "0" + "1" + "2" + "3" + "1" + "2" + "1" + "4")
+    assert page.input_value("input[name=S04v2]") == ""
+    assert page.evaluate("document.activeElement.name") == "S04v2"
+    page.keyboard.type("52" + "45" + "4" + "0" + "3" + "1" + "2" + "4")
     screenshot(page, "sipas-paper-entry")
     page.keyboard.press("Enter")
     page.wait_for_selector("text=Đã lưu phiếu 1.")
@@ -124,11 +127,11 @@ def test_type_a_paper_batch_by_keyboard_only(page, live_server, live_org, campai
     assert s01["counts"] == {"1": 0, "2": 1, "3": 0, "4": 1, "5": 0} and s01["index"] == 50.0
     assert report["criteria"]["S05"]["counts"]["2"] == 1  # form 1: the refused 8 did not land
     assert report["criteria"]["S09"]["n"] == 1  # form 1 left S09 at 0; form 2 typed 3 there
-    assert report["perceptions"]["D6"][4] == 100.0
+    assert report["perceptions"]["D4v2"][4] == 100.0  # Đại học
 
 
 def test_import_a_csv_with_errors_and_see_them_listed(page, live_server, live_org, campaign, tmp_path):
-    header = "response_id,unit_code,channel,submitted_at," + ",".join(f"S{i:02d}" for i in range(1, 10))
+    header = "response_id,unit_code,channel,submitted_at," + ",".join(CRITERIA)
     day = date.today().isoformat()
     path = tmp_path / "phieu.csv"
     path.write_text(
@@ -151,7 +154,7 @@ def test_import_a_csv_with_errors_and_see_them_listed(page, live_server, live_or
 
 def test_leader_reads_results_and_prints_the_qr_poster(page, live_server, live_org, campaign):
     day = date.today().isoformat()
-    header = "response_id,unit_code,channel,submitted_at," + ",".join(f"S{i:02d}" for i in range(1, 10))
+    header = "response_id,unit_code,channel,submitted_at," + ",".join(CRITERIA)
     rng, rows = random.Random(4), []
     for i in range(30):
         values = ",".join(str(rng.choice((0, 2, 3, 4, 4, 4, 5, 5))) for _ in range(9))

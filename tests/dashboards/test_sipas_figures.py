@@ -79,17 +79,17 @@ def test_expectation_priorities_highest_first(client, org):
     )
     db.session.add(campaign)
     db.session.flush()
-    # "Wanted" = the top two of four levels: X01 30 of 40 = 75; X02 20 of 40 = 50; X03 no valid answer
+    # "Wanted" = the top two of four levels: X11 30 of 40 = 75; X02 20 of 40 = 50; X03 no valid answer
     cube_sipas_answers(
         campaign,
         org.ward,
         {"online": 40},
-        {"X01": {4: 20, 3: 10, 2: 6, 1: 4}, "X02": {4: 10, 3: 10, 1: 20}, "X03": {0: 40}},
+        {"X11": {4: 20, 3: 10, 2: 6, 1: 4}, "X02": {4: 10, 3: 10, 1: 20}, "X03": {0: 40}},
     )
     db.session.commit()
     login(client, "leader1")
     text = client.get("/dashboards/sipas/export/expectations.csv?unit=003").get_data().decode("utf-8-sig")
     lines = text.strip().splitlines()
-    assert "cung cấp thông tin" in lines[1] and lines[1].endswith(",40,75.0")
-    assert "trụ sở" in lines[2] and lines[2].endswith(",40,50.0")
+    assert "minh bạch trong cung cấp thông tin" in lines[1] and lines[1].endswith(",40,75.0")
+    assert "cơ sở vật chất, trang thiết bị" in lines[2] and lines[2].endswith(",40,50.0")
     assert lines[3].endswith(",0,không đủ mẫu")

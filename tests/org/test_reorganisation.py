@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from survey_app.analytics.dialogue_queries import dialogue_stats
 from survey_app.analytics.kiosk_queries import level_counts
 from survey_app.analytics.sipas_queries import pooled_counts
+from survey_app.core import clock
 from survey_app.extensions import db
 from survey_app.models import AuditEntry, Unit, UnitClosure, UnitKind, UnitStatus, UnitSuccession
 from survey_app.models.dialogue import (
@@ -146,9 +147,9 @@ def test_a_merge_and_a_split_with_hand_worked_figures(app, org, tmp_path):
             )
         )
     db.session.commit()
-    assert pooled_counts(campaign, tay_ho) == {"q1": {5: 3, 2: 1, 4: 2}}
-    assert pooled_counts(campaign, ba_dinh) == {"q1": {4: 2}}
-    assert pooled_counts(campaign, org.city) == {"q1": {5: 3, 2: 1, 4: 2}}  # 6 answers, not 8
+    assert pooled_counts(db.session, campaign, tay_ho) == {"q1": {5: 3, 2: 1, 4: 2}}
+    assert pooled_counts(db.session, campaign, ba_dinh) == {"q1": {4: 2}}
+    assert pooled_counts(db.session, campaign, org.city) == {"q1": {5: 3, 2: 1, 4: 2}}  # 6 answers, not 8
 
     # Dialogue: Bưởi 2 comments (2024), Thụy Khuê 3 comments (2024), Ba Đình 1 comment (2026)
     add_conference(buoi, datetime(2024, 5, 2, 2, tzinfo=UTC), 2)
@@ -156,9 +157,11 @@ def test_a_merge_and_a_split_with_hand_worked_figures(app, org, tmp_path):
     add_conference(ba_dinh, datetime(2026, 3, 3, 2, tzinfo=UTC), 1)
     db.session.commit()
     span = (date(2024, 1, 1), date(2026, 12, 31))
-    assert dialogue_stats(tay_ho, *span)["comments"] == 5
-    assert dialogue_stats(ba_dinh, *span)["comments"] == 4
-    assert dialogue_stats(org.city, *span)["comments"] == 6  # 2 + 3 + 1, Thụy Khuê's 3 once
+    assert dialogue_stats(db.session, tay_ho, *span, today=span[1], zone=clock.local_zone())["comments"] == 5
+    assert dialogue_stats(db.session, ba_dinh, *span, today=span[1], zone=clock.local_zone())["comments"] == 4
+    assert (
+        dialogue_stats(db.session, org.city, *span, today=span[1], zone=clock.local_zone())["comments"] == 6
+    )  # 2 + 3 + 1, Thụy Khuê's 3 once
 
 
 def test_the_closure_holds_each_pair_once(app, org, tmp_path):

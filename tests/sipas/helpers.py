@@ -9,9 +9,11 @@ from survey_app.extensions import db
 from survey_app.models.sipas import SipasCampaign, SipasCount, SipasUnitN
 from survey_app.sipas.campaigns import questionnaire_of
 
-HEADER = "response_id,unit_code,channel,submitted_at," + ",".join(f"S{i:02d}" for i in range(1, 10)) + ",D1"
+# The ward-short criteria in form order; item 4 is S04v2 ("đúng quy định", issue 19), not the former S04.
+CRITERIA = ("S01", "S02", "S03", "S04v2", "S05", "S06", "S07", "S08", "S09")
+HEADER = "response_id,unit_code,channel,submitted_at," + ",".join(CRITERIA) + ",D1"
 
-# Four forms of the ward-short questionnaire (S01…S09; empty = no answer), worked by hand in the tests.
+# Four forms of the ward-short questionnaire (empty = no answer), worked by hand in the tests.
 FORMS = [
     "r1,00109,online,2026-03-05T09:30:00+07:00,5,4,3,4,,2,5,4,1,1",
     "r2,00109,paper,2026-03-06T10:00:00+07:00,4,2,4,5,3,4,4,,5,2",

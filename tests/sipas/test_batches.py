@@ -14,7 +14,7 @@ from survey_app.models.sipas import BatchState, SipasResponse
 from survey_app.sipas.batches import close_batch, enter_paper_form, open_batch, read_typed_answers
 from survey_app.sipas.campaigns import SipasError, questionnaire_of
 from tests.conftest import login, post_form
-from tests.sipas.helpers import report_of
+from tests.sipas.helpers import CRITERIA, report_of
 
 
 def test_paper_batch_typed_closed_and_corrected_with_a_log(client, open_campaign, org):
@@ -26,7 +26,7 @@ def test_paper_batch_typed_closed_and_corrected_with_a_log(client, open_campaign
                       "forms_in_hand": "2"},
     )  # fmt: skip
     batch_url = opened.headers["Location"]
-    keys = {f"S{i:02d}": "4" for i in range(1, 10)}
+    keys = dict.fromkeys(CRITERIA, "4")
     refused = post_form(client, batch_url, {**keys, "S03": "7"})
     assert refused.status_code == 200 and "Gõ 1, 2, 3, 4, 5, hoặc 0 nếu không trả lời." in refused.get_data(
         as_text=True
@@ -56,9 +56,9 @@ def test_paper_batch_typed_closed_and_corrected_with_a_log(client, open_campaign
 
 def test_typed_keys_are_read_one_per_question(campaign):
     questionnaire = questionnaire_of(campaign)
-    answers, problems = read_typed_answers(questionnaire, {"S01": "5", "S02": "-", "S03": "0", "S04": "x"})
+    answers, problems = read_typed_answers(questionnaire, {"S01": "5", "S02": "-", "S03": "0", "S04v2": "x"})
     assert answers == {"S01": 5}
-    assert list(problems) == ["S04"]
+    assert list(problems) == ["S04v2"]
 
 
 def test_a_batch_closes_only_when_every_form_is_typed_and_the_closing_is_logged(open_campaign, org, caplog):

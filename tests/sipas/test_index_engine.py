@@ -69,7 +69,7 @@ def test_ward_short_from_criterion_to_overall_with_missing_answers():
         "S01": {4: 4, 1: 1},  # 80
         "S02": {5: 3, 2: 2},  # 60
         "S03": {4: 2},  # 100   -> S3 = (80 + 60 + 100) / 3 = 80
-        "S04": {5: 1, 3: 1},  # 50
+        "S04v2": {5: 1, 3: 1},  # 50
         "S05": {0: 3},  # no valid answer: left out -> S4 = 50
         "S06": {4: 3, 2: 1},  # 75
         "S07": {4: 1, 3: 3},  # 25

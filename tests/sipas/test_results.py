@@ -21,7 +21,7 @@ def test_import_then_report_for_wards_and_the_pooled_district(campaign, org):
 
     ward = report_of(campaign, org.ward)
     # 00109: S01 {5,4} 100, S02 {4,2} 50, S03 {3,4} 50 -> S3 = 200/3
-    #        S04 {4,5} 100, S05 {3} 0 -> S4 = 50
+    #        S04v2 {4,5} 100, S05 {3} 0 -> S4 = 50
     #        S06 {2,4} 50, S07 {5,4} 100, S08 {4} 100, S09 {1,5} 50 -> S5 = 75
     assert ward["n"] == 2 and ward["channels"] == {"online": 1, "paper": 1}
     assert ward["elements"] == pytest.approx({"S3": 200 / 3, "S4": 50.0, "S5": 75.0})
@@ -31,7 +31,7 @@ def test_import_then_report_for_wards_and_the_pooled_district(campaign, org):
 
     district = report_of(campaign, org.district)
     # pooled over the 4 forms: S01 {5,4,1,2} 50, S02 75, S03 75 -> S3 = 200/3
-    # S04 {4,5,4,1} 75, S05 {3,4,5} 200/3 -> S4 = 70.8333; S06 75, S07 75, S08 {4,4,2} 200/3, S09 75 -> S5
+    # S04v2 {4,5,4,1} 75, S05 {3,4,5} 200/3 -> S4 = 70.8333; S06 75, S07 75, S08 {4,4,2} 200/3, S09 75 -> S5
     s4 = (75 + 200 / 3) / 2
     s5 = (75 + 75 + 200 / 3 + 75) / 4
     assert district["n"] == 4
@@ -76,7 +76,7 @@ def test_results_page_and_printable_report(client, campaign):
     # pooled district overall 70.1389 -> "70,14%"; ward 00109 63.89 in the by-unit table
     assert "70,14%" in html and "63,89%" in html
     assert "Tiến độ thu phiếu" in html
-    assert "Nam: 50,0% · Nữ: 50,0% · Khác: 0,0%" in html  # D1 of r1 and r2; r3, r4 left it blank
+    assert "Nam: 50,0% · Nữ: 50,0%" in html and "· Khác:" not in html  # D1 of r1 and r2; r3, r4 left it blank
     assert "Phiếu giấy 2" in html  # responses per channel, named as the campaign form names them
     report = client.get(f"/sipas/campaigns/{campaign.code}/report?unit=00109").get_data(as_text=True)
     assert "63,89%" in report and "Báo cáo Chỉ số hài lòng" in report
