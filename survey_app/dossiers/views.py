@@ -203,7 +203,7 @@ def _assessment_page(code: str, quarter: str, which: str):
         assessed=rows,
         frozen=which == "self" and assessments.is_verified(unit.id, start),
         lang=lang,
-    ), (200 if request.method == "GET" or not form.errors else 422)
+    )
 
 
 @bp.route("/unit/<code>/<quarter>/self", methods=["GET", "POST"])
