@@ -1,5 +1,6 @@
-"""dossiers: per-dossier evaluation (issue 18): dossiers and procedures, the count cubes dossier_day and
-dossier_month, self-assessed and verified scores, and the index of kiosk ratings by dossier code
+"""dossiers: per-dossier evaluation (issue 18): dossiers and procedures, the count cubes dossier_day,
+dossier_month and dossier_procedure_month, self-assessed and verified scores, and the index of kiosk
+ratings by dossier code
 
 Revision ID: 0007_dossiers
 Revises: 0006_kiosk_rollup_trigger
@@ -48,6 +49,35 @@ def upgrade():
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('month', sa.Date(), nullable=False),
     sa.Column('field_id', sa.Integer(), nullable=False),
+    sa.Column('n_returned', sa.Integer(), nullable=False),
+    sa.Column('n_before', sa.Integer(), nullable=False),
+    sa.Column('n_on_time', sa.Integer(), nullable=False),
+    sa.Column('n_after', sa.Integer(), nullable=False),
+    sa.Column('sum_1', sa.Integer(), nullable=False),
+    sa.Column('sum_2', sa.Integer(), nullable=False),
+    sa.Column('sum_3', sa.Integer(), nullable=False),
+    sa.Column('sum_4', sa.Integer(), nullable=False),
+    sa.Column('sum_5', sa.Integer(), nullable=False),
+    sa.Column('sum_6', sa.Integer(), nullable=False),
+    sa.Column('sum_7', sa.Integer(), nullable=False),
+    sa.Column('sum_8', sa.Integer(), nullable=False),
+    sa.Column('sum_9', sa.Integer(), nullable=False),
+    sa.Column('n_1', sa.Integer(), nullable=False),
+    sa.Column('n_2', sa.Integer(), nullable=False),
+    sa.Column('n_3', sa.Integer(), nullable=False),
+    sa.Column('n_4', sa.Integer(), nullable=False),
+    sa.Column('n_5', sa.Integer(), nullable=False),
+    sa.Column('n_6', sa.Integer(), nullable=False),
+    sa.Column('n_7', sa.Integer(), nullable=False),
+    sa.Column('n_8', sa.Integer(), nullable=False),
+    sa.Column('n_9', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('unit_id', 'month', 'field_id', name=op.f('pk_dossier_month')),
+    sqlite_with_rowid=False
+    )
+    op.create_table('dossier_procedure_month',
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('field_id', sa.Integer(), nullable=False),
     sa.Column('procedure_id', sa.Integer(), nullable=False),
     sa.Column('n_returned', sa.Integer(), nullable=False),
     sa.Column('n_before', sa.Integer(), nullable=False),
@@ -71,7 +101,7 @@ def upgrade():
     sa.Column('n_7', sa.Integer(), nullable=False),
     sa.Column('n_8', sa.Integer(), nullable=False),
     sa.Column('n_9', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('unit_id', 'month', 'field_id', 'procedure_id', name=op.f('pk_dossier_month')),
+    sa.PrimaryKeyConstraint('unit_id', 'month', 'field_id', 'procedure_id', name=op.f('pk_dossier_procedure_month')),
     sqlite_with_rowid=False
     )
     op.create_table('dossier_procedure',
@@ -164,5 +194,6 @@ def downgrade():
 
     op.drop_table('dossier')
     op.drop_table('dossier_procedure')
+    op.drop_table('dossier_procedure_month')
     op.drop_table('dossier_month')
     op.drop_table('dossier_day')

@@ -5,8 +5,9 @@ dashboard view calls them directly with its filters. Pooled figures join `unit_c
 descendant_id = unit_id and filter (or group by) ancestor_id: a parent's figures are sums over its
 subtree's dossiers, never averages of its children's averages.
 
-Periods: whole months are read from `dossier_month`, edge days from `dossier_day`; with a procedure
-filter the edge days come from the dossiers themselves (the day cube has no procedure). Kiosk ratings
+Periods: whole months are read from `dossier_month` (`dossier_procedure_month` for procedure figures),
+edge days from `dossier_day`; with a procedure filter the edge days come from the dossiers themselves
+(the day cube has no procedure). Kiosk ratings
 are linked to dossiers by code when a figure is asked for, so a rating that arrived before its dossier
 counts as soon as the dossier is imported; flagged ratings (not counted by the kiosk) are left out.
 """
@@ -28,6 +29,7 @@ from survey_app.models.dossiers import (
     DossierDay,
     DossierMonth,
     DossierProcedure,
+    DossierProcedureMonth,
 )
 from survey_app.models.kiosk import FlagState, KioskRating
 
@@ -35,6 +37,7 @@ closure = UnitClosure.__table__
 dossier = Dossier.__table__
 day_cube = DossierDay.__table__
 month_cube = DossierMonth.__table__
+procedure_cube = DossierProcedureMonth.__table__
 rating = KioskRating.__table__
 COUNTED = (FlagState.none.value, FlagState.cleared.value)
 
@@ -74,9 +77,10 @@ def _under(table, ancestor_ids: Sequence[int]):
 
 
 def _reads(start: date, end: date, procedure_id: int | None):
-    """(source, first, last) parts covering [start, end]: 'month', 'day' or 'raw' (procedure filter)."""
+    """(source, first, last) parts covering [start, end]: whole months from 'month' ('procedure' with a
+    procedure filter), edge days from 'day' ('raw' with a procedure filter)."""
     months, edges = split_period(start, end)
-    parts = [("month", min(months), max(months))] if months else []
+    parts = [("procedure" if procedure_id else "month", min(months), max(months))] if months else []
     return parts + [("raw" if procedure_id else "day", first, last) for first, last in edges]
 
 
@@ -86,6 +90,8 @@ def _measures_query(source: str, ancestor_ids, first: date, last: date, field_id
         table, period, sums = dossier, dossier.c.returned_day, _raw_sums()
     elif source == "day":
         table, period, sums = day_cube, day_cube.c.day, _sums(day_cube)
+    elif source == "procedure":
+        table, period, sums = procedure_cube, procedure_cube.c.month, _sums(procedure_cube)
     else:
         table, period, sums = month_cube, month_cube.c.month, _sums(month_cube)
     columns = [key(table) for key in keys]
@@ -151,7 +157,7 @@ def measures_by_month(
     """{first day of month: pooled measures}: timeliness and scores over time (edge months partial)."""
     out: dict[date, dict[str, int]] = {}
     for source, first, last in _reads(start, end, procedure_id):
-        if source == "month":
+        if source in ("month", "procedure"):
             key = [lambda t: t.c.month]
         else:
             column = dossier.c.returned_day if source == "raw" else day_cube.c.day
@@ -180,7 +186,7 @@ def measures_by_procedure(
 ) -> dict[int, dict[str, int]]:
     """{procedure id: pooled measures} over the months the period touches (exact for whole months)."""
     first, last = start.replace(day=1), end.replace(day=1)
-    query = _measures_query("month", [root_id], first, last, field_id, None, [lambda t: t.c.procedure_id])
+    query = _measures_query("procedure", [root_id], first, last, field_id, None, [lambda t: t.c.procedure_id])
     return {
         int(row[0]): dict(zip(MEASURES, (int(v or 0) for v in row[1:]), strict=True))
         for row in session.execute(query)

@@ -1,7 +1,8 @@
 """Rules of the dossier import: upsert by dossier code, scores computed on the way in, cubes kept in step.
 
 Every write of `dossier` (import, API, rescore) goes through `apply_rows` or `rescore`, which add to and
-take from the count cubes `dossier_day` and `dossier_month` in the same transaction: a cube cell is
+take from the count cubes `dossier_day`, `dossier_month` and `dossier_procedure_month` in the same
+transaction: a cube cell is
 always the sum over the dossiers it describes (`rebuild_cubes` recomputes them in SQL from the raw rows
 and reports any drift). Writes use driver-level bulk statements (COPY on PostgreSQL, executemany on
 SQLite): building ORM objects would cost more than the database work of a million dossiers.
@@ -30,6 +31,7 @@ from survey_app.models.dossiers import (
     DossierDay,
     DossierMonth,
     DossierProcedure,
+    DossierProcedureMonth,
 )
 
 logger = logging.getLogger(__name__)
@@ -132,15 +134,18 @@ class CubeDelta:
     def __init__(self) -> None:
         self.day: dict[tuple, list[int]] = {}
         self.month: dict[tuple, list[int]] = {}
+        self.procedure: dict[tuple, list[int]] = {}
 
     def add(self, facts: tuple, vector: list[int] | None, sign: int) -> None:
         """Add (sign 1) or take away (sign −1) one dossier: facts = (returned_day, unit, field, procedure)."""
         if vector is None:
             return
         returned_day, unit_id, field_id, procedure_id = facts
+        month = month_start(returned_day)
         for cube, key in (
             (self.day, (unit_id, returned_day, field_id)),
-            (self.month, (unit_id, month_start(returned_day), field_id, procedure_id)),
+            (self.month, (unit_id, month, field_id)),
+            (self.procedure, (unit_id, month, field_id, procedure_id)),
         ):
             cell = cube.get(key)
             if cell is None:
@@ -153,7 +158,10 @@ class CubeDelta:
     def write(self) -> None:
         """Upsert every changed cell (n = n + delta)."""
         _upsert_cube("dossier_day", ("unit_id", "day", "field_id"), self.day)
-        _upsert_cube("dossier_month", ("unit_id", "month", "field_id", "procedure_id"), self.month)
+        _upsert_cube("dossier_month", ("unit_id", "month", "field_id"), self.month)
+        _upsert_cube(
+            "dossier_procedure_month", ("unit_id", "month", "field_id", "procedure_id"), self.procedure
+        )
 
 
 def _upsert_cube(table: str, keys: tuple[str, ...], cells: dict[tuple, list[int]]) -> None:
@@ -474,13 +482,15 @@ def _fresh_cubes() -> dict[str, tuple]:
         else func.date(d.returned_day, "start of month")
     )
     day_keys = [d.unit_id, d.returned_day, d.field_id]
-    month_keys = [d.unit_id, month, d.field_id, d.procedure_id]
+    month_keys = [d.unit_id, month, d.field_id]
+    procedure_keys = [d.unit_id, month, d.field_id, d.procedure_id]
     return {
         "day": (DossierDay, ("unit_id", "day", "field_id"), _cube_select(day_keys, day_keys)),
-        "month": (
-            DossierMonth,
+        "month": (DossierMonth, ("unit_id", "month", "field_id"), _cube_select(month_keys, month_keys)),
+        "procedure": (
+            DossierProcedureMonth,
             ("unit_id", "month", "field_id", "procedure_id"),
-            _cube_select(month_keys, month_keys),
+            _cube_select(procedure_keys, procedure_keys),
         ),
     }
 
@@ -507,7 +517,7 @@ def cube_drift() -> dict[str, int]:
 
 
 def rebuild_cubes() -> None:
-    """Recompute both cubes from the raw dossiers (after a rescore, or to repair drift)."""
+    """Recompute the cubes from the raw dossiers (after a rescore, or to repair drift)."""
     for model, keys, fresh in _fresh_cubes().values():
         db.session.execute(delete(model))
         db.session.execute(model.__table__.insert().from_select([*keys, *MEASURES], fresh))

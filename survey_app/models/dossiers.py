@@ -2,7 +2,8 @@
 indicator scores, the in-step count cubes, and the units' self-assessed and verified scores.
 
 Scores are computed once, when a dossier is imported, with the rules file in force (`flask dossiers
-rescore` recomputes them after a rules change); the cubes `dossier_day` and `dossier_month` are kept in
+rescore` recomputes them after a rules change); the cubes `dossier_day`, `dossier_month` and
+`dossier_procedure_month` are kept in
 step with `dossier` in the transaction of every import, so a province's quarter is read from a few
 thousand cube rows, never from millions of dossiers. Local days are in APP_TIMEZONE.
 """
@@ -212,9 +213,22 @@ class DossierDay(_Measures, Base):
 
 
 class DossierMonth(_Measures, Base):
-    """Returned dossiers per month of return (its first day), unit, procedure field and procedure."""
+    """Returned dossiers per month of return (its first day), unit and procedure field: whole months of
+    every pooled figure (some ten cells per unit and month, a hundredth of the dossiers)."""
 
     __tablename__ = "dossier_month"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    field_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class DossierProcedureMonth(_Measures, Base):
+    """Returned dossiers per month of return, unit, procedure field and procedure: procedure breakdowns
+    and figures filtered by procedure."""
+
+    __tablename__ = "dossier_procedure_month"
     __table_args__ = {"sqlite_with_rowid": False}
 
     unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -132,7 +132,12 @@ def test_import_then_reimport_is_idempotent_and_a_later_export_updates_returned_
     d4 = db.session.scalar(select(Dossier).where(Dossier.code == "D4"))
     assert str(d4.returned_day) == "2026-10-02" and d4.s1 == 0 and d4.updated_at is not None
     check = app.test_cli_runner().invoke(args=["dossiers", "check"])
-    assert check.exit_code == 0 and "day: 0" in check.output and "month: 0" in check.output
+    assert (
+        check.exit_code == 0
+        and "day: 0" in check.output
+        and "month: 0" in check.output
+        and "procedure: 0" in check.output
+    )
 
 
 def test_a_procedure_name_follows_the_latest_export(app, org, fields, tmp_path):

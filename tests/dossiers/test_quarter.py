@@ -103,7 +103,7 @@ def test_a_unit_without_dossiers_has_no_score_and_no_class(quarter):
 def test_quarter_boundaries_and_the_cubes_match_the_raw_dossiers(quarter):
     q2 = unit_report(quarter.ward, *parse_quarter("2026Q2"))
     assert q2["n_scored"] == 1  # D6
-    assert services.cube_drift() == {"day": 0, "month": 0}
+    assert services.cube_drift() == {"day": 0, "month": 0, "procedure": 0}
 
 
 def test_a_rating_before_its_dossier_links_once_the_dossier_is_imported(org, fields, clock):
@@ -148,7 +148,7 @@ def test_rules_file_in_instance_overrides_the_packaged_rules(quarter, app, tmp_p
         report = unit_report(quarter.ward, *Q3)
         assert report["indicators"]["7"] == pytest.approx(1.5)  # 2, 2, 0, 2
         assert report["class"] == "Đạt"
-        assert services.cube_drift() == {"day": 0, "month": 0}
+        assert services.cube_drift() == {"day": 0, "month": 0, "procedure": 0}
         assert current_rules()[0].version == "local-2026"
         rules_file.write_text("version: [broken", encoding="utf-8")
         rules, problem = current_rules()
