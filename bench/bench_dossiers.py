@@ -1,8 +1,8 @@
 # ruff: noqa: E501  (SQL that builds the bench data reads best unwrapped)
 """Dossiers at scale, on SQLite and PostgreSQL (issue 18).
 
-- import of 1,000,000 dossiers from a CSV export through the import service the command uses (target
-  < 60 s), then the same file again (every dossier unchanged);
+- import of 1,000,000 dossiers from a CSV export (a province's quarter: received over 91 days) through
+  the import service the command uses (target < 60 s), then the same file again (all unchanged);
 - a province's quarterly report (`unit_report`: cubes, dossiers in progress, the rating link by code)
   over 10,000,000 dossiers (target < 2 s). The 10,000,000 dossiers, their scores and 1,000,000 kiosk
   ratings carrying dossier codes are written directly in SQL (what imports would leave), then the cubes
@@ -100,14 +100,15 @@ def _organisation():
 
 
 def _csv(n: int, wards, prefix: str) -> str:
-    """A one-stop export of n dossiers (most returned, a few late, some with source scores)."""
+    """A province's export of a quarter: n dossiers received over 91 days (most returned, some late, some
+    with source scores)."""
     lines = [
         "dossier_code,unit_code,procedure_code,procedure_name,field_code,received_at,due_at,returned_at,"
         "channel,supplement_requests,agencies_contacted,complaint,i2,i5,i6,i8,i9"
     ]
     channels, complaints = ("in_person", "online", "post"), ("none",) * 30 + ("verified", "unfounded")
     for i in range(n):
-        received = FIRST_DAY + timedelta(days=(i * 7919) % DAYS)
+        received = QUARTER[0] + timedelta(days=(i * 7919) % 91)
         due = received + timedelta(days=3 + i % 12)
         returned = (
             "" if i % 50 == 0 else (due + timedelta(days=(i * 31) % 7 - 3)).isoformat() + "T15:00:00+07:00"

@@ -19,7 +19,6 @@ def upgrade():
     op.create_table('dossier_day',
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
-    sa.Column('field_id', sa.Integer(), nullable=False),
     sa.Column('n_returned', sa.Integer(), nullable=False),
     sa.Column('n_before', sa.Integer(), nullable=False),
     sa.Column('n_on_time', sa.Integer(), nullable=False),
@@ -42,7 +41,7 @@ def upgrade():
     sa.Column('n_7', sa.Integer(), nullable=False),
     sa.Column('n_8', sa.Integer(), nullable=False),
     sa.Column('n_9', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('unit_id', 'day', 'field_id', name=op.f('pk_dossier_day')),
+    sa.PrimaryKeyConstraint('unit_id', 'day', name=op.f('pk_dossier_day')),
     sqlite_with_rowid=False
     )
     op.create_table('dossier_month',

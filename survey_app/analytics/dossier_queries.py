@@ -6,8 +6,8 @@ descendant_id = unit_id and filter (or group by) ancestor_id: a parent's figures
 subtree's dossiers, never averages of its children's averages.
 
 Periods: whole months are read from `dossier_month` (`dossier_procedure_month` for procedure figures),
-edge days from `dossier_day`; with a procedure filter the edge days come from the dossiers themselves
-(the day cube has no procedure). Kiosk ratings
+edge days from `dossier_day`; with a procedure or field filter the edge days come from the dossiers
+themselves (the day cube has neither: a commune's day would be split into cells of one or two). Kiosk ratings
 are linked to dossiers by code when a figure is asked for, so a rating that arrived before its dossier
 counts as soon as the dossier is imported; flagged ratings (not counted by the kiosk) are left out.
 """
@@ -76,12 +76,12 @@ def _under(table, ancestor_ids: Sequence[int]):
     return sa.and_(condition, closure.c.ancestor_id.in_(list(ancestor_ids)))
 
 
-def _reads(start: date, end: date, procedure_id: int | None):
+def _reads(start: date, end: date, procedure_id: int | None, field_id: int | None = None):
     """(source, first, last) parts covering [start, end]: whole months from 'month' ('procedure' with a
-    procedure filter), edge days from 'day' ('raw' with a procedure filter)."""
+    procedure filter), edge days from 'day' ('raw' with a procedure or field filter)."""
     months, edges = split_period(start, end)
     parts = [("procedure" if procedure_id else "month", min(months), max(months))] if months else []
-    return parts + [("raw" if procedure_id else "day", first, last) for first, last in edges]
+    return parts + [("raw" if procedure_id or field_id else "day", first, last) for first, last in edges]
 
 
 def _measures_query(source: str, ancestor_ids, first: date, last: date, field_id, procedure_id, keys):
@@ -107,10 +107,12 @@ def _measures_query(source: str, ancestor_ids, first: date, last: date, field_id
     return query.group_by(*columns) if columns else query
 
 
-def _collect(session: Session, start, end, ancestor_ids, field_id, procedure_id, keys) -> dict[tuple, dict]:
-    """{key tuple: measures} over the period, parts added up."""
+def _collect(
+    session: Session, start, end, ancestor_ids, field_id, procedure_id, keys, by_field: bool = False
+) -> dict[tuple, dict]:
+    """{key tuple: measures} over the period, parts added up (by_field: keys name the field)."""
     out: dict[tuple, dict[str, int]] = {}
-    for source, first, last in _reads(start, end, procedure_id):
+    for source, first, last in _reads(start, end, procedure_id, field_id or by_field):
         query = _measures_query(source, ancestor_ids, first, last, field_id, procedure_id, keys)
         for row in session.execute(query):
             key = tuple(row[: len(keys)])
@@ -156,7 +158,7 @@ def measures_by_month(
 ) -> dict[date, dict[str, int]]:
     """{first day of month: pooled measures}: timeliness and scores over time (edge months partial)."""
     out: dict[date, dict[str, int]] = {}
-    for source, first, last in _reads(start, end, procedure_id):
+    for source, first, last in _reads(start, end, procedure_id, field_id):
         if source in ("month", "procedure"):
             key = [lambda t: t.c.month]
         else:
@@ -173,8 +175,10 @@ def measures_by_month(
 def measures_by_day(
     session: Session, root_id: int, start: date, end: date, *, field_id: int | None = None
 ) -> dict[date, dict[str, int]]:
-    """{local day: pooled measures} from the day cube (daily and weekly series)."""
-    query = _measures_query("day", [root_id], start, end, field_id, None, [lambda t: t.c.day])
+    """{local day: pooled measures}: daily and weekly series (from the dossiers with a field filter)."""
+    source = "raw" if field_id else "day"
+    key = dossier.c.returned_day if field_id else day_cube.c.day
+    query = _measures_query(source, [root_id], start, end, field_id, None, [lambda t: key])
     out: dict[date, dict[str, int]] = {}
     for row in session.execute(query):
         add_measures(out.setdefault(_as_date(row[0]), {}), row[1:], MEASURES)
@@ -195,7 +199,7 @@ def measures_by_procedure(
 
 def measures_by_field(session: Session, root_id: int, start: date, end: date) -> dict[int, dict[str, int]]:
     """{procedure field id: pooled measures} over the period."""
-    found = _collect(session, start, end, [root_id], None, None, [lambda t: t.c.field_id])
+    found = _collect(session, start, end, [root_id], None, None, [lambda t: t.c.field_id], by_field=True)
     return {int(key[0]): measures for key, measures in found.items()}
 
 

@@ -12,6 +12,7 @@ import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -70,6 +71,14 @@ class Vocabulary:
     allowed_unit_ids: set[int] | None = None  # None: every unit (the command line)
 
 
+@lru_cache(maxsize=4096)
+def _day_offsets(zone: ZoneInfo, day: date) -> tuple:
+    """The zone's UTC offsets at the start and at the end of a calendar day."""
+    return zone.utcoffset(datetime(day.year, day.month, day.day)), zone.utcoffset(
+        datetime(day.year, day.month, day.day, 23, 59, 59)
+    )
+
+
 def parse_moment(value: str, zone: ZoneInfo) -> tuple[datetime, date, bool] | None:
     """(aware instant, local day, date only?) of ISO 8601 text; None when it is not one."""
     try:
@@ -80,12 +89,18 @@ def parse_moment(value: str, zone: ZoneInfo) -> tuple[datetime, date, bool] | No
     except ValueError:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
+        return moment.replace(tzinfo=zone), moment.date(), False
+    day = moment.date()
+    start, end = _day_offsets(zone, day)
+    if start == end == moment.utcoffset():  # written in local time already (the usual case): no conversion
+        return moment, day, False
     return moment, moment.astimezone(zone).date(), False
 
 
 def _text(value) -> str:
     """A cell or JSON value as stripped text ('' for null)."""
+    if value.__class__ is str:
+        return value.strip()
     if value is None:
         return ""
     return value.strip() if isinstance(value, str) else str(value).strip()
@@ -264,9 +279,7 @@ def parse_csv(text: str, vocabulary: Vocabulary) -> ParsedFile:
                 _("Line %(line)d: expected %(want)d columns, found %(n)d.", line=line, want=width, n=len(row))
             )
             continue
-        clean, row_problems = check_row(
-            lambda name, row=row: row[position[name]] if name in position else None, vocabulary
-        )
+        clean, row_problems = check_row(dict(zip(header, row, strict=True)).get, vocabulary)
         for name, problem in row_problems:
             result.errors.append(_where(line, position[name] + 1, name) + ": " + problem + ".")
         code = clean.code if clean else _text(row[position["dossier_code"]])

@@ -202,14 +202,14 @@ class _Measures:
 
 
 class DossierDay(_Measures, Base):
-    """Returned dossiers per local return day, unit and procedure field (edge days, daily series)."""
+    """Returned dossiers per local return day and unit (edge days of a period, daily series). No field: a
+    commune returns a few dozen dossiers a day, which a field key would split into cells of one or two."""
 
     __tablename__ = "dossier_day"
     __table_args__ = {"sqlite_with_rowid": False}  # rows stored in key order: a subtree's period is one range
 
     unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
-    field_id: Mapped[int] = mapped_column(Integer, primary_key=True)
 
 
 class DossierMonth(_Measures, Base):
