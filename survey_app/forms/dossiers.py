@@ -6,10 +6,23 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FloatField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
+from wtforms.widgets import TextInput
 
 
 class ScoreField(FloatField):
-    """A score typed with a decimal comma (1,5) or point (1.5); empty means not given."""
+    """A score typed with a decimal comma (1,5) or point (1.5); empty means not given.
+
+    A text box: a number input refuses the Vietnamese decimal comma in most browsers.
+    """
+
+    widget = TextInput()
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return f"{self.data:g}".replace(".", ",")
 
     def process_formdata(self, valuelist):
         if valuelist:
