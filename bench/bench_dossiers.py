@@ -124,7 +124,7 @@ def _csv(n: int, wards, prefix: str) -> str:
 
 
 def _bench_import(app, backend: str, report, wards) -> None:
-    from survey_app.dossiers import services
+    from survey_app.dossiers import recompute, services
     from survey_app.extensions import db
 
     name = f"dossiers[{backend}]"
@@ -143,7 +143,7 @@ def _bench_import(app, backend: str, report, wards) -> None:
     report.add(
         name, f"re-import {IMPORT_N:,} dossiers (all unchanged)", time.perf_counter() - started, "s", ""
     )
-    assert services.cube_drift() == {"day": 0, "month": 0, "procedure": 0}
+    assert recompute.cube_drift() == {"day": 0, "month": 0, "procedure": 0}
     for table in ("dossier_day", "dossier_month", "dossier", "dossier_procedure"):
         db.session.execute(sa.text(f"DELETE FROM {table}"))
     db.session.commit()
@@ -254,14 +254,14 @@ def _p95(fn, runs: int = 20) -> tuple[float, float]:
 
 def _bench_report(app, backend: str, report, province, districts, wards, fields) -> None:
     from survey_app.analytics import dossier_queries as q
-    from survey_app.dossiers import services
+    from survey_app.dossiers import recompute
     from survey_app.dossiers.reports import unit_report
     from survey_app.extensions import db
 
     name = f"dossiers[{backend}]"
     started = time.perf_counter()
     _load_report_data(backend, wards, fields)
-    services.rebuild_cubes()
+    recompute.rebuild_cubes()
     db.session.commit()
     if backend == "postgresql":
         db.session.execute(sa.text("COMMIT"))

@@ -11,7 +11,7 @@ import click
 from flask.cli import AppGroup
 
 from survey_app.analytics.dossier_scoring import parse_quarter
-from survey_app.dossiers import services
+from survey_app.dossiers import recompute, services
 from survey_app.dossiers.reports import CSV_COLUMNS, report_csv_row, unit_report
 from survey_app.dossiers.rules import current_rules
 from survey_app.extensions import db
@@ -65,7 +65,7 @@ def rescore() -> None:
     rules, problem = current_rules()
     if problem:
         click.echo(f"local rules refused, packaged rules used: {problem}", err=True)
-    changed = services.rescore()
+    changed = recompute.rescore()
     db.session.commit()
     click.echo(f"rules {rules.version}: {changed} dossier(s) rescored")
 
@@ -73,7 +73,7 @@ def rescore() -> None:
 @cli.command("check")
 def check() -> None:
     """Compare the count cubes with the raw dossiers (cells that differ; 0 when in step)."""
-    drift = services.cube_drift()
+    drift = recompute.cube_drift()
     click.echo(", ".join(f"{name}: {n} cell(s) differ" for name, n in drift.items()))
     if any(drift.values()):
         raise click.ClickException("the cubes drifted; `flask dossiers rescore` rebuilds them")

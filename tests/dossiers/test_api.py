@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from survey_app.auth.services import issue_token
-from survey_app.dossiers import services
+from survey_app.dossiers import recompute, services
 from survey_app.extensions import db
 from survey_app.models.dossiers import Dossier
 from tests.dossiers.conftest import csv_text
@@ -76,7 +76,7 @@ def test_a_batch_gets_one_result_per_item(client, org, fields, clock):
     ).get_json()
     assert [r["status"] for r in again["results"]] == ["unchanged", "updated"]
     assert db.session.scalar(select(func.count()).select_from(Dossier)) == 2
-    assert services.cube_drift() == {"day": 0, "month": 0, "procedure": 0}
+    assert recompute.cube_drift() == {"day": 0, "month": 0, "procedure": 0}
 
 
 @pytest.mark.parametrize(
