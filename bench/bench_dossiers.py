@@ -195,7 +195,7 @@ def _load_report_data(backend: str, wards, fields) -> None:
     for low in range(1, REPORT_N + 1, step):
         high = min(REPORT_N, low + step - 1)
         if backend == "postgresql":
-            source = f"FROM generate_series({low}, {high}) AS g(i)"
+            source = f"FROM generate_series({low}::bigint, {high}::bigint) AS g(i)"
             db.session.execute(sa.text(f"INSERT INTO dossier ({columns}) {select} {source}"))
         else:
             cte = f"WITH RECURSIVE g(i) AS (SELECT {low} UNION ALL SELECT i + 1 FROM g WHERE i < {high}) "
