@@ -152,7 +152,7 @@ def _bench_import(app, backend: str, report, wards) -> None:
 def _day(backend: str, offset: str) -> str:
     """SQL of FIRST_DAY plus an integer expression of days."""
     if backend == "postgresql":
-        return f"(DATE '{FIRST_DAY.isoformat()}' + ({offset}))"
+        return f"(DATE '{FIRST_DAY.isoformat()}' + ({offset})::int)"
     return f"date('{FIRST_DAY.isoformat()}', '+' || ({offset}) || ' days')"
 
 
