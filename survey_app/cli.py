@@ -12,6 +12,7 @@ from sqlalchemy import select
 from survey_app.auth import services as auth_services
 from survey_app.demo.seed import seed_all
 from survey_app.dialogue.cli import cli as dialogue_cli
+from survey_app.dossiers.cli import cli as dossiers_cli
 from survey_app.extensions import db
 from survey_app.kiosk.cli import cli as kiosk_cli
 from survey_app.models import Role, User
@@ -104,5 +105,6 @@ def register(app: Flask) -> None:
         kiosk_cli,
         sipas_cli,
         dialogue_cli,
+        dossiers_cli,
     ):
         app.cli.add_command(command)

@@ -74,6 +74,7 @@ class BaseConfig:
     KIOSK_TARGET_RATE = 80.0  # satisfaction rate (%) below which a unit is highlighted
     SIPAS_SUBMIT_RATE = "60 per minute"  # online survey submissions per client address
     SIPAS_QUESTIONNAIRE_DIR = ""  # local questionnaire versions (default instance/questionnaires)
+    DOSSIER_RULES_FILE = ""  # dossier scoring rules (default instance/dossier_rules.yaml, else packaged)
     DIALOGUE_ANSWER_WORKING_DAYS = 10  # default deadline of a written answer
     DIALOGUE_HOLIDAYS_FILE = ""  # public holidays CSV (default: the packaged data/holidays_vn.csv)
     DIALOGUE_CATEGORIES_FILE = ""  # comment categories CSV (default: the packaged data/categories.csv)
@@ -128,7 +129,17 @@ TUNABLE_SETTINGS = tuple(
     key
     for key in vars(BaseConfig)
     if key.startswith(
-        ("SMALL_SAMPLE", "KIOSK_", "SIPAS_", "DIALOGUE_", "STAFF_", "DASHBOARD_", "DATABASE_", "DRAFT_")
+        (
+            "SMALL_SAMPLE",
+            "KIOSK_",
+            "SIPAS_",
+            "DIALOGUE_",
+            "DOSSIER_",
+            "STAFF_",
+            "DASHBOARD_",
+            "DATABASE_",
+            "DRAFT_",
+        )
     )
 )
 

@@ -27,6 +27,8 @@ from survey_app.dashboards.public import public_bp
 from survey_app.dashboards.views import bp as dashboards_bp
 from survey_app.dialogue.api import blp as dialogue_api
 from survey_app.dialogue.views import bp as dialogue_bp
+from survey_app.dossiers.api import blp as dossiers_api
+from survey_app.dossiers.views import bp as dossiers_bp
 from survey_app.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 from survey_app.kiosk.api import blp as kiosk_api
 from survey_app.kiosk.views import bp as kiosk_bp
@@ -132,6 +134,7 @@ def register_blueprints(app: Flask) -> None:
         dialogue_bp,
         dashboards_bp,
         public_bp,
+        dossiers_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -147,7 +150,7 @@ def register_api(app: Flask) -> None:
         },
     )
 
-    for blueprint in (core_api, kiosk_api, sipas_api, dialogue_api, dashboards_api):
+    for blueprint in (core_api, kiosk_api, sipas_api, dialogue_api, dashboards_api, dossiers_api):
         csrf.exempt(blueprint)  # Bearer tokens, not cookies: no cross-site request can carry them
         api.register_blueprint(blueprint)
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_units_reform"
-down_revision = "0006_kiosk_rollup_trigger"
+down_revision = "0007_dossiers"
 branch_labels = None
 depends_on = None
 

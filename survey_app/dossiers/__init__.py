@@ -1,0 +1,1 @@
+"""Per-dossier evaluation of administrative procedures: import, scoring, timeliness, self-assessment."""

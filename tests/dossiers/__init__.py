@@ -1,0 +1,1 @@
+"""Tests of the dossiers feature (issue 18)."""
