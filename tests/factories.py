@@ -6,8 +6,15 @@ here, so a change of what such an object needs is made in one place.
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime, timedelta
+
 from survey_app.extensions import db
-from survey_app.models import Role, Unit, User
+from survey_app.kiosk.devices import register_device_with_token
+from survey_app.kiosk.ingest import ingest
+from survey_app.kiosk.items import ItemResult
+from survey_app.models import Counter, Role, Unit, User
+from survey_app.models.kiosk import KioskDevice
 
 PASSWORD = "correct-horse-42"
 
@@ -26,7 +33,41 @@ def make_user(username: str, role: Role, unit: Unit, password: str = PASSWORD) -
 
 # --- kiosk ----------------------------------------------------------------------------------
 
-# (kiosk builders go here)
+
+def make_kiosk_device(
+    unit: Unit, *, counter: Counter | None = None, name: str = "Kiosk"
+) -> tuple[KioskDevice, str]:
+    """A paired kiosk at a unit (bound to a counter when given) and its device token."""
+    device, token = register_device_with_token(unit, counter=counter, name=name)
+    db.session.flush()
+    return device, token
+
+
+def kiosk_rating(level: str = "very_satisfied", *, at: datetime | None = None, **extra) -> dict:
+    """One rating item as a kiosk sends it, pressed a minute ago unless `at` is given.
+
+    A dissatisfied rating gets the reason "long_wait" unless `reasons` is given.
+    """
+    item = {
+        "id": str(uuid.uuid4()),
+        "level": level,
+        "rated_at": (at or datetime.now(UTC) - timedelta(minutes=1)).isoformat(),
+    }
+    if level == "dissatisfied" and "reasons" not in extra:
+        extra["reasons"] = ["long_wait"]
+    item.update(extra)
+    return item
+
+
+def kiosk_press_times(n: int, *, start: datetime | None = None, gap_seconds: int = 60) -> list[datetime]:
+    """n press times `gap_seconds` apart, ending an hour ago (so never too close nor in the future)."""
+    start = start or datetime.now(UTC) - timedelta(hours=1) - timedelta(seconds=gap_seconds * n)
+    return [start + timedelta(seconds=gap_seconds * i) for i in range(n)]
+
+
+def store_kiosk_ratings(device: KioskDevice, items: list[dict]) -> list[ItemResult]:
+    """Ratings stored as the API stores them (ingest commits)."""
+    return ingest(device, items)
 
 
 # --- sipas ----------------------------------------------------------------------------------
