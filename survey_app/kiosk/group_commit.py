@@ -81,7 +81,9 @@ def write_together(batch: Batch) -> list[ItemResult]:
     return mine.results
 
 
-def _settle(queued: _Queued, outcome: list[ItemResult] | DeviceNotActive | None, error: BaseException | None):
+def _settle(
+    queued: _Queued, outcome: list[ItemResult] | DeviceNotActive | None, error: BaseException | None
+) -> None:
     """Hand a queued request the outcome of its write: its results, or the error to raise."""
     if error is not None:
         queued.results, queued.error = None, error
