@@ -57,7 +57,7 @@ class ArgumentsParser(FlaskParser):
     """webargs' parser answering in the API's error body, with translated messages.
 
     422 names the first field that failed in `message` (the schema's `summaries`) and every failing
-    field in `errors`; a body that is not JSON is 400, one over KIOSK_MAX_BODY_BYTES 413.
+    field in `errors`; a body that is not JSON is 400, one over KIOSK_MAX_BODY_BYTES 413 (not read).
     """
 
     def handle_error(self, error, req, schema, *, error_status_code, error_headers):
@@ -71,6 +71,11 @@ class ArgumentsParser(FlaskParser):
             errors=_texts(error.messages),
             **({"headers": error_headers} if error_headers else {}),
         )
+
+    def _raw_load_json(self, req):
+        """The body as JSON, read only up to KIOSK_MAX_BODY_BYTES (413 beyond)."""
+        req.max_content_length = current_app.config["KIOSK_MAX_BODY_BYTES"]
+        return super()._raw_load_json(req)
 
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):
         """400 with a translated message."""
@@ -113,12 +118,6 @@ class KioskBlueprint(Blueprint):
 
 
 blp = KioskBlueprint("kiosk_api", __name__, url_prefix="/api/v1", description="Kiosk devices and ratings")
-
-
-@blp.before_request
-def limit_body_size() -> None:
-    """Bodies over KIOSK_MAX_BODY_BYTES are refused (413) before they are read."""
-    request.max_content_length = current_app.config["KIOSK_MAX_BODY_BYTES"]
 
 
 def _device_unauthorized() -> None:

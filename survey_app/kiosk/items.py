@@ -37,11 +37,11 @@ class ItemResult:
 
     def as_json(self) -> dict:
         """The item's entry in the API answer."""
-        body: dict = {"id": self.id, "status": self.status.value}
+        body: dict = {"id": self.id, "status": self.status}  # string enums: JSON writes their values
         if self.errors:
             body["errors"] = self.errors
         if self.flag:
-            body["flag"] = self.flag.value
+            body["flag"] = self.flag
         return body
 
 
