@@ -6,15 +6,8 @@ here, so a change of what such an object needs is made in one place.
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime, timedelta
-
 from survey_app.extensions import db
-from survey_app.kiosk.devices import register_device_with_token
-from survey_app.kiosk.ingest import ingest
-from survey_app.kiosk.items import ItemResult
-from survey_app.models import Counter, Role, Unit, User
-from survey_app.models.kiosk import KioskDevice
+from survey_app.models import Role, Unit, User
 
 PASSWORD = "correct-horse-42"
 
@@ -32,6 +25,16 @@ def make_user(username: str, role: Role, unit: Unit, password: str = PASSWORD) -
 
 
 # --- kiosk ----------------------------------------------------------------------------------
+
+# The section's own imports, here so that the sections of the four features merge without conflict.
+import uuid  # noqa: E402
+from datetime import UTC, datetime, timedelta  # noqa: E402
+
+from survey_app.kiosk.devices import register_device_with_token  # noqa: E402
+from survey_app.kiosk.ingest import ingest  # noqa: E402
+from survey_app.kiosk.items import ItemResult  # noqa: E402
+from survey_app.models import Counter  # noqa: E402
+from survey_app.models.kiosk import KioskDevice  # noqa: E402
 
 
 def make_kiosk_device(
