@@ -19,12 +19,15 @@ with only one per worker some workers got two or three while others idled (the b
   is the most such an ingest can reach on this machine (one commit per rating: with one thread per
   worker, concurrent requests never share one);
 - a 100,000-rating backlog (one device back from a long outage) drained in batches of 500 by one
-  client, as the kiosk's queue does it (target < 60 s).
+  client, as the kiosk's queue does it (target < 60 s);
+- in process, after the server stopped: BENCH_KIOSK_IN_PROCESS (2000) single-rating POSTs through the
+  Flask test client, one at a time: what the application itself spends on a rating (wall and CPU time
+  per request, the best of 20 slices: other work on the machine only ever adds to it).
 
 Environment: BENCH_KIOSK_BACKENDS ("sqlite,postgresql"), BENCH_KIOSK_PG_URL (default
 postgresql://postgres@127.0.0.1:5432/bench_kiosk, created when missing), BENCH_KIOSK_SECONDS (60),
-BENCH_KIOSK_BACKLOG (100000), BENCH_KIOSK_CONCURRENCY (16), BENCH_KIOSK_PORT (5077),
-BENCH_KIOSK_WORKERS (8) and BENCH_KIOSK_THREADS (1) of gunicorn.
+BENCH_KIOSK_BACKLOG (100000), BENCH_KIOSK_IN_PROCESS (2000), BENCH_KIOSK_CONCURRENCY (16),
+BENCH_KIOSK_PORT (5077), BENCH_KIOSK_WORKERS (8) and BENCH_KIOSK_THREADS (1) of gunicorn.
 """
 
 from __future__ import annotations
@@ -37,12 +40,24 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask import jsonify, request
+from flask_migrate import upgrade
+
+from survey_app import create_app
+from survey_app.config import AUTOCOMMIT_BIND
+from survey_app.extensions import csrf, db
+from survey_app.kiosk.devices import register_device_with_token
+from survey_app.kiosk.rollups import rebuild_rollups
+from survey_app.models import Counter, Staff, UnitKind
+from survey_app.models.kiosk import KioskRating
+from survey_app.org.services import create_unit
 
 FLOOR_TABLE = "bench_floor"
 
@@ -51,6 +66,7 @@ PG_URL = os.environ.get("BENCH_KIOSK_PG_URL", "postgresql://postgres@127.0.0.1:5
 SQLITE_PATH = Path(os.environ.get("BENCH_KIOSK_SQLITE", "/tmp/bench_kiosk.db"))  # noqa: S108 - throw-away
 SECONDS = float(os.environ.get("BENCH_KIOSK_SECONDS", 60))
 BACKLOG = int(os.environ.get("BENCH_KIOSK_BACKLOG", 100_000))
+IN_PROCESS = int(os.environ.get("BENCH_KIOSK_IN_PROCESS", 2000))
 CONCURRENCY = int(os.environ.get("BENCH_KIOSK_CONCURRENCY", 16))
 PORT = int(os.environ.get("BENCH_KIOSK_PORT", 5077))
 WORKERS = int(os.environ.get("BENCH_KIOSK_WORKERS", 8))
@@ -66,14 +82,6 @@ def _url(backend: str) -> str:
 
 def server_app():
     """The app gunicorn serves: the real app plus the bare and floor endpoints to compare against."""
-    import threading
-
-    from flask import jsonify, request
-
-    from survey_app import create_app
-    from survey_app.config import AUTOCOMMIT_BIND
-    from survey_app.extensions import csrf, db
-
     app = create_app(
         {
             "APP_ENV": "testing",
@@ -110,8 +118,6 @@ def server_app():
 
 def _prepare(backend: str) -> list[str]:
     """A fresh migrated database with one one-stop shop and DEVICES paired kiosks; their tokens."""
-    from survey_app import create_app
-
     if backend == "sqlite":
         for suffix in ("", "-wal", "-shm"):
             Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
@@ -124,13 +130,6 @@ def _prepare(backend: str) -> list[str]:
         engine.dispose()
     app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": _url(backend)})
     with app.app_context():
-        from flask_migrate import upgrade
-
-        from survey_app.extensions import db
-        from survey_app.kiosk import services
-        from survey_app.models import Counter, Staff, UnitKind
-        from survey_app.org.services import create_unit
-
         if backend == "postgresql":
             with db.engine.begin() as conn:
                 conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
@@ -143,8 +142,7 @@ def _prepare(backend: str) -> list[str]:
         db.session.add_all([counter, Staff(unit=centre, counter=counter, full_name="Nguyễn Văn A")])
         db.session.flush()
         tokens = [
-            services.register_device_with_token(centre, counter=None, name=f"Kiosk {i}")[1]
-            for i in range(DEVICES)
+            register_device_with_token(centre, counter=None, name=f"Kiosk {i}")[1] for i in range(DEVICES)
         ]
         key = "INTEGER" if backend == "sqlite" else "SERIAL"
         db.session.execute(
@@ -303,14 +301,8 @@ def _p(values: list[float], q: float) -> float:
 
 def _check_rows(backend: str, load: Load) -> tuple[int, int, int]:
     """(stored rows, created ids missing from the table, roll-up keys out of step)."""
-    from survey_app import create_app
-
     app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": _url(backend)})
     with app.app_context():
-        from survey_app.extensions import db
-        from survey_app.kiosk.services import rebuild_rollups
-        from survey_app.models.kiosk import KioskRating
-
         stored = set(db.session.scalars(sa.select(KioskRating.uuid)))
         report = rebuild_rollups()
         db.session.rollback()  # only the report is wanted
@@ -345,6 +337,42 @@ def _drain_backlog(token: str) -> tuple[float, int]:
     started = time.perf_counter()
     created = asyncio.run(drain())
     return time.perf_counter() - started, created
+
+
+def _in_process(backend: str, token: str) -> tuple[float, float]:
+    """IN_PROCESS single-rating POSTs through the test client, one at a time: (wall, CPU) s per request."""
+    app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": _url(backend)})
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    start = datetime.now(UTC) - timedelta(days=2)
+    bodies = [
+        json.dumps(
+            {
+                "ratings": [
+                    {
+                        "id": str(uuid.uuid4()),
+                        "level": ("very_satisfied", "satisfied", "dissatisfied")[i % 3],
+                        "reasons": ["long_wait"] if i % 3 == 2 else [],
+                        "rated_at": (start + timedelta(seconds=10 * i)).isoformat(),
+                    }
+                ]
+            }
+        )
+        for i in range(IN_PROCESS + 200)
+    ]
+    for body in bodies[:200]:  # warm: statements built, caches filled
+        client.post("/api/v1/kiosk/ratings", data=body, headers=headers)
+    slices: list[tuple[float, float]] = []
+    size = max(IN_PROCESS // 20, 1)
+    for first in range(200, len(bodies), size):
+        wall, cpu = time.perf_counter(), time.process_time()
+        for body in bodies[first : first + size]:
+            assert client.post("/api/v1/kiosk/ratings", data=body, headers=headers).status_code == 200
+        count = len(bodies[first : first + size])
+        slices.append(((time.perf_counter() - wall) / count, (time.process_time() - cpu) / count))
+    with app.app_context():
+        db.engine.dispose()
+    return min(w for w, _c in slices), min(c for _w, c in slices)
 
 
 def _bench_backend(backend: str, report) -> None:
@@ -398,6 +426,9 @@ def _bench_backend(backend: str, report) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    wall, cpu = _in_process(backend, tokens[1])
+    report.add(name, f"in process: single-rating POST ({IN_PROCESS} via test client)", wall * 1000, "ms")
+    report.add(name, "  CPU time per POST (best slice)", cpu * 1000, "ms")
 
 
 def run(report) -> None:

@@ -6,19 +6,24 @@ here, so a change of what such an object needs is made in one place.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import time_machine
 
 from survey_app.dialogue.comments import CommentInput, add_comment, answer_in_writing
 from survey_app.dialogue.conferences import ConferenceData, create_conference
 from survey_app.extensions import db
+from survey_app.kiosk.devices import register_device_with_token
+from survey_app.kiosk.ingest import ingest
+from survey_app.kiosk.items import ItemResult
 from survey_app.models import Counter, ProcedureField, Role, Staff, Unit, UnitKind, User
 from survey_app.models import dialogue as dialogue_models
 from survey_app.models import kiosk as kiosk_models
 from survey_app.models import sipas as sipas_models
 from survey_app.models.dialogue import ConferenceState, DialogueComment, DialogueConference
+from survey_app.models.kiosk import KioskDevice
 from survey_app.models.sipas import SipasCampaign
 from survey_app.org.services import create_unit
 from survey_app.sipas.campaigns import change_state, create_campaign, set_campaign_unit
@@ -40,12 +45,46 @@ def make_user(username: str, role: Role, unit: Unit, password: str = PASSWORD) -
 
 # --- kiosk ----------------------------------------------------------------------------------
 
-# (kiosk builders go here)
+# The section's own imports, here so that the sections of the four features merge without conflict.
+
+
+def make_kiosk_device(
+    unit: Unit, *, counter: Counter | None = None, name: str = "Kiosk"
+) -> tuple[KioskDevice, str]:
+    """A paired kiosk at a unit (bound to a counter when given) and its device token."""
+    device, token = register_device_with_token(unit, counter=counter, name=name)
+    db.session.flush()
+    return device, token
+
+
+def kiosk_rating(level: str = "very_satisfied", *, at: datetime | None = None, **extra) -> dict:
+    """One rating item as a kiosk sends it, pressed a minute ago unless `at` is given.
+
+    A dissatisfied rating gets the reason "long_wait" unless `reasons` is given.
+    """
+    item = {
+        "id": str(uuid.uuid4()),
+        "level": level,
+        "rated_at": (at or datetime.now(UTC) - timedelta(minutes=1)).isoformat(),
+    }
+    if level == "dissatisfied" and "reasons" not in extra:
+        extra["reasons"] = ["long_wait"]
+    item.update(extra)
+    return item
+
+
+def kiosk_press_times(n: int, *, start: datetime | None = None, gap_seconds: int = 60) -> list[datetime]:
+    """n press times `gap_seconds` apart, ending an hour ago (so never too close nor in the future)."""
+    start = start or datetime.now(UTC) - timedelta(hours=1) - timedelta(seconds=gap_seconds * n)
+    return [start + timedelta(seconds=gap_seconds * i) for i in range(n)]
+
+
+def store_kiosk_ratings(device: KioskDevice, items: list[dict]) -> list[ItemResult]:
+    """Ratings stored as the API stores them (ingest commits)."""
+    return ingest(device, items)
 
 
 # --- sipas ----------------------------------------------------------------------------------
-
-# Imported here rather than at the top so that each feature's section stays its own block.
 
 
 SIPAS_STATE_PATHS = {
@@ -83,8 +122,6 @@ def make_sipas_campaign(
 
 
 # --- dialogue -------------------------------------------------------------------------------
-
-# Imported here rather than at the top so that each feature's section stays its own block.
 
 
 # 01/6/2018 08:00 in Hà Nội (UTC+7), a Friday: Tây Hồ's first dialogue conference.

@@ -140,10 +140,6 @@ def dialogue_stats(
 
 
 # --- dashboard cubes ----------------------------------------------------------------------------
-# The dialogue dashboard's and the public scoreboard's reads, several subtrees at once (moved here from
-# analytics/dashboard_queries.py); they count with HELD_STATES, OPEN_STATUSES and WRITTEN_ANSWER_STATUSES
-# above. Imports sit here because this section was appended while the code above was being changed on
-# another branch; they belong at the top of the module once both are merged.
 
 
 _conferences = dialogue_model.DialogueConference.__table__

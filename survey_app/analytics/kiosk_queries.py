@@ -1,7 +1,12 @@
-"""Aggregating queries over the kiosk roll-ups; pooled over a unit's subtree, flagged ratings excluded."""
+"""Aggregating queries over the kiosk roll-ups; pooled over a unit's subtree, flagged ratings excluded.
+
+Pure of Flask and of the kiosk package: callers pass the session and the vocabulary (the configured level
+codes, the satisfied ones) and the small-sample minimum.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 import sqlalchemy as sa
@@ -10,17 +15,15 @@ from sqlalchemy.orm import Session
 
 from survey_app.analytics import pooling
 from survey_app.analytics.periods import split_period
-from survey_app.analytics.rates import level_shares, satisfaction_rate, total, wilson_interval
-from survey_app.extensions import db
-from survey_app.kiosk.levels import level_codes, satisfied_levels
+from survey_app.analytics.rates import level_shares, satisfaction_rate
 from survey_app.models import Unit, UnitClosure
 from survey_app.models import kiosk as kiosk_model
 from survey_app.models.kiosk import FlagState, KioskRating, KioskUnitDay
 
 
-def level_counts(unit: Unit, start: date, end: date) -> dict[str, int]:
+def level_counts(session: Session, unit: Unit, start: date, end: date) -> dict[str, int]:
     """Counted ratings per level for the unit's subtree, local days start..end inclusive."""
-    rows = db.session.execute(
+    rows = session.execute(
         select(KioskUnitDay.level, func.sum(KioskUnitDay.n))
         .join(UnitClosure, UnitClosure.descendant_id == KioskUnitDay.unit_id)
         .where(UnitClosure.ancestor_id == unit.id, KioskUnitDay.day >= start, KioskUnitDay.day <= end)
@@ -29,10 +32,10 @@ def level_counts(unit: Unit, start: date, end: date) -> dict[str, int]:
     return {level: int(n) for level, n in rows}
 
 
-def excluded_count(unit: Unit, start: date, end: date) -> int:
+def excluded_count(session: Session, unit: Unit, start: date, end: date) -> int:
     """Ratings of the subtree in the period set aside by a flag (flagged or confirmed)."""
     return int(
-        db.session.scalar(
+        session.scalar(
             select(func.count())
             .select_from(KioskRating)
             .join(UnitClosure, UnitClosure.descendant_id == KioskRating.unit_id)
@@ -47,32 +50,43 @@ def excluded_count(unit: Unit, start: date, end: date) -> int:
     )
 
 
-def kiosk_stats(unit: Unit, start: date, end: date) -> dict:
-    """n, counts and shares per level, satisfaction rate (with a 95% Wilson interval) for a subtree."""
-    counts = level_counts(unit, start, end)
-    codes = level_codes()
+def kiosk_stats(
+    session: Session,
+    unit: Unit,
+    start: date,
+    end: date,
+    *,
+    level_codes: Sequence[str],
+    satisfied_levels: Iterable[str],
+    min_n: int,
+) -> dict:
+    """n, counts and shares per level, satisfaction rate (with a 95% Wilson interval) for a subtree.
+
+    Shares, rate and interval are withheld (None, `suppressed` true) below `min_n` ratings, by the rule
+    of the dashboards (analytics.rates).
+    """
+    counts = level_counts(session, unit, start, end)
+    codes = list(level_codes)
     for code in counts:  # levels of an earlier level set still count
         if code not in codes:
             codes.append(code)
     full = {code: counts.get(code, 0) for code in codes}
-    n = total(full)
-    satisfied = satisfied_levels()
-    rate = satisfaction_rate(full, satisfied, min_n=1)
-    interval = wilson_interval(rate.satisfied, n)
+    rate = satisfaction_rate(full, satisfied_levels, min_n)
+    interval = rate.interval
     return {
-        "n": n,
+        "n": rate.n,
         "counts": full,
-        "shares": level_shares(full, codes, min_n=1),
+        "shares": level_shares(full, codes, min_n),
         "satisfaction_rate": rate.value,
         "satisfaction_interval": list(interval) if interval else None,
-        "excluded_flagged": excluded_count(unit, start, end),
+        "suppressed": rate.suppressed,
+        "min_n": min_n,
+        "excluded_flagged": excluded_count(session, unit, start, end),
     }
 
 
 # --- dashboard cubes ----------------------------------------------------------------------------
-# The kiosk dashboard's reads of the roll-ups (moved here from analytics/dashboard_queries.py). Imports
-# sit here because this section was appended while the code above was being changed on another branch;
-# they belong at the top of the module once both are merged.
+# The kiosk dashboard's reads of the roll-ups.
 
 
 _fine_days = kiosk_model.KioskRollup.__table__

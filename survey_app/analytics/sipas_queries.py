@@ -176,9 +176,6 @@ def sample_progress(session: Session, campaign: SipasCampaign) -> list[dict]:
 
 
 # --- dashboard cubes ----------------------------------------------------------------------------
-# The SIPAS dashboard's reads of the count cube, several campaigns and subtrees at once (moved here from
-# analytics/dashboard_queries.py). Imports sit here because this section was appended while the code
-# above was being changed on another branch; they belong at the top of the module once both are merged.
 
 
 _campaigns = sipas_model.SipasCampaign.__table__

@@ -24,10 +24,6 @@ class DeviceForm(FlaskForm):
         self.place.choices = place_choices
 
 
-class ActionForm(FlaskForm):
-    """A bare form: only the CSRF token, for buttons that act on one record."""
-
-
 class FlagReviewForm(FlaskForm):
     """Clear (count the rating) or confirm (keep it out) a flag."""
 

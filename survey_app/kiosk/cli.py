@@ -7,6 +7,11 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from survey_app.extensions import db
+from survey_app.kiosk.devices import register_device_with_token
+from survey_app.kiosk.errors import KioskError
+from survey_app.kiosk.rollups import rebuild_rollups
+from survey_app.models import Counter
+from survey_app.org.services import get_unit_by_code
 
 cli = AppGroup("kiosk", help="Kiosk devices and ratings.")
 
@@ -17,10 +22,6 @@ cli = AppGroup("kiosk", help="Kiosk devices and ratings.")
 @click.option("--name", default=None, help="A name for the device (default: 'Kiosk <unit code>').")
 def register(unit_code: str, counter_code: str | None, name: str | None) -> None:
     """Register an already-paired kiosk and print its device token (on the last line, shown once)."""
-    from survey_app.kiosk.services import KioskError, register_device_with_token
-    from survey_app.models import Counter
-    from survey_app.org.services import get_unit_by_code
-
     unit = get_unit_by_code(unit_code)
     if unit is None:
         raise click.ClickException(f"no unit with code {unit_code}")
@@ -44,8 +45,6 @@ def register(unit_code: str, counter_code: str | None, name: str | None) -> None
 @cli.command("rebuild-rollup")
 def rebuild_rollup() -> None:
     """Recompute every kiosk roll-up from the raw ratings and report any drift (exit status 1 if any)."""
-    from survey_app.kiosk.services import rebuild_rollups
-
     report = rebuild_rollups()
     db.session.commit()
     for table, rows in report.rows.items():

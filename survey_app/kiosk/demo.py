@@ -17,13 +17,16 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import func, select
 
+from survey_app.core import clock
 from survey_app.extensions import db
-from survey_app.kiosk import services
+from survey_app.kiosk.devices import register_device_with_token
+from survey_app.kiosk.rollups import rebuild_rollups
+from survey_app.kiosk.statements import bulk_insert
 from survey_app.models import Counter, ProcedureField, Staff, Unit, UnitKind
 from survey_app.models.kiosk import FlagState, FollowUpState, KioskDevice, KioskFollowUp, KioskRating
 
 DAYS = 183
-ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+TEST_DAYS = 21  # three weeks when testing: a quick suite
 # Share of visits per hour of a working day (08:00–11:30, 13:30–17:00), peaks mid-morning and mid-afternoon.
 HOUR_WEIGHTS = {8: 10, 9: 17, 10: 16, 11: 7, 13: 5, 14: 14, 15: 15, 16: 10}
 # Typical reasons (domain.md §2), most frequent first.
@@ -85,7 +88,7 @@ def _kiosks(counters: list[Counter]) -> dict[int, KioskDevice]:
     """One paired kiosk per counter (their tokens are not kept: the demo has no tablets)."""
     devices = {}
     for counter in counters:
-        device, _token = services.register_device_with_token(
+        device, _token = register_device_with_token(
             counter.unit, counter=counter, name=f"Kiosk {counter.name}"[:120]
         )
         device.app_version, device.queue_length = "kiosk-1.0", 0
@@ -94,7 +97,7 @@ def _kiosks(counters: list[Counter]) -> dict[int, KioskDevice]:
     return devices
 
 
-def _working_moments(rng: random.Random, day: date, n: int, saturday: bool) -> list[datetime]:
+def _working_moments(rng: random.Random, day: date, n: int, saturday: bool, zone: ZoneInfo) -> list[datetime]:
     """n local press times on a day, following the hourly pattern (mornings only on Saturdays)."""
     hours = [h for h in HOUR_WEIGHTS if not saturday or h < 12]
     weights = [HOUR_WEIGHTS[h] for h in hours]
@@ -106,14 +109,13 @@ def _working_moments(rng: random.Random, day: date, n: int, saturday: bool) -> l
             minute = rng.randrange(0, 30)  # and the morning closes at 11:30
         else:
             minute = rng.randrange(0, 60)
-        moments.append(datetime.combine(day, time(hour, minute, rng.randrange(60)), ZONE))
+        moments.append(datetime.combine(day, time(hour, minute, rng.randrange(60)), zone))
     return sorted(moments)
 
 
 def demo_days() -> int:
-    """How many days of ratings to make: half a year, or three weeks when testing (a quick suite)."""
-    default = 21 if current_app.testing else DAYS
-    return int(current_app.config.get("KIOSK_DEMO_DAYS", default))
+    """How many days of ratings to make: half a year, or three weeks when testing."""
+    return TEST_DAYS if current_app.testing else DAYS
 
 
 def seed() -> Iterator[str]:
@@ -146,8 +148,9 @@ def seed() -> Iterator[str]:
     staff_shift = {
         p.id: rng.choice([0.0, 0.0, 0.0, 0.02, -0.04, -0.10]) for ps in staff_by_counter.values() for p in ps
     }
-    now = datetime.now(UTC)
-    today = now.astimezone(ZONE).date()
+    now = clock.now()
+    zone = clock.local_zone()
+    today = clock.local_date(now)
     rows: list[dict] = []
     for counter in counters:
         district = counter.unit.code.split("-")[0].isdigit() and len(counter.unit.code.split("-")[0]) == 3
@@ -166,7 +169,7 @@ def seed() -> Iterator[str]:
                 volume = round(volume * 1.3)  # Mondays are busiest
             # service slowly improves over the half year
             trend = 0.03 * (days - offset) / days
-            for moment in _working_moments(rng, day, volume, saturday):
+            for moment in _working_moments(rng, day, volume, saturday, zone):
                 rated_at = moment.astimezone(UTC)
                 if rated_at > now:
                     continue
@@ -221,7 +224,7 @@ def seed() -> Iterator[str]:
                     }
                 )
         device.last_seen_at = now - timedelta(minutes=rng.randrange(1, 30))
-    services.bulk_insert(KioskRating.__table__, rows)
+    bulk_insert(KioskRating.__table__, rows)
     yield f"kiosk devices: {len(devices)}; kiosk ratings: {len(rows)} over {days} days"
 
     # Complaints with a comment: the older ones handled, the recent ones still open.
@@ -248,6 +251,6 @@ def seed() -> Iterator[str]:
             }
         )
     if follow_ups:
-        services.bulk_insert(KioskFollowUp.__table__, follow_ups)
-    report = services.rebuild_rollups()
+        bulk_insert(KioskFollowUp.__table__, follow_ups)
+    report = rebuild_rollups()
     yield f"kiosk follow-ups: {len(follow_ups)}; roll-up rows: {report.rows['kiosk_rollup']}"

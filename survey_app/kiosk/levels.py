@@ -50,10 +50,13 @@ REASONS: tuple[tuple[str, object], ...] = (
 )
 
 
+NATIONAL_LEVEL_SET = "3"  # the national default, also used outside an app and for an unknown name
+
+
 def level_set_name() -> str:
-    """The configured level set ("3" by default)."""
-    name = str(current_app.config.get("KIOSK_LEVEL_SET", "3")) if has_app_context() else "3"
-    return name if name in LEVEL_SETS else "3"
+    """The configured level set (KIOSK_LEVEL_SET)."""
+    name = str(current_app.config["KIOSK_LEVEL_SET"]) if has_app_context() else NATIONAL_LEVEL_SET
+    return name if name in LEVEL_SETS else NATIONAL_LEVEL_SET
 
 
 def levels() -> tuple[Level, ...]:

@@ -1,10 +1,17 @@
-"""The texts of the kiosk screen, in both languages, for its client-side language switch."""
+"""What the kiosk screen shows: its texts in both languages, and a paired device's configuration."""
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
-from survey_app.kiosk.levels import in_both_languages
+from survey_app.extensions import db
+from survey_app.kiosk.devices import staff_on_duty
+from survey_app.kiosk.levels import REASONS, in_both_languages, levels
+from survey_app.kiosk.validation import MAX_BATCH, MAX_COMMENT, MAX_DOSSIER_CODE
+from survey_app.models import ProcedureField
+from survey_app.models.kiosk import KioskDevice
 
 APP_VERSION = "kiosk-1.0"
 
@@ -41,3 +48,45 @@ SCREEN_TEXTS = {
 def screen_texts() -> dict[str, dict[str, str]]:
     """Every text of the kiosk screen as {key: {"vi": …, "en": …}}."""
     return {key: in_both_languages(text) for key, text in SCREEN_TEXTS.items()}
+
+
+def device_config(device: KioskDevice) -> dict:
+    """What a paired device shows: its unit and counter, staff on duty, fields, reasons, levels, timings."""
+    unit, counter = device.unit, device.counter
+    fields = db.session.scalars(
+        select(ProcedureField).where(ProcedureField.active.is_(True)).order_by(ProcedureField.position)
+    )
+    return {
+        "device": {"id": device.id, "name": device.name},
+        "unit": {"code": unit.code, "name": unit.name},
+        "counter": {"id": counter.id, "code": counter.code, "name": counter.name} if counter else None,
+        "counters": [{"id": c.id, "code": c.code, "name": c.name} for c in unit.counters if c.active],
+        "staff": [
+            {
+                "id": person.id,
+                "full_name": person.full_name,
+                "title": person.title,
+                "initials": person.initials,
+                "counter_id": person.counter_id,
+                "photo_url": f"/org/staff/{person.id}/photo?v={person.photo_version}"
+                if person.photo_mime
+                else None,
+            }
+            for person in staff_on_duty(device)
+        ],
+        "fields_": [{"code": f.code, "name": {"vi": f.name_vi, "en": f.name_en}} for f in fields],
+        "reasons": [{"code": code, "label": in_both_languages(label)} for code, label in REASONS],
+        "levels": [
+            {
+                "code": level.code,
+                "label": in_both_languages(level.label),
+                "satisfied": level.satisfied,
+                "needs_reason": level.needs_reason,
+                "tone": level.tone,
+            }
+            for level in levels()
+        ],
+        "limits": {"batch": MAX_BATCH, "comment": MAX_COMMENT, "dossier_code": MAX_DOSSIER_CODE},
+        "idle_seconds": int(current_app.config["KIOSK_IDLE_SECONDS"]),
+        "thanks_seconds": int(current_app.config["KIOSK_THANKS_SECONDS"]),
+    }

@@ -11,8 +11,11 @@ from sqlalchemy import select
 
 from survey_app.auth.permissions import Capability, ensure_in_scope, require, scope_root
 from survey_app.extensions import db
-from survey_app.forms.kiosk import ActionForm, DeviceForm, FlagReviewForm, FollowUpForm
-from survey_app.kiosk import services
+from survey_app.forms.common import ActionForm
+from survey_app.forms.kiosk import DeviceForm, FlagReviewForm, FollowUpForm
+from survey_app.kiosk import review
+from survey_app.kiosk.devices import devices_in_scope, register_device, renew_pairing_code, revoke_device
+from survey_app.kiosk.errors import KioskError
 from survey_app.kiosk.levels import level_label, reason_label
 from survey_app.kiosk.screen import APP_VERSION, screen_texts
 from survey_app.models import Counter, Unit
@@ -91,7 +94,7 @@ def _devices_page(form: DeviceForm, *, new_code: str | None = None, coded: Kiosk
         "kiosk/devices.html",
         form=form,
         action_form=ActionForm(),
-        devices=services.devices_in_scope(scope_root(current_user)),
+        devices=devices_in_scope(scope_root(current_user)),
         new_code=new_code,
         coded=coded,
     )
@@ -109,8 +112,8 @@ def devices():
         unit, counter = place
         ensure_in_scope(unit)
         try:
-            device, code = services.register_device(unit, counter=counter, name=form.name.data)
-        except services.KioskError as exc:
+            device, code = register_device(unit, counter=counter, name=form.name.data)
+        except KioskError as exc:
             db.session.rollback()
             form.name.errors.append(str(exc))
         else:
@@ -128,7 +131,7 @@ def pairing_code(device_id: int):
     device = _device_or_404(device_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    code = services.renew_pairing_code(device)
+    code = renew_pairing_code(device)
     db.session.commit()
     return _devices_page(
         DeviceForm(place_choices=_place_choices(), formdata=None), new_code=code, coded=device
@@ -142,8 +145,8 @@ def revoke(device_id: int):
     device = _device_or_404(device_id)
     if ActionForm().validate_on_submit():
         try:
-            services.revoke_device(device)
-        except services.KioskError as exc:
+            revoke_device(device)
+        except KioskError as exc:
             db.session.rollback()
             flash(str(exc), "error")
         else:
@@ -155,18 +158,21 @@ def revoke(device_id: int):
 # --- flagged ratings (unit admins) -------------------------------------------------------------
 
 
-FLAG_STATES = {"flagged": FlagState.flagged, "cleared": FlagState.cleared, "confirmed": FlagState.confirmed}
+REVIEW_STATES = (FlagState.flagged, FlagState.cleared, FlagState.confirmed)  # the tabs, in order
 
 
 @bp.get("/flags")
 @require(Capability.manage_people)
 def flags():
     """Ratings stored but set aside by a flag, to clear (count) or confirm (keep out)."""
-    state_name = request.args.get("state", "flagged")
-    state = FLAG_STATES.get(state_name, FlagState.flagged)
-    ratings = services.flagged_ratings(scope_root(current_user), state=state)
+    state = next((s for s in REVIEW_STATES if s.value == request.args.get("state")), FlagState.flagged)
+    ratings = review.flagged_ratings(scope_root(current_user), state=state)
     return render_template(
-        "kiosk/flags.html", ratings=ratings, state=state.value, form=FlagReviewForm(formdata=None)
+        "kiosk/flags.html",
+        ratings=ratings,
+        state=state.value,
+        states=REVIEW_STATES,
+        form=FlagReviewForm(formdata=None),
     )
 
 
@@ -181,8 +187,8 @@ def review_flag(rating_id: int):
         flash(_("Choose whether to clear or confirm the flag."), "error")
         return redirect(url_for("kiosk.flags"))
     try:
-        services.review_flag(rating, decision=form.decision.data, reviewer=current_user)
-    except services.KioskError as exc:
+        review.review_flag(rating, decision=form.decision.data, reviewer=current_user)
+    except KioskError as exc:
         db.session.rollback()
         flash(str(exc), "error")
     else:
@@ -217,8 +223,8 @@ def _feed_entry(rating: KioskRating) -> dict:
 @require(Capability.enter_data)
 def feed():
     """The latest ratings of the official's units, refreshed live."""
-    ratings = services.recent_ratings(scope_root(current_user), limit=50)
-    refresh = int(current_app.config.get("KIOSK_FEED_REFRESH_SECONDS", 10))
+    ratings = review.recent_ratings(scope_root(current_user), limit=50)
+    refresh = int(current_app.config["KIOSK_FEED_REFRESH_SECONDS"])
     return render_template("kiosk/feed.html", ratings=ratings, refresh_seconds=refresh)
 
 
@@ -226,11 +232,8 @@ def feed():
 @require(Capability.enter_data)
 def feed_data():
     """The latest ratings as JSON, polled by the feed page."""
-    ratings = services.recent_ratings(scope_root(current_user), limit=50)
+    ratings = review.recent_ratings(scope_root(current_user), limit=50)
     return jsonify(ratings=[_feed_entry(r) for r in ratings])
-
-
-FOLLOW_UP_STATES = {s.value: s for s in FollowUpState}
 
 
 @bp.get("/follow-ups")
@@ -238,13 +241,14 @@ FOLLOW_UP_STATES = {s.value: s for s in FollowUpState}
 def follow_ups():
     """Dissatisfied ratings with a comment: acknowledge them and note the action taken."""
     state_name = request.args.get("state", "open")
-    state = FOLLOW_UP_STATES.get(state_name)
-    items = services.follow_ups(scope_root(current_user), state=state)
-    counts = services.follow_up_counts(scope_root(current_user))
+    state = next((s for s in FollowUpState if s.value == state_name), None)  # None: every state
+    items = review.follow_ups(scope_root(current_user), state=state)
+    counts = review.follow_up_counts(scope_root(current_user))
     return render_template(
         "kiosk/follow_ups.html",
         items=items,
         state=state.value if state else "all",
+        tabs=[(s.value, s.label) for s in FollowUpState] + [("all", _("All"))],
         counts=counts,
         form=FollowUpForm(formdata=None),
     )
@@ -264,8 +268,8 @@ def follow_up(follow_up_id: int):
                 flash(str(error), "error")
         return redirect(back)
     try:
-        services.update_follow_up(item, action=form.action.data, note=form.note.data or "", user=current_user)
-    except services.KioskError as exc:
+        review.update_follow_up(item, action=form.action.data, note=form.note.data or "", user=current_user)
+    except KioskError as exc:
         db.session.rollback()
         flash(str(exc), "error")
     else:

@@ -1,32 +1,37 @@
 """Models of the kiosk feature: devices, the append-only ratings table, follow-ups and roll-ups.
 
 Roll-up tables are kept exactly in step with `kiosk_rating` in the transaction of every insert (by the
-database trigger `kiosk_rating_rollups`, migration 0006) and every flag change (kiosk.services.review_flag);
+database trigger `kiosk_rating_rollups`, migration 0006) and every flag change (kiosk.review.review_flag);
 only counted ratings (no flag, or a cleared one) are in them. "None" for counter,
 staff or field is stored as 0 so unique keys and upserts work; day, hour and weekday are local time.
 """
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey_app.models.base import Base, UTCDateTime, utcnow
+from survey_app.models.base import Base, LabelledEnum, UTCDateTime, utcnow
 from survey_app.models.org import Counter, Staff, Unit
 
 
-class DeviceStatus(enum.StrEnum):
+class DeviceStatus(LabelledEnum):
     """Where a kiosk device is in its life."""
 
     pending = "pending"  # registered, waiting for its pairing code to be entered
     active = "active"
     revoked = "revoked"
 
+    @classmethod
+    def _labels(cls) -> dict:
+        """Translated names of the device states, as the device list shows them."""
+        return {cls.pending: _l("waiting for pairing"), cls.active: _l("paired"), cls.revoked: _l("revoked")}
 
-class FlagState(enum.StrEnum):
+
+class FlagState(LabelledEnum):
     """Review state of a rating; only `none` and `cleared` ratings are counted."""
 
     none = "none"
@@ -34,8 +39,18 @@ class FlagState(enum.StrEnum):
     cleared = "cleared"  # an admin found the rating genuine: counted
     confirmed = "confirmed"  # an admin confirmed the problem: stays excluded
 
+    @classmethod
+    def _labels(cls) -> dict:
+        """Translated names of the review states (the tabs of the flag review)."""
+        return {
+            cls.none: _l("Not flagged"),
+            cls.flagged: _l("To review"),
+            cls.cleared: _l("Cleared"),
+            cls.confirmed: _l("Confirmed"),
+        }
 
-class Flag(enum.StrEnum):
+
+class Flag(LabelledEnum):
     """Why a rating was stored but set aside."""
 
     too_close = "too_close"
@@ -43,13 +58,28 @@ class Flag(enum.StrEnum):
     too_old = "too_old"
     unknown_staff = "unknown_staff"
 
+    @classmethod
+    def _labels(cls) -> dict:
+        """Translated reasons of a flag."""
+        return {
+            cls.too_close: _l("Too soon after another press"),
+            cls.future: _l("Time in the future"),
+            cls.too_old: _l("Implausibly old"),
+            cls.unknown_staff: _l("Unknown civil servant"),
+        }
 
-class FollowUpState(enum.StrEnum):
+
+class FollowUpState(LabelledEnum):
     """Progress of a dissatisfied rating with a comment."""
 
     open = "open"
     acknowledged = "acknowledged"
     done = "done"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        """Translated names of the follow-up states (the tabs of the follow-up list)."""
+        return {cls.open: _l("New"), cls.acknowledged: _l("Acknowledged"), cls.done: _l("Action taken")}
 
 
 class KioskDevice(Base):

@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 
 from survey_app.extensions import db
-from survey_app.kiosk import services
+from survey_app.kiosk import devices
 from survey_app.models import Counter, ProcedureField, Staff, Unit
 from survey_app.models.kiosk import KioskDevice, KioskFollowUp, KioskRating
 from tests.browser.conftest import screenshot, wait_until
@@ -61,7 +61,7 @@ def shop(live_app, live_org, monkeypatch):
     ]
     db.session.add_all([counter, lan, binh, *fields])
     db.session.flush()
-    device, code = services.register_device(org.centre, counter=counter, name="Kiosk quầy 1")
+    device, code = devices.register_device(org.centre, counter=counter, name="Kiosk quầy 1")
     db.session.commit()
     return {"org": org, "lan": lan, "binh": binh, "device": device, "code": code}
 
@@ -198,7 +198,7 @@ def test_language_toggle_and_keyboard_use(live_server, live_app, shop, tablet):
     page = tablet
     with live_app.app_context():
         centre = db.session.get(Unit, shop["org"].centre.id)
-        _device, token = services.register_device_with_token(centre, counter=None, name="Kiosk sảnh")
+        _device, token = devices.register_device_with_token(centre, counter=None, name="Kiosk sảnh")
         db.session.commit()
     page.goto(f"{live_server.url}/kiosk")
     page.evaluate("token => localStorage.setItem('kiosk.token', token)", token)

@@ -1,17 +1,17 @@
-"""Fixtures of the kiosk tests: a one-stop shop with a counter, staff, fields and a paired device."""
+"""Fixtures of the kiosk tests: a one-stop shop with counters, staff, a field and a paired device."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from survey_app.extensions import db
-from survey_app.kiosk import services
 from survey_app.models import Counter, ProcedureField, Staff
 from survey_app.models.kiosk import KioskDevice
+from tests.factories import make_kiosk_device
+
+RATINGS = "/api/v1/kiosk/ratings"
 
 
 @dataclass
@@ -44,25 +44,11 @@ def shop(org) -> Shop:
     field = ProcedureField(code="ho-tich", name_vi="Hộ tịch", name_en="Civil status", position=1)
     db.session.add_all([counter, counter2, staff, staff2, other, field])
     db.session.flush()
-    device, token = services.register_device_with_token(org.centre, counter=None, name="Kiosk sảnh")
+    device, token = make_kiosk_device(org.centre, name="Kiosk sảnh")
     db.session.commit()
     return Shop(org, counter, counter2, staff, staff2, other, field, device, token)
 
 
-def rating(level: str = "very_satisfied", *, at: datetime | None = None, **extra) -> dict:
-    """One API rating item, rated a minute ago unless `at` is given."""
-    item = {
-        "id": str(uuid.uuid4()),
-        "level": level,
-        "rated_at": (at or datetime.now(UTC) - timedelta(minutes=1)).isoformat(),
-    }
-    if level == "dissatisfied" and "reasons" not in extra:
-        extra["reasons"] = ["long_wait"]
-    item.update(extra)
-    return item
-
-
-def spaced(n: int, *, start: datetime | None = None, gap_seconds: int = 60) -> list[datetime]:
-    """n rating times `gap_seconds` apart, ending an hour ago (so never too close nor future)."""
-    start = start or datetime.now(UTC) - timedelta(hours=1) - timedelta(seconds=gap_seconds * n)
-    return [start + timedelta(seconds=gap_seconds * i) for i in range(n)]
+def post_ratings(client, shop: Shop, items: list, headers: dict | None = None):
+    """POST a batch of rating items with the shop's device token (or other headers)."""
+    return client.post(RATINGS, json={"ratings": items}, headers=headers or shop.headers)

@@ -74,6 +74,11 @@ def add_conference(unit_: Unit, held: datetime, comments: int) -> None:
         )
 
 
+def counts_of(unit, start, end):
+    """Counted kiosk ratings per level of a subtree."""
+    return level_counts(db.session, unit, start, end)
+
+
 def test_a_merge_and_a_split_with_hand_worked_figures(app, org, tmp_path):
     result = run(app, tmp_path, FILE)
     assert result.exit_code == 0, result.output
@@ -115,15 +120,27 @@ def test_a_merge_and_a_split_with_hand_worked_figures(app, org, tmp_path):
     db.session.commit()
     year = (date(2025, 1, 1), date(2025, 12, 31))
     # Tây Hồ pools its own 5, Bưởi's 8 and Thụy Khuê's 4 = 17 (14 satisfied)
-    assert level_counts(tay_ho, *year) == {"very_satisfied": 11, "satisfied": 3, "dissatisfied": 3}
+    assert counts_of(tay_ho, *year) == {
+        "very_satisfied": 11,
+        "satisfied": 3,
+        "dissatisfied": 3,
+    }
     # Ba Đình: its own 2 and Thụy Khuê's 4, shared with Tây Hồ = 6 (3 satisfied)
-    assert level_counts(ba_dinh, *year) == {"satisfied": 3, "dissatisfied": 3}
+    assert counts_of(ba_dinh, *year) == {"satisfied": 3, "dissatisfied": 3}
     # the city counts Thụy Khuê once: 8 + 4 + 10 + 5 + 2 = 29, not 17 + 6 + 10 = 33
-    assert level_counts(org.city, *year) == {"very_satisfied": 11, "satisfied": 13, "dissatisfied": 5}
+    assert counts_of(org.city, *year) == {
+        "very_satisfied": 11,
+        "satisfied": 13,
+        "dissatisfied": 5,
+    }
     # the old district keeps its wards' history, and nothing of the new wards
-    assert level_counts(org.district, *year) == {"very_satisfied": 6, "satisfied": 3, "dissatisfied": 3}
+    assert counts_of(org.district, *year) == {
+        "very_satisfied": 6,
+        "satisfied": 3,
+        "dissatisfied": 3,
+    }
     # the old wards keep their own history only
-    assert level_counts(thuy_khue, *year) == {"satisfied": 3, "dissatisfied": 1}
+    assert counts_of(thuy_khue, *year) == {"satisfied": 3, "dissatisfied": 1}
 
     # SIPAS 2024 (before the reform): Bưởi q1 = 5 ×3 and 2 ×1; Thụy Khuê q1 = 4 ×2
     campaign = SipasCampaign(

@@ -2,29 +2,23 @@
 
 from datetime import UTC, datetime, timedelta
 
+from survey_app.kiosk.review import flagged_ratings, follow_ups
+from tests.factories import kiosk_rating, make_kiosk_device, store_kiosk_ratings
 from tests.routes import Route
 
 
 def prepare(org) -> None:
     """A kiosk at the ward's one-stop centre with one flagged rating and one follow-up."""
-    from survey_app.kiosk import services
-
-    device, _token = services.register_device_with_token(org.centre, counter=None, name="Kiosk matrix")
+    device, _token = make_kiosk_device(org.centre, name="Kiosk matrix")
     at = datetime.now(UTC) - timedelta(hours=1)
     items = [
-        {"id": "6f1c1b36-4a5e-4d0e-9a59-0d6c1d1f0a01", "level": "satisfied", "rated_at": at.isoformat()},
-        {
-            "id": "6f1c1b36-4a5e-4d0e-9a59-0d6c1d1f0a02",
-            "level": "dissatisfied",
-            "reasons": ["long_wait"],
-            "comment": "Chờ lâu",
-            "rated_at": (at + timedelta(seconds=1)).isoformat(),  # too close: flagged
-        },
+        kiosk_rating("satisfied", at=at),
+        kiosk_rating("dissatisfied", comment="Chờ lâu", at=at + timedelta(seconds=1)),  # too close: flagged
     ]
-    services.ingest(device, items)
+    store_kiosk_ratings(device, items)
     org.kiosk_device = device
-    org.kiosk_rating = services.flagged_ratings(None)[0]
-    org.kiosk_follow_up = services.follow_ups(None)[0]
+    org.kiosk_rating = flagged_ratings(None)[0]
+    org.kiosk_follow_up = follow_ups(None)[0]
 
 
 ROUTES = [

@@ -1,4 +1,4 @@
-"""HTML pages of the kiosk feature: device admin, flag review, live feed, follow-ups; the CLI commands."""
+"""HTML pages of the kiosk feature: the screen, device admin, flag review, live feed, follow-ups."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from survey_app.extensions import db
-from survey_app.kiosk import services
+from survey_app.kiosk.review import flagged_ratings
 from survey_app.models.kiosk import (
     DeviceStatus,
     FlagState,
@@ -19,9 +19,8 @@ from survey_app.models.kiosk import (
     KioskUnitDay,
 )
 from tests.conftest import login, post_form
-from tests.kiosk.conftest import rating
-
-RATINGS = "/api/v1/kiosk/ratings"
+from tests.factories import kiosk_rating
+from tests.kiosk.conftest import post_ratings
 
 
 def unit_day_total() -> int:
@@ -91,13 +90,13 @@ def test_a_place_outside_the_list_is_refused(client, shop):
 
 def test_admin_clears_a_flag_on_the_page_and_the_figures_follow(client, shop):
     at = datetime.now(UTC) - timedelta(hours=1)
-    items = [rating(at=at), rating("satisfied", at=at + timedelta(seconds=2))]
-    client.post(RATINGS, json={"ratings": items}, headers=shop.headers)
+    items = [kiosk_rating(at=at), kiosk_rating("satisfied", at=at + timedelta(seconds=2))]
+    post_ratings(client, shop, items)
     assert unit_day_total() == 1
     login(client, "unit_admin1")
     page = client.get("/kiosk/flags").get_data(as_text=True)
     assert "Quá sát lần bấm trước" in page
-    flagged = services.flagged_ratings(None)[0]
+    flagged = flagged_ratings(None)[0]
     response = post_form(
         client, f"/kiosk/ratings/{flagged.id}/flag", {"decision": "clear"}, token_from="/kiosk/flags"
     )
@@ -112,10 +111,12 @@ def test_admin_clears_a_flag_on_the_page_and_the_figures_follow(client, shop):
 def test_official_sees_the_feed_escaped_and_works_the_follow_up_list(client, shop):
     hostile = "<script>alert(1)</script> chờ 2 tiếng"
     items = [
-        rating("dissatisfied", reasons=["long_wait", "attitude"], comment=hostile, staff_id=shop.staff.id),
-        rating("very_satisfied", at=datetime.now(UTC) - timedelta(hours=2)),
+        kiosk_rating(
+            "dissatisfied", reasons=["long_wait", "attitude"], comment=hostile, staff_id=shop.staff.id
+        ),
+        kiosk_rating("very_satisfied", at=datetime.now(UTC) - timedelta(hours=2)),
     ]
-    client.post(RATINGS, json={"ratings": items}, headers=shop.headers)
+    post_ratings(client, shop, items)
     login(client, "official1")
     feed = client.get("/kiosk/feed").get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt; chờ 2 tiếng" in feed and hostile not in feed
@@ -140,38 +141,3 @@ def test_official_sees_the_feed_escaped_and_works_the_follow_up_list(client, sho
     assert item.state == FollowUpState.done and item.action_note == note
     done = client.get("/kiosk/follow-ups?state=done").get_data(as_text=True)
     assert note in done and "Đã xử lý xong lúc" in done
-
-
-def test_cli_register_prints_a_working_token_on_its_last_line(app, shop):
-    runner = app.test_cli_runner()
-    result = runner.invoke(
-        args=["kiosk", "register", "--unit", "00109-MC", "--counter", "Q1", "--name", "Quầy 1"]
-    )
-    assert result.exit_code == 0, result.output
-    token = result.output.strip().splitlines()[-1]
-    device = services.device_for_token(token)
-    assert device.name == "Quầy 1" and device.counter_id == shop.counter.id
-    missing = runner.invoke(args=["kiosk", "register", "--unit", "nope"])
-    assert missing.exit_code != 0 and "no unit with code nope" in missing.output
-    wrong_counter = runner.invoke(args=["kiosk", "register", "--unit", "00109-MC", "--counter", "Q9"])
-    assert wrong_counter.exit_code != 0
-
-
-def test_cli_rebuild_rollup_reports_drift(app, client, shop):
-    at = datetime.now(UTC) - timedelta(hours=3)
-    client.post(
-        RATINGS,
-        json={"ratings": [rating(at=at), rating("satisfied", at=at + timedelta(minutes=5))]},
-        headers=shop.headers,
-    )
-    runner = app.test_cli_runner()
-    clean = runner.invoke(args=["kiosk", "rebuild-rollup"])
-    assert clean.exit_code == 0 and "all roll-ups in step" in clean.output
-    assert "kiosk_unit_day: 2 rows, in step" in clean.output
-    db.session.execute(KioskUnitDay.__table__.update().values(n=KioskUnitDay.n + 4))
-    db.session.commit()
-    drifted = runner.invoke(args=["kiosk", "rebuild-rollup"])
-    assert drifted.exit_code == 1
-    assert "kiosk_unit_day: 2 rows, drift in 2 keys (repaired)" in drifted.output
-    db.session.expire_all()
-    assert unit_day_total() == 2
