@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask_babel import gettext as _
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
 from survey_app.api.auth import api_user, token_required
+from survey_app.api.blueprint import ApiBlueprint
 from survey_app.auth.permissions import in_scope, scope_root
 from survey_app.org.services import get_unit_by_code, units_in_subtree
 
-blp = Blueprint("core_api", __name__, url_prefix="/api/v1", description="Identity and units")
+blp = ApiBlueprint("core_api", __name__, url_prefix="/api/v1", description="Identity and units")
 
 
 class UnitSchema(ma.Schema):

@@ -1,5 +1,5 @@
 """JSON API of the dashboards feature (documented in the OpenAPI file)."""
 
-from flask_smorest import Blueprint
+from survey_app.api.blueprint import ApiBlueprint
 
-blp = Blueprint("dashboards_api", __name__, url_prefix="/api/v1", description="dashboards")
+blp = ApiBlueprint("dashboards_api", __name__, url_prefix="/api/v1", description="dashboards")

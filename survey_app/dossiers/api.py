@@ -13,11 +13,12 @@ import logging
 import marshmallow as ma
 from flask import request
 from flask_babel import gettext as _
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from sqlalchemy.exc import IntegrityError
 
 from survey_app.analytics.dossier_scoring import parse_quarter
 from survey_app.api.auth import api_user, token_required
+from survey_app.api.blueprint import ApiBlueprint
 from survey_app.auth.permissions import Capability, in_scope, scope_root
 from survey_app.dossiers import services
 from survey_app.dossiers.reports import unit_report
@@ -27,7 +28,9 @@ from survey_app.org.services import get_unit_by_code, subtree_ids_query
 
 logger = logging.getLogger(__name__)
 
-blp = Blueprint("dossiers_api", __name__, url_prefix="/api/v1", description="Dossiers and their evaluation")
+blp = ApiBlueprint(
+    "dossiers_api", __name__, url_prefix="/api/v1", description="Dossiers and their evaluation"
+)
 
 MAX_BATCH = 1000
 

@@ -8,12 +8,12 @@ from functools import wraps
 
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from flask_smorest.error_handler import ErrorSchema
-from webargs.flaskparser import FlaskParser
 
 from survey_app.analytics.kiosk_queries import kiosk_stats
 from survey_app.api.auth import api_user, bearer_token, token_required
+from survey_app.api.blueprint import ApiBlueprint
 from survey_app.auth.permissions import Capability, in_scope
 from survey_app.core import clock
 from survey_app.extensions import db, limiter
@@ -43,81 +43,13 @@ from survey_app.org.services import get_unit_by_code
 DEFAULT_PERIOD = timedelta(days=29)  # the stats' period ends today and spans 30 days unless given
 
 
-def _texts(errors) -> dict | list:
-    """Validation messages as lists of plain text for the JSON body.
-
-    marshmallow keeps a field's lazily translated message as it is, not in a list as it does text.
-    """
-    if isinstance(errors, dict):
-        return {key: _texts(value) for key, value in errors.items()}
-    return [str(message) for message in errors] if isinstance(errors, list) else [str(errors)]
-
-
-class ArgumentsParser(FlaskParser):
-    """webargs' parser answering in the API's error body, with translated messages.
-
-    422 names the first field that failed in `message` (the schema's `summaries`) and every failing
-    field in `errors`; a body that is not JSON is 400, one over KIOSK_MAX_BODY_BYTES 413 (not read).
-    """
-
-    def handle_error(self, error, req, schema, *, error_status_code, error_headers):
-        """Abort with the schema's summary of what failed."""
-        summaries = getattr(schema, "summaries", {})
-        failed = [name for errors in error.messages.values() if isinstance(errors, dict) for name in errors]
-        summary = next((summaries[name] for name in failed if name in summaries), None)
-        abort(
-            error_status_code or self.DEFAULT_VALIDATION_STATUS,
-            message=str(summary or _("Some fields are not valid.")),
-            errors=_texts(error.messages),
-            **({"headers": error_headers} if error_headers else {}),
-        )
-
-    def _raw_load_json(self, req):
-        """The body as JSON, read only up to KIOSK_MAX_BODY_BYTES (413 beyond)."""
-        req.max_content_length = current_app.config["KIOSK_MAX_BODY_BYTES"]
-        return super()._raw_load_json(req)
-
-    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
-        """400 with a translated message."""
-        message = _("The request body is not valid JSON.")
-        abort(400, message=message, errors={"json": [message]})
-
-
-def _document_only(document: Callable) -> Callable:
-    """Apply a flask-smorest decorator that only documents (doc, alt_response) without its wrapper.
-
-    Its wrapper merely calls the view, looking it up through current_app.ensure_sync: 1.3 µs a layer,
-    and the ingest of one rating would pass five (1% of its time). The view keeps the documentation.
-    """
-
-    def decorator(view: Callable) -> Callable:
-        view._apidoc = document(view)._apidoc
-        return view
-
-    return decorator
-
-
-class KioskBlueprint(Blueprint):
-    """A flask-smorest blueprint whose request parsing answers with translated error bodies."""
-
-    ARGUMENTS_PARSER = ArgumentsParser()
-
-    def alt_response(self, *args, **kwargs) -> Callable:
-        """Document an alternative response (flask-smorest's), without a wrapper around the view."""
-        return _document_only(super().alt_response(*args, **kwargs))
-
-    def built_response(self, *args, **kwargs) -> Callable:
-        """Document the answer of a view that builds its own Response (flask-smorest's response, whose
-        wrapper would only pass it through)."""
-        return _document_only(super().response(*args, **kwargs))
-
-    @staticmethod
-    def doc(**kwargs) -> Callable:
-        """Add to the view's documentation (flask-smorest's), without a wrapper around the view."""
-        return _document_only(Blueprint.doc(**kwargs))
-
-
-blp = KioskBlueprint("kiosk_api", __name__, url_prefix="/api/v1", description="Kiosk devices and ratings")
+blp = ApiBlueprint(
+    "kiosk_api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Kiosk devices and ratings",
+    max_body_setting="KIOSK_MAX_BODY_BYTES",
+)
 
 
 def _device_unauthorized() -> None:

@@ -6,33 +6,19 @@ from http import HTTPStatus
 
 import marshmallow as ma
 from flask_babel import gettext as _
-from flask_smorest import Blueprint, abort
-from webargs.flaskparser import FlaskParser
+from flask_babel import lazy_gettext as _l
+from flask_smorest import abort
 
 from survey_app.analytics.sipas_queries import campaign_report
 from survey_app.api.auth import api_user, token_required
+from survey_app.api.blueprint import ApiBlueprint
 from survey_app.auth.permissions import Capability, in_scope, scope_root
 from survey_app.extensions import db
 from survey_app.models.sipas import CampaignState
 from survey_app.org.services import get_unit_by_code
 from survey_app.sipas.campaigns import campaign_visible, get_campaign, questionnaire_of, visible_campaigns
 
-
-class RefusingParser(FlaskParser):
-    """Query parameters read through a schema; a refusal answers 422 with the schema's translated message."""
-
-    def handle_error(self, error, req, schema, *, error_status_code, error_headers):
-        """Abort with `{"code", "status", "message", "errors": {"query": {name: [problem]}}}`."""
-        abort(
-            error_status_code or self.DEFAULT_VALIDATION_STATUS,
-            message=schema.refusal(),
-            errors=error.messages,
-            **({"headers": error_headers} if error_headers else {}),
-        )
-
-
-blp = Blueprint("sipas_api", __name__, url_prefix="/api/v1", description="SIPAS surveys")
-blp.ARGUMENTS_PARSER = RefusingParser()
+blp = ApiBlueprint("sipas_api", __name__, url_prefix="/api/v1", description="SIPAS surveys")
 
 # Errors every endpoint may answer, documented by the API's shared error responses.
 UNAUTHORIZED, FORBIDDEN, NOT_FOUND = (HTTPStatus(code).name for code in (401, 403, 404))
@@ -84,10 +70,10 @@ class SipasStatsQuerySchema(ma.Schema):
         """Every refused parameter was missing or empty: say so in the user's language."""
         raise ma.ValidationError({name: [_("Required.")] for name in error.messages})
 
-    @staticmethod
-    def refusal() -> str:
-        """The message of a refused query."""
-        return _("Give a campaign code and a unit code.")
+    summaries = {
+        "campaign": _l("Give a campaign code and a unit code."),
+        "unit": _l("Give a campaign code and a unit code."),
+    }
 
 
 Percent = ma.fields.Float(

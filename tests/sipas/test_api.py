@@ -110,7 +110,8 @@ def test_the_openapi_document_declares_the_stats_parameters_and_answer(client):
     assert "campaigns" in schemas[campaigns]["properties"]
 
 
-def test_other_query_parameters_are_ignored_as_before(client, org, campaign):
+def test_an_unknown_query_parameter_is_refused_by_name(client, org, campaign):
+    # A typo ("unti=") must not silently answer for another unit: every API refuses what it does not know.
     auth = bearer(org.users["leader"])
     answer = client.get("/api/v1/stats/sipas?campaign=TH-2026&unit=003&lang=vi", headers=auth)
-    assert answer.status_code == 200 and answer.get_json()["n"] == 0
+    assert answer.status_code == 422 and "lang" in answer.get_json()["errors"]["query"]

@@ -8,17 +8,14 @@ describes both exactly as validated.
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
+from survey_app.api.blueprint import ApiBlueprint
 
-from survey_app.dialogue.api.parser import ArgumentsParser
-
-blp = Blueprint(
+blp = ApiBlueprint(
     "dialogue_api",
     __name__,
     url_prefix="/api/v1",
     description="Dialogue conferences: conferences, comments, answers, follow-up and statistics",
 )
-blp.ARGUMENTS_PARSER = ArgumentsParser()
 
 # The resource modules register their routes on blp, so they are imported once it exists.
 from survey_app.dialogue.api import comments, conferences, stats  # noqa: E402, F401
