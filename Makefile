@@ -32,7 +32,8 @@ install-test: install $(VENV)/.installed-test chromium
 translations: $(VENV)/.installed
 	@for dir in $(CATALOG_DIRS); do $(BIN)/pybabel compile -d $$dir --statistics || exit 1; done
 
-## Refresh the .pot/.po files after changing user-visible strings (core catalog + one per feature).
+## Refresh the .pot/.po files after changing user-visible strings (core catalog + one per feature; a
+## feature's catalog also takes its forms, its models' labels and its templates).
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		$(foreach d,$(FEATURE_CATALOGS),--ignore-dirs=$(notdir $(patsubst %/translations,%,$(d)))) \
@@ -40,7 +41,8 @@ extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel update -i survey_app/translations/messages.pot -d survey_app/translations --no-fuzzy-matching
 	@for dir in $(FEATURE_CATALOGS); do pkg=$${dir%/translations}; name=$${pkg#survey_app/}; \
 		$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
-			-o $$dir/messages.pot $$pkg $$(ls -d survey_app/forms/$$name.py survey_app/templates/$$name 2>/dev/null); \
+			-o $$dir/messages.pot $$pkg $$(ls -d survey_app/forms/$$name.py survey_app/models/$$name.py \
+				survey_app/templates/$$name 2>/dev/null); \
 		$(BIN)/pybabel update -i $$dir/messages.pot -d $$dir --no-fuzzy-matching; done
 
 ## Plotly's JavaScript is served from static/ (kiosks and offices sit on closed networks).
