@@ -55,7 +55,10 @@ class ArgumentsParser(FlaskParser):
         """The body as JSON, read only up to the blueprint's limit when it has one (413 beyond)."""
         if self.max_body_setting:
             req.max_content_length = current_app.config[self.max_body_setting]
-        return super()._raw_load_json(req)
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError as error:  # JSON nested deeper than the decoder can follow
+            return self._handle_invalid_json_error(error, req)
 
     def load_json(self, req, schema):
         """The JSON body, which must be an object."""

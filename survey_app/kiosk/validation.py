@@ -8,9 +8,10 @@ document describes the items by `kiosk.schemas.RatingItemSchema`, whose fields s
 
 from __future__ import annotations
 
+import re
 import uuid as uuid_module
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -25,6 +26,11 @@ MAX_COMMENT = 1000
 MAX_DOSSIER_CODE = 50
 MAX_ID = 40  # characters of the id and of rated_at, checked before parsing them
 MAX_STAFF_ID = 2**31 - 1
+# Real offsets run from -12:00 to +14:00; PostgreSQL refuses anything past ±15:59.
+MAX_OFFSET = timedelta(hours=14)
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+# A NUL (PostgreSQL's text cannot hold it) or a lone surrogate (no UTF-8 encoding exists for it).
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def procedure_field_ids() -> dict[str, int]:
@@ -48,14 +54,23 @@ def parse_uuid(value) -> str | None:
 
 
 def parse_rated_at(value) -> datetime | None:
-    """An aware datetime from ISO 8601 text with an offset, or None."""
+    """An aware datetime from ISO 8601 text with a real-world offset that both databases store, or None."""
     if not isinstance(value, str) or len(value) > MAX_ID:
         return None
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return parsed if parsed.tzinfo is not None and parsed.utcoffset() is not None else None
+    offset = parsed.utcoffset()
+    if offset is None or abs(offset) > MAX_OFFSET:
+        return None
+    try:
+        year = parsed.astimezone(timezone.utc).year
+    except OverflowError:  # years 1 and 9999 at their edge leave the calendar once moved to UTC
+        return None
+    # A tablet whose clock reset (1970) is still stored, flagged too old; years no arithmetic can
+    # reach past (a press interval, a rollup day) without leaving the calendar are refused.
+    return parsed if EARLIEST_YEAR <= year <= LATEST_YEAR else None
 
 
 def _optional_text(item: dict, key: str, limit: int, errors: dict) -> str | None:
@@ -67,6 +82,9 @@ def _optional_text(item: dict, key: str, limit: int, errors: dict) -> str | None
         errors[key] = _("Must be text.")
         return None
     value = value.strip()
+    if UNSTORABLE.search(value):
+        errors[key] = _("Contains characters that cannot be stored.")
+        return None
     if len(value) > limit:
         errors[key] = _("At most %(n)d characters.", n=limit)
         return None

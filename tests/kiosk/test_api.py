@@ -83,6 +83,37 @@ def test_one_bad_item_never_fails_the_batch(client, shop):
     assert count_rows() == 1
 
 
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"rated_at": "0001-01-01T00:00:00+00:00"},
+        {"rated_at": "9999-12-31T23:59:59-12:00"},
+        {"rated_at": "0373-11-06T18:14:13-18:06"},
+        {"comment": "\ud800"},
+        {"dossier_code": "HS-\udfff"},
+        {"comment": "Chờ lâu\x00"},
+    ],
+)
+def test_an_item_no_database_could_store_is_rejected_and_the_rest_stored(client, shop, bad):
+    items = [kiosk_rating(), {**kiosk_rating(), **bad}, kiosk_rating()]
+    response = post_ratings(client, shop, items)
+    assert response.status_code == 200
+    results = response.get_json()["results"]
+    assert [r["status"] for r in results] == ["created", "rejected", "created"]
+    assert list(results[1]["errors"]) == list(bad)
+    assert count_rows() == 2
+
+
+def test_json_nested_beyond_reason_is_a_400_with_a_json_error(client, shop):
+    body = "[" * 50_000 + "]" * 50_000
+    response = client.post(
+        RATINGS, data=body, content_type="application/json", headers=shop.headers
+    )
+    assert response.status_code == 400
+    assert response.get_json()["message"] == "Nội dung yêu cầu không phải JSON hợp lệ."
+    assert count_rows() == 0
+
+
 def test_the_answer_is_what_the_documented_schema_describes(client, shop):
     items = [kiosk_rating(), kiosk_rating(), {"id": "nope"}]
     items[1]["id"] = items[0]["id"]
