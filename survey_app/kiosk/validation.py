@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import uuid as uuid_module
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -65,7 +65,7 @@ def parse_rated_at(value) -> datetime | None:
     if offset is None or abs(offset) > MAX_OFFSET:
         return None
     try:
-        year = parsed.astimezone(timezone.utc).year
+        year = parsed.astimezone(UTC).year
     except OverflowError:  # years 1 and 9999 at their edge leave the calendar once moved to UTC
         return None
     # A tablet whose clock reset (1970) is still stored, flagged too old; years no arithmetic can

@@ -106,9 +106,7 @@ def test_an_item_no_database_could_store_is_rejected_and_the_rest_stored(client,
 
 def test_json_nested_beyond_reason_is_a_400_with_a_json_error(client, shop):
     body = "[" * 50_000 + "]" * 50_000
-    response = client.post(
-        RATINGS, data=body, content_type="application/json", headers=shop.headers
-    )
+    response = client.post(RATINGS, data=body, content_type="application/json", headers=shop.headers)
     assert response.status_code == 400
     assert response.get_json()["message"] == "Nội dung yêu cầu không phải JSON hợp lệ."
     assert count_rows() == 0
