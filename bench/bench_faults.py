@@ -15,8 +15,9 @@ The faults, at a third and at two thirds of BENCH_FAULTS_SECONDS:
 After the load (each client's queue sent until empty) the figures: batches and ratings sent, ratings
 acknowledged (answered `created` or `duplicate`), acknowledged ids missing from `kiosk_rating` (lost),
 rows beyond the distinct ids (duplicated: the unique constraint should make it impossible), replayed
-ratings answered `created` again, rows stored that no answer acknowledged (their answer was lost with
-the worker: stored, and the kiosk's retry is then answered `duplicate`), client errors, and what
+ratings answered `created` again, rows no answer acknowledged, ratings of a batch sent again after a
+failed post and answered `duplicate` (stored by the post whose answer was lost with the worker), client
+errors, and what
 `flask --app wsgi kiosk rebuild-rollup` reports (drift, exit status 1). `run` returns the problems
 found: `python -m bench faults` exits non-zero on any lost or duplicated id, or drift.
 
@@ -29,6 +30,7 @@ BENCH_FAULTS_CLIENTS (4), BENCH_FAULTS_WORKERS (3), BENCH_FAULTS_THREADS (2).
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -81,6 +83,7 @@ class Tally:
     ratings: int = 0  # distinct ids made
     acknowledged: set[str] = field(default_factory=set)  # answered created or duplicate
     replayed_created: int = 0  # replayed ratings answered `created` again
+    retried_duplicates: int = 0  # ratings of a batch sent again after a failed post, answered `duplicate`
     rejected: int = 0  # items answered `rejected` (none is ever made bad)
     errors: dict[str, int] = field(default_factory=dict)  # failed posts by kind (dropped, refused, 5xx…)
     unsent: int = 0  # ratings still unacknowledged when the clients gave up
@@ -101,7 +104,7 @@ class Outcome:
     stored: int  # rows in kiosk_rating
     distinct: int  # distinct uuids in kiosk_rating
     lost: int  # acknowledged ids not stored
-    unacknowledged_stored: int  # rows no answer acknowledged
+    unacknowledged_stored: int  # rows no answer acknowledged (the queues emptied: none expected)
     drift: bool  # rebuild-rollup found roll-ups out of step
     rebuild_output: str
     killed_worker: int
@@ -125,6 +128,8 @@ class Outcome:
             found.append(f"{self.backend}: rebuild-rollup found drift:\n{self.rebuild_output}")
         if self.tally.rejected:
             found.append(f"{self.backend}: {self.tally.rejected} valid ratings rejected")
+        if self.unacknowledged_stored:
+            found.append(f"{self.backend}: {self.unacknowledged_stored} rows no answer acknowledged")
         if self.tally.unsent:
             found.append(f"{self.backend}: {self.tally.unsent} ratings never acknowledged")
         if not self.tally.acknowledged:
@@ -270,10 +275,8 @@ class Server:
             self.process.kill()
             self.process.wait(timeout=10)
         for pid in workers:  # orphans of a killed master
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
     def log(self) -> str:
         """The end of the server's log."""
@@ -291,6 +294,7 @@ class Client(threading.Thread):
         self.acknowledged: list[tuple[str, list[dict]]] = []  # batches to replay
         self.connection: http.client.HTTPConnection | None = None
         self.draining = False  # after the stop: only the queue is sent, nothing new
+        self.head_failed = False  # a post of the batch at the head of the queue failed
 
     def new_batch(self) -> tuple[str, list[dict]]:
         now = datetime.now(UTC)
@@ -351,8 +355,10 @@ class Client(threading.Thread):
             self.queue.append((token, items))
         results = self.post(token, items)
         if results is None:
+            self.head_failed |= not replay
             time.sleep(RETRY_PAUSE)
             return
+        retried, self.head_failed = self.head_failed and not replay, self.head_failed and replay
         with self.tally.lock:
             self.tally.batches += 1
             self.tally.replays += replay
@@ -363,6 +369,8 @@ class Client(threading.Thread):
                     continue
                 if replay and status == "created":
                     self.tally.replayed_created += 1
+                if retried and status == "duplicate":
+                    self.tally.retried_duplicates += 1
                 self.tally.acknowledged.add(item["id"])
         if not replay:
             self.queue.pop(0)
@@ -482,7 +490,8 @@ def report_outcome(report, outcome: Outcome) -> None:
     report.add(name, "  ids stored more than once", outcome.duplicated, "rows", "0")
     report.add(name, "  replayed ratings created again", tally.replayed_created, "ratings", "0")
     report.add(name, "  ratings never acknowledged (queue left)", tally.unsent, "ratings", "0")
-    report.add(name, "  stored, answer lost (retry said duplicate)", outcome.unacknowledged_stored, "rows")
+    report.add(name, "  rows no answer acknowledged", outcome.unacknowledged_stored, "rows", "0")
+    report.add(name, "  sent again after a failed post, answered duplicate", tally.retried_duplicates, "")
     report.add(name, "  rebuild-rollup drift (1 = found)", int(outcome.drift), "", "0")
 
 
