@@ -491,7 +491,7 @@ def report_outcome(report, outcome: Outcome) -> None:
     report.add(name, "  replayed ratings created again", tally.replayed_created, "ratings", "0")
     report.add(name, "  ratings never acknowledged (queue left)", tally.unsent, "ratings", "0")
     report.add(name, "  rows no answer acknowledged", outcome.unacknowledged_stored, "rows", "0")
-    report.add(name, "  sent again after a failed post, answered duplicate", tally.retried_duplicates, "")
+    report.add(name, "  retried after a failed post, already stored", tally.retried_duplicates, "ratings")
     report.add(name, "  rebuild-rollup drift (1 = found)", int(outcome.drift), "", "0")
 
 
