@@ -30,18 +30,21 @@ class Report:
 def main(names: list[str]) -> int:
     """Run the benchmarks and save their figures under bench/results/."""
     report = Report()
+    problems: list[str] = []
     modules = [m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_")]
     for name in modules:
         if names and not any(n in name for n in names):
             continue
         print(f"== {name}", flush=True)
         started = time.perf_counter()
-        importlib.import_module(f"bench.{name}").run(report)
+        problems += importlib.import_module(f"bench.{name}").run(report) or []  # a bench may return problems
         print(f"   ({time.perf_counter() - started:.0f} s)", flush=True)
     RESULTS.mkdir(exist_ok=True)
     stamp = time.strftime("%Y-%m-%dT%H-%M-%S")
     (RESULTS / f"bench-{stamp}.json").write_text(json.dumps(report.rows, indent=2))
-    return 0
+    for problem in problems:
+        print(f"FAILED: {problem}", flush=True)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
