@@ -472,7 +472,11 @@ def catalogue() -> Catalogue:
 
 def get_questionnaire(version: str) -> Questionnaire:
     """One version of the running app; QuestionnaireError when it is unknown."""
-    found = catalogue().versions.get(version)
+    found_in = catalogue()
+    found = found_in.versions.get(version)
     if found is None:
+        refused = next((e for e in found_in.errors if e.startswith(f"{version}.yaml:")), None)
+        if refused:  # the file is there but broken: say what is wrong with it
+            raise QuestionnaireError(refused)
         raise QuestionnaireError(_("Unknown questionnaire version %(version)s.", version=version))
     return found
