@@ -82,6 +82,7 @@ def _every_page_answers_with_the_original_wording(app, campaign) -> None:
         for name, url in pages.items():
             page = client.get(url)
             assert page.status_code == 200, name
+        assert "đợt khảo sát vẫn dùng bản sao đã lưu" in client.get(base).get_data(as_text=True)
         for name in ("results", "paper entry"):
             text = client.get(pages[name]).get_data(as_text=True)
             assert ORIGINAL_S01 in text and EDITED_S01 not in text, name
@@ -116,6 +117,10 @@ def test_a_draft_takes_the_files_wording_when_opened_and_keeps_it_from_then_on(a
         db.session.commit()
         _edit_ward_short(files)
         assert questionnaire_of(campaign).item("S02") is not None  # still the copy taken at creation
+        client = app.test_client()
+        login(client, "admin1")
+        page = client.get(f"/sipas/campaigns/{campaign.code}").get_data(as_text=True)
+        assert "sẽ dùng nội dung hiện tại của tệp khi được mở" in page
         change_state(campaign, "open")  # a draft with nothing collected follows the file
         db.session.commit()
         assert questionnaire_of(campaign).item("S01").vi == EDITED_S01
@@ -147,5 +152,6 @@ def test_a_campaign_without_a_readable_copy_is_refused_clearly_not_a_500(app, fi
     client = app.test_client()
     login(client, "admin1")
     page = client.get(f"/sipas/campaigns/{collected.code}/results?unit=003")
-    assert page.status_code == 409 and "ward-short" in page.get_data(as_text=True)
+    assert page.status_code == 409
+    assert "Không đọc được bảng hỏi của đợt khảo sát TH-2026" in page.get_data(as_text=True)
     assert app.test_client().get("/sipas/s/TH-2026/00109").status_code == 409
