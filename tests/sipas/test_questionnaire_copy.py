@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import select, text
 
 from survey_app.extensions import db
 from survey_app.models.sipas import Channel, SipasCampaign
@@ -60,7 +62,11 @@ def collected(files, org) -> SipasCampaign:
             batch=batch,
         )
         record_response(
-            campaign, org.ward2, channel=Channel.online, answers={"S01": 2, "S02": 3}, submitted_at=IN_THE_PERIOD
+            campaign,
+            org.ward2,
+            channel=Channel.online,
+            answers={"S01": 2, "S02": 3},
+            submitted_at=IN_THE_PERIOD,
         )
         db.session.commit()
     campaign.batch_id = batch.id
@@ -100,9 +106,7 @@ def _every_page_answers_with_the_original_wording(app, campaign) -> None:
         assert answered.status_code == 302
 
 
-def test_editing_then_deleting_the_file_changes_nothing_for_a_campaign_that_collected(
-    app, files, collected
-):
+def test_editing_then_deleting_the_file_changes_nothing_for_a_campaign_that_collected(app, files, collected):
     _edit_ward_short(files)
     _every_page_answers_with_the_original_wording(app, collected)
     (files / "ward-short.yaml").unlink()
@@ -134,14 +138,16 @@ def test_a_draft_takes_the_files_wording_when_opened_and_keeps_it_from_then_on(a
 def test_a_draft_with_typed_forms_keeps_its_copy_and_a_broken_file_refuses_the_opening(app, files, org):
     with time_machine.travel(IN_THE_PERIOD, tick=False):
         typed = make_sipas_campaign(org.district, {org.ward: 10})
-        record_response(typed, org.ward, channel=Channel.paper, answers={"S01": 4}, submitted_at=IN_THE_PERIOD)
+        record_response(
+            typed, org.ward, channel=Channel.paper, answers={"S01": 4}, submitted_at=IN_THE_PERIOD
+        )
         fresh = make_sipas_campaign(org.district, {org.ward: 10}, code="TH-2026-B")
         db.session.commit()
         _edit_ward_short(files)
         change_state(typed, "open")
         assert questionnaire_of(typed).item("S01").vi == ORIGINAL_S01  # answers were given to this wording
         (files / "ward-short.yaml").write_text("version: ward-short\ntitle: [", encoding="utf-8")
-        with pytest.raises(SipasError, match="ward-short.yaml"):
+        with pytest.raises(SipasError, match=r"ward-short\.yaml"):
             change_state(fresh, "open")
 
 
@@ -155,3 +161,29 @@ def test_a_campaign_without_a_readable_copy_is_refused_clearly_not_a_500(app, fi
     assert page.status_code == 409
     assert "Không đọc được bảng hỏi của đợt khảo sát TH-2026" in page.get_data(as_text=True)
     assert app.test_client().get("/sipas/s/TH-2026/00109").status_code == 409
+
+
+def test_the_migration_gives_existing_campaigns_the_copy_of_their_readable_file(app, files):
+    db.session.remove()
+    downgrade(revision="0009_hardening")
+    try:
+        with db.engine.begin() as conn:
+            for code, version in (("OLD-1", "ward-short"), ("OLD-2", "withdrawn-2019")):
+                conn.execute(
+                    text(
+                        "INSERT INTO sipas_campaign (code, name, questionnaire, start_on, end_on, state,"
+                        " channels, created_at) VALUES (:code, 'Cũ', :version, '2025-01-01', '2025-02-01',"
+                        " 'closed', 'paper', '2025-01-01 00:00:00+00:00')"
+                    ),
+                    {"code": code, "version": version},
+                )
+    finally:
+        upgrade(revision="heads")
+    old, gone = (
+        db.session.scalar(select(SipasCampaign).where(SipasCampaign.code == c)) for c in ("OLD-1", "OLD-2")
+    )
+    shipped = (files / "ward-short.yaml").read_text(encoding="utf-8")
+    assert old.questionnaire_text == shipped and old.questionnaire_sha256 == checksum(shipped)
+    assert gone.questionnaire_text is None and gone.questionnaire_sha256 is None  # no file: no copy
+    (files / "ward-short.yaml").unlink()
+    assert questionnaire_of(old).item("S01").vi == ORIGINAL_S01
