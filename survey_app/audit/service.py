@@ -14,7 +14,7 @@ from survey_app.extensions import db
 from survey_app.models import AuditEntry
 
 # Columns never copied into the log: secrets and blobs.
-_HIDDEN_COLUMNS = {"password_hash", "token_hash", "photo"}
+_HIDDEN_COLUMNS = {"password_hash", "token_hash", "photo", "questionnaire_text"}  # its sha256 is logged
 
 
 def snapshot(obj: Any) -> dict[str, Any]:

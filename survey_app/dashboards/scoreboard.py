@@ -139,8 +139,8 @@ def _add_published_sipas(board: Scoreboard, unit: Unit, children, minimum: int) 
     published = [c for c in campaigns if c[5] == CampaignState.published]
     if not published:
         return
-    campaign_id, _code, name, version, _start, _state = published[0]
-    questionnaire = questionnaire_of(version)
+    campaign_id, _code, name, _version, _start, _state = published[0]
+    questionnaire = questionnaire_of(campaign_id)
     if questionnaire is None:
         return
     ids = [c[0] for c in children]

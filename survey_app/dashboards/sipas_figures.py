@@ -20,18 +20,21 @@ from survey_app.dashboards.charts import Chart, Column
 from survey_app.dashboards.filters import Filters
 from survey_app.extensions import db
 from survey_app.models import Unit
-from survey_app.sipas.questionnaire import Questionnaire, get_questionnaire
+from survey_app.models.sipas import SipasCampaign
+from survey_app.sipas import campaigns as sipas_campaigns
+from survey_app.sipas.questionnaire import Questionnaire
 
 
 def _lang() -> str:
     return str(get_locale() or "vi")
 
 
-def questionnaire_of(version: str) -> Questionnaire | None:
-    """The questionnaire version of a campaign, or None when this deployment does not know it."""
+def questionnaire_of(campaign_id: int) -> Questionnaire | None:
+    """A campaign's questionnaire (its stored copy), or None when it has no readable one."""
+    campaign = db.session.get(SipasCampaign, campaign_id)
     try:
-        return get_questionnaire(version)
-    except ValueError:  # QuestionnaireError: a version removed from this deployment
+        return sipas_campaigns.questionnaire_of(campaign) if campaign else None
+    except sipas_campaigns.QuestionnaireUnavailable:
         return None
 
 
@@ -95,10 +98,10 @@ def sipas_dashboard(filters: Filters) -> tuple[SipasSummary, list[Chart]]:
     if not campaigns:
         return summary, []
     chosen = next((c for c in campaigns if c[1] == filters.campaign), campaigns[0])
-    campaign_id, code, name, version, _start, _state = chosen
+    campaign_id, code, name, _version, _start, _state = chosen
     summary.campaign, summary.campaign_code = name, code
     filters.campaign = code
-    questionnaire = questionnaire_of(version)
+    questionnaire = questionnaire_of(campaign_id)
     children = pooling.child_units(session, unit.id)
     ids = [unit.id] + [c[0] for c in children]
     # Responses of every campaign at once: this campaign's units, the trend and the sample progress.
@@ -220,9 +223,9 @@ def _trend_chart(chosen: _Campaign, campaigns: list[tuple], channel: str) -> Cha
         db.session, [c[0] for c in history], [unit_id], channel=channel
     )
     rows, labels, values = [], [], []
-    for campaign_id, _code, name, version, _start, _state in history:
+    for campaign_id, _code, name, _version, _start, _state in history:
         n = chosen.responses_of(unit_id, campaign_id)
-        questionnaire = questionnaire_of(version)
+        questionnaire = questionnaire_of(campaign_id)
         value = None
         if questionnaire and n:
             counts = history_counts.get((campaign_id, unit_id), {})

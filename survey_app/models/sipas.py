@@ -81,6 +81,12 @@ class SipasCampaign(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     questionnaire: Mapped[str] = mapped_column(String(40))
+    # The questionnaire's YAML as the campaign took it, and its SHA-256: every page, report and export of
+    # the campaign reads this copy, so editing or deleting the file never changes collected data
+    # (survey_app.sipas.campaigns.questionnaire_of). Empty only for a campaign whose file was unreadable
+    # when the copy was first taken.
+    questionnaire_text: Mapped[str | None] = mapped_column(Text)
+    questionnaire_sha256: Mapped[str | None] = mapped_column(String(64))
     start_on: Mapped[date] = mapped_column(Date)
     end_on: Mapped[date] = mapped_column(Date)
     state: Mapped[CampaignState] = mapped_column(

@@ -16,7 +16,13 @@ from survey_app.auth.permissions import Capability, in_scope, scope_root
 from survey_app.extensions import db
 from survey_app.models.sipas import CampaignState
 from survey_app.org.services import get_unit_by_code
-from survey_app.sipas.campaigns import campaign_visible, get_campaign, questionnaire_of, visible_campaigns
+from survey_app.sipas.campaigns import (
+    QuestionnaireUnavailable,
+    campaign_visible,
+    get_campaign,
+    questionnaire_of,
+    visible_campaigns,
+)
 
 blp = ApiBlueprint("sipas_api", __name__, url_prefix="/api/v1", description="SIPAS surveys")
 
@@ -143,6 +149,7 @@ def campaigns():
 @blp.alt_response(401, response=UNAUTHORIZED)
 @blp.alt_response(403, response=FORBIDDEN)
 @blp.alt_response(404, response=NOT_FOUND)
+@blp.alt_response(409, description="The campaign has no readable questionnaire")
 def stats(campaign: str, unit: str):
     """A unit subtree's figures in one campaign.
 
@@ -156,7 +163,10 @@ def stats(campaign: str, unit: str):
     subtree = get_unit_by_code(unit)
     if subtree is None or not in_scope(user, subtree.id):
         abort(404, message=_("No unit %(code)s in your scope.", code=unit))
-    questionnaire = questionnaire_of(found)
+    try:
+        questionnaire = questionnaire_of(found)
+    except QuestionnaireUnavailable as exc:
+        abort(409, message=str(exc))
     figures = campaign_report(db.session, found, subtree, questionnaire=questionnaire)
     return {
         "campaign": found.code,

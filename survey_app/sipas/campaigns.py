@@ -15,9 +15,15 @@ from survey_app.audit.service import record, snapshot
 from survey_app.core import clock
 from survey_app.extensions import db
 from survey_app.models import Unit
-from survey_app.models.sipas import CampaignState, Channel, SipasCampaign, SipasCampaignUnit
+from survey_app.models.sipas import CampaignState, Channel, SipasCampaign, SipasCampaignUnit, SipasResponse
 from survey_app.org.services import subtree_ids_query
-from survey_app.sipas.questionnaire import Questionnaire, QuestionnaireError, get_questionnaire
+from survey_app.sipas.questionnaire import (
+    Questionnaire,
+    QuestionnaireError,
+    checksum,
+    from_snapshot,
+    get_questionnaire,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -35,17 +41,78 @@ class SipasError(ValueError):
     """A SIPAS action the rules do not allow; the message is user-facing."""
 
 
+class QuestionnaireUnavailable(SipasError):
+    """A campaign without a usable copy of its questionnaire (taken before copies were kept, file gone)."""
+
+
 def get_campaign(code: str) -> SipasCampaign | None:
     """The campaign with a code, if any."""
     return db.session.scalar(select(SipasCampaign).where(SipasCampaign.code == code))
 
 
 def questionnaire_of(campaign: SipasCampaign) -> Questionnaire:
-    """The questionnaire version a campaign uses."""
+    """The questionnaire a campaign uses: its stored copy, whatever the file says now.
+
+    Every page, report, export, import, paper entry, public form and API answer of a campaign reads
+    this, so editing or deleting the YAML file never changes or breaks collected data. Only a campaign
+    without a copy (its file was unreadable when copies were first taken) reads the file, and is refused
+    with QuestionnaireUnavailable when that fails.
+    """
     try:
+        if campaign.questionnaire_text is not None and campaign.questionnaire_sha256:
+            return from_snapshot(
+                campaign.questionnaire, campaign.questionnaire_text, campaign.questionnaire_sha256
+            )
         return get_questionnaire(campaign.questionnaire)
     except QuestionnaireError as exc:
+        logger.warning("campaign %s: questionnaire unusable: %s", campaign.code, exc)
+        raise QuestionnaireUnavailable(
+            _(
+                "The questionnaire of campaign %(code)s cannot be read: %(problem)s",
+                code=campaign.code,
+                problem=str(exc),
+            )
+        ) from exc
+
+
+def keeps_copy_refreshed(campaign: SipasCampaign) -> bool:
+    """Whether the campaign's questionnaire copy still follows the file, by state.
+
+    - draft, nothing collected yet: yes — the copy is taken again from the file when the campaign is
+      opened, so a reform office may still correct its wording before collection starts;
+    - draft with paper forms already typed in (entry is allowed before opening): no — those answers
+      were given to the copied wording;
+    - open, closed, published: no — the campaign keeps the questionnaire it was opened with for good;
+      reopening a closed campaign does not take a new copy.
+    """
+    if campaign.state != CampaignState.draft:
+        return False
+    if campaign.id is None:
+        return True
+    collected = db.session.scalar(
+        select(SipasResponse.id).where(SipasResponse.campaign_id == campaign.id).limit(1)
+    )
+    return collected is None
+
+
+def take_questionnaire_copy(campaign: SipasCampaign) -> Questionnaire:
+    """Copy the version's current file onto the campaign; SipasError naming the problem if unreadable."""
+    try:
+        questionnaire = get_questionnaire(campaign.questionnaire)
+    except QuestionnaireError as exc:
         raise SipasError(str(exc)) from exc
+    campaign.questionnaire_text = questionnaire.text
+    campaign.questionnaire_sha256 = checksum(questionnaire.text)
+    return questionnaire
+
+
+def file_changed_since_copy(campaign: SipasCampaign) -> bool:
+    """Whether the version's file now differs from (or lacks) the campaign's copy (shown on its page)."""
+    try:
+        current = get_questionnaire(campaign.questionnaire)
+    except QuestionnaireError:
+        return True
+    return checksum(current.text) != campaign.questionnaire_sha256
 
 
 def create_campaign(
@@ -66,10 +133,6 @@ def create_campaign(
         raise SipasError(_("A campaign with code %(code)s already exists.", code=code))
     if not name.strip():
         raise SipasError(_("The name is required."))
-    try:
-        get_questionnaire(questionnaire)
-    except QuestionnaireError as exc:
-        raise SipasError(str(exc)) from exc
     if end_on < start_on:
         raise SipasError(_("The period must end on or after its start."))
     chosen = [c for c in Channel if c.value in set(channels)]
@@ -85,6 +148,7 @@ def create_campaign(
         owner_unit=owner_unit,
         state=CampaignState.draft,
     )
+    take_questionnaire_copy(campaign)
     db.session.add(campaign)
     db.session.flush()
     record("sipas.campaign.create", campaign, summary=f"{code} {name}")
@@ -140,6 +204,8 @@ def change_state(campaign: SipasCampaign, action: str) -> SipasCampaign:
     if target == CampaignState.open and not campaign.units:
         raise SipasError(_("Add at least one participating unit before opening the campaign."))
     before = snapshot(campaign)
+    if target == CampaignState.open and keeps_copy_refreshed(campaign):
+        take_questionnaire_copy(campaign)  # a file that no longer reads refuses the opening, by name
     previous, campaign.state = campaign.state, target
     now = clock.now()
     if target == CampaignState.open:

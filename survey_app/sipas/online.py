@@ -1,7 +1,9 @@
 """The online channel of SIPAS: the pages of the public form, the answers kept page by page, submission.
 
 "Has this device answered?" is kept apart from the answers: a salted hash of a random cookie, sharing no
-key with the response, so nobody can pair a device with what it answered.
+key with the response, so nobody can pair a device with what it answered. The answers given so far are
+a server-side draft (survey_app.core.drafts) under a random key of the browser's session, never in the
+cookie itself and never under the user's id, deleted in the submission's own commit.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from survey_app.core import clock
+from survey_app.core import clock, drafts
 from survey_app.extensions import db
 from survey_app.models import Unit
 from survey_app.models.sipas import Channel, SipasCampaign, SipasDeviceMark
@@ -22,8 +24,41 @@ from survey_app.sipas.questionnaire import Element, Question, Questionnaire
 from survey_app.sipas.responses import record_response
 
 MAX_COMMENT = 2000
-# The draft lives in the session cookie (about 4 KB): only the start of a long comment is kept there.
-MAX_DRAFT_COMMENT = 300
+
+
+@dataclass
+class Draft:
+    """The answers and comment of a public form filled in so far by one browser."""
+
+    answers: dict[str, int]
+    comment: str = ""
+
+
+def _draft_purpose(campaign: SipasCampaign, unit: Unit) -> str:
+    return f"sipas:{campaign.id}:{unit.id}"
+
+
+def load_draft(campaign: SipasCampaign, unit: Unit) -> Draft:
+    """This browser's draft of a unit's form (empty when there is none or it has expired)."""
+    data = drafts.load(_draft_purpose(campaign, unit)) or {}
+    raw = data.get("a")
+    answers = (
+        {str(k): v for k, v in raw.items() if isinstance(v, int) and not isinstance(v, bool)}
+        if isinstance(raw, dict)
+        else {}
+    )
+    comment = data.get("c")
+    return Draft(answers, comment if isinstance(comment, str) else "")
+
+
+def save_draft(campaign: SipasCampaign, unit: Unit, draft: Draft) -> None:
+    """Keep the draft on the server (DraftError when too large); the view commits."""
+    drafts.save(_draft_purpose(campaign, unit), {"a": draft.answers, "c": draft.comment})
+
+
+def clear_draft(campaign: SipasCampaign, unit: Unit) -> None:
+    """Delete this browser's draft of the form (on submit, in the same commit)."""
+    drafts.clear(_draft_purpose(campaign, unit))
 
 
 @dataclass(frozen=True)
@@ -107,3 +142,4 @@ def submit_online(
         campaign, unit, channel=Channel.online, answers=given, submitted_at=minute, comment=comment
     )
     db.session.add(SipasDeviceMark(campaign_id=campaign.id, token_hash=device_hash(campaign, device_token)))
+    clear_draft(campaign, unit)

@@ -8,6 +8,7 @@ and the problem; the other versions keep working.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from dataclasses import dataclass, field
@@ -134,6 +135,7 @@ class Questionnaire:
     scale: tuple[Option, ...]
     comment: bool = True
     source: str = ""
+    text: str = field(default="", compare=False, repr=False)  # the YAML it was read from
     _by_code: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def title(self, language: str) -> str:
@@ -357,19 +359,60 @@ def parse_questionnaire(data: Any, source: str, expected_version: str | None = N
     return questionnaire
 
 
-def load_file(path: Path) -> Questionnaire:
-    """Read and check one questionnaire file."""
+def checksum(text: str) -> str:
+    """The SHA-256 of a questionnaire's YAML text (what a campaign's stored copy is checked against)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def parse_text(text: str, source: str, expected_version: str | None = None) -> Questionnaire:
+    """Check a questionnaire's YAML text and build the version it describes (keeping the text)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise QuestionnaireError(_("%(where)s: the file is not UTF-8 text.", where=path.name)) from exc
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 0
         raise QuestionnaireError(
-            _("%(where)s: not valid YAML (line %(line)d).", where=path.name, line=line)
+            _("%(where)s: not valid YAML (line %(line)d).", where=source, line=line)
         ) from exc
-    return parse_questionnaire(data, path.name, expected_version=path.stem)
+    questionnaire = parse_questionnaire(data, source, expected_version=expected_version)
+    object.__setattr__(questionnaire, "text", text)
+    return questionnaire
+
+
+def load_file(path: Path) -> Questionnaire:
+    """Read and check one questionnaire file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise QuestionnaireError(_("%(where)s: the file is not UTF-8 text.", where=path.name)) from exc
+    return parse_text(text, path.name, expected_version=path.stem)
+
+
+_snapshots: dict[str, Questionnaire] = {}
+SNAPSHOT_CACHE_SIZE = 64
+
+
+def from_snapshot(version: str, text: str, stored_checksum: str) -> Questionnaire:
+    """The questionnaire a campaign stored when it was opened, read from its copy (never from a file).
+
+    The copy is checked against its checksum: a copy altered in the database is refused, not used.
+    Parsed copies are cached by checksum, so a page does not parse YAML on every request.
+    """
+    found = _snapshots.get(stored_checksum)
+    if found is not None:
+        return found
+    if checksum(text) != stored_checksum:
+        raise QuestionnaireError(
+            _(
+                "The stored copy of questionnaire %(version)s does not match its checksum.",
+                version=version,
+            )
+        )
+    questionnaire = parse_text(text, f"{version}.yaml")
+    if len(_snapshots) >= SNAPSHOT_CACHE_SIZE:
+        _snapshots.pop(next(iter(_snapshots)))
+    _snapshots[stored_checksum] = questionnaire
+    return questionnaire
 
 
 @dataclass
@@ -429,7 +472,11 @@ def catalogue() -> Catalogue:
 
 def get_questionnaire(version: str) -> Questionnaire:
     """One version of the running app; QuestionnaireError when it is unknown."""
-    found = catalogue().versions.get(version)
+    found_in = catalogue()
+    found = found_in.versions.get(version)
     if found is None:
+        refused = next((e for e in found_in.errors if e.startswith(f"{version}.yaml:")), None)
+        if refused:  # the file is there but broken: say what is wrong with it
+            raise QuestionnaireError(refused)
         raise QuestionnaireError(_("Unknown questionnaire version %(version)s.", version=version))
     return found

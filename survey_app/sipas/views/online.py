@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 
 import segno
-from flask import Response, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from survey_app.core.drafts import DraftError
 from survey_app.extensions import db, limiter
 from survey_app.forms.common import ActionForm
 from survey_app.models import Unit
@@ -23,10 +24,11 @@ from survey_app.sipas.campaigns import (
 )
 from survey_app.sipas.online import (
     MAX_COMMENT,
-    MAX_DRAFT_COMMENT,
     device_has_answered,
     form_pages,
+    load_draft,
     new_device_token,
+    save_draft,
     submit_online,
     take_page_answers,
 )
@@ -35,7 +37,6 @@ from survey_app.sipas.views.lookups import campaign_unit_or_404, ui_language
 
 DEVICE_COOKIE = "sipas_device"
 DEVICE_COOKIE_SECONDS = 400 * 24 * 3600  # the longest lifetime browsers keep a cookie
-DRAFT_KEY = "sipas_draft"  # session key: {"<campaign id>:<unit id>": {"a": answers, "c": comment}}
 QR_KINDS = {"png": "image/png", "svg": "image/svg+xml"}
 
 
@@ -111,37 +112,36 @@ def public_form(code: str, unit_code: str):
         return render_template("sipas/public_closed.html", campaign=campaign, unit=unit, reason=closed_reason)
 
     pages = form_pages(questionnaire)
-    key = f"{campaign.id}:{unit.id}"
-    drafts = session.get(DRAFT_KEY, {})
-    draft = drafts.get(key, {"a": {}, "c": ""})
+    draft = load_draft(campaign, unit)  # kept on the server; the cookie holds only a random key
     number = max(1, min(len(pages), request.values.get("p", 1, type=int)))
     page = pages[number - 1]
     errors: dict[str, str] = {}
-    comment = draft.get("c", "")
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
             abort(400)
-        draft["a"], errors = take_page_answers(questionnaire, page, request.form, draft["a"])
+        draft.answers, errors = take_page_answers(questionnaire, page, request.form, draft.answers)
         if page.last:
-            comment = request.form.get("comment", "")[:MAX_COMMENT]
-            draft["c"] = comment[:MAX_DRAFT_COMMENT]
-        drafts[key] = draft
-        session[DRAFT_KEY] = drafts
+            draft.comment = request.form.get("comment", "")[:MAX_COMMENT]
+        try:
+            save_draft(campaign, unit, draft)
+        except DraftError as exc:
+            errors["comment"] = str(exc)
         if not errors:
             if request.form.get("go", "next") == "back":
+                db.session.commit()
                 return redirect(url_for("sipas.public_form", code=code, unit_code=unit_code, p=number - 1))
             if not page.last:
+                db.session.commit()
                 return redirect(url_for("sipas.public_form", code=code, unit_code=unit_code, p=number + 1))
             device = token or new_device_token()
             try:
-                submit_online(campaign, unit, draft["a"], comment, device)
+                submit_online(campaign, unit, draft.answers, draft.comment, device)  # deletes the draft
             except SipasError as exc:
+                db.session.rollback()
                 return render_template(
                     "sipas/public_closed.html", campaign=campaign, unit=unit, reason=str(exc)
                 )
             db.session.commit()
-            drafts.pop(key, None)
-            session[DRAFT_KEY] = drafts
             reply = redirect(url_for("sipas.public_thanks", code=code, unit_code=unit_code))
             reply.set_cookie(
                 DEVICE_COOKIE,
@@ -152,6 +152,7 @@ def public_form(code: str, unit_code: str):
                 secure=current_app.config["SESSION_COOKIE_SECURE"],
             )
             return reply
+        db.session.commit()
     return render_template(
         "sipas/public_form.html",
         campaign=campaign,
@@ -161,8 +162,8 @@ def public_form(code: str, unit_code: str):
         page=page,
         number=number,
         total=len(pages),
-        answers=draft["a"],
-        comment=comment,
+        answers=draft.answers,
+        comment=draft.comment,
         errors=errors,
         form=ActionForm(),
     )
