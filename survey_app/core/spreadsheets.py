@@ -82,6 +82,15 @@ def check_imported_id(value: str, *, column: str | None = None) -> str:
     return text
 
 
+def imported_id_problem(value: str, *, column: str | None = None) -> str | None:
+    """Why an imported identifier is refused, as a clause for a line error (no final full stop), or None."""
+    try:
+        check_imported_id(value, column=column)
+    except SpreadsheetValueError as exc:
+        return str(exc).rstrip(".")
+    return None
+
+
 def _clean_text(text: str) -> str:
     """Text every format can hold: lone surrogates and NUL become U+FFFD."""
     return _LONE_SURROGATE.sub("\ufffd", text).replace("\x00", "\ufffd")

@@ -18,7 +18,7 @@ from sqlalchemy import case, func, select, text
 
 from survey_app.audit.service import record
 from survey_app.core import clock
-from survey_app.core.spreadsheets import SpreadsheetValueError, check_imported_id
+from survey_app.core.spreadsheets import imported_id_problem
 from survey_app.extensions import db
 from survey_app.models import Unit
 from survey_app.models.sipas import CampaignState, Channel, SipasAnswer, SipasCampaign, SipasResponse
@@ -74,15 +74,6 @@ def _safe_rows(reader) -> Iterator[list[str] | None]:
             yield None
             return
         yield row
-
-
-def formula_problem(cell: str, column: str) -> str | None:
-    """Why an imported id cannot be stored (it would run as a spreadsheet formula), or None."""
-    try:
-        check_imported_id(cell, column=column)
-    except SpreadsheetValueError as exc:
-        return str(exc)
-    return None
 
 
 def _header_problems(header: list[str], questionnaire: Questionnaire) -> list[str]:
@@ -171,9 +162,7 @@ def import_csv(
             continue
         problems = []
         response_id, unit_code, channel, moment_text = (cell.strip() for cell in row[:4])
-        id_problem = formula_problem(row[0], "response_id")
-        unit_problem = formula_problem(row[1], "unit_code")
-        if id_problem:
+        if id_problem := imported_id_problem(row[0], column="response_id"):
             problems.append(id_problem)
         elif not response_id or len(response_id) > 64:
             problems.append(_("response_id must have 1 to 64 characters"))
@@ -182,7 +171,7 @@ def import_csv(
                 _("response_id %(id)s repeats line %(other)d", id=response_id, other=seen[response_id])
             )
         unit_id = units.get(unit_code)
-        if unit_problem:
+        if unit_problem := imported_id_problem(row[1], column="unit_code"):
             problems.append(unit_problem)
         elif unit_id is None:
             problems.append(_("unknown unit %(code)s", code=unit_code))
