@@ -6,7 +6,8 @@ import io
 
 from openpyxl import load_workbook
 
-from tests.conftest import login
+from tests.conftest import login, post_form
+from tests.spreadsheet_checks import assert_csv_safe, assert_xlsx_safe
 
 JANUARY = "unit=003&start=01/01/2026&end=31/01/2026&granularity=month"
 
@@ -24,3 +25,26 @@ def test_csv_and_xlsx_downloads_hold_the_table(client, kiosk_data):
     assert rows[1][:3] == ("Phường Bưởi", 60, 83.33)
     assert client.get(f"/dashboards/kiosk/export/nope.csv?{JANUARY}").status_code == 404
     assert client.get(f"/dashboards/kiosk/export/units.pdf?{JANUARY}").status_code == 404
+
+
+def test_downloads_neutralise_a_unit_name_that_looks_like_a_formula(app, client, kiosk_data, org):
+    """A name typed into the unit form comes out as text in both files; the figures stay numbers."""
+    hostile = '=HYPERLINK("http://evil.example","x")'
+    admin = app.test_client()
+    login(admin, "admin1")
+    saved = post_form(
+        admin,
+        f"/org/units/{org.ward.id}/edit",
+        {"name": hostile, "kind": "ward", "parent_id": str(org.district.id), "active_from": ""},
+    )
+    assert saved.status_code == 302
+    login(client, "leader1")
+    csv_answer = client.get(f"/dashboards/kiosk/export/units.csv?{JANUARY}")
+    rows = assert_csv_safe(csv_answer.get_data())
+    assert ["'" + hostile, "60", "83.33", "75.0", "8.33"] in rows
+    xlsx_answer = client.get(f"/dashboards/kiosk/export/units.xlsx?{JANUARY}")
+    assert_xlsx_safe(xlsx_answer.get_data())
+    sheet = load_workbook(io.BytesIO(xlsx_answer.get_data())).active
+    name, ratings = next(row[:2] for row in sheet.iter_rows(min_row=2) if row[1].value == 60)
+    assert name.data_type != "f" and name.value == "'" + hostile
+    assert ratings.data_type == "n"
