@@ -38,13 +38,22 @@ def test_downloads_neutralise_a_unit_name_that_looks_like_a_formula(app, client,
         {"name": hostile, "kind": "ward", "parent_id": str(org.district.id), "active_from": ""},
     )
     assert saved.status_code == 302
+    full_width = "\uff1d1+1"  # ＝1+1: the dashboards' former guard let it through
+    saved = post_form(
+        admin,
+        f"/org/units/{org.ward2.id}/edit",
+        {"name": full_width, "kind": "ward", "parent_id": str(org.district.id), "active_from": ""},
+    )
+    assert saved.status_code == 302
     login(client, "leader1")
     csv_answer = client.get(f"/dashboards/kiosk/export/units.csv?{JANUARY}")
     rows = assert_csv_safe(csv_answer.get_data())
     assert ["'" + hostile, "60", "83.33", "75.0", "8.33"] in rows
+    assert next(row[:3] for row in rows if row[1] == "10") == ["'" + full_width, "10", "không đủ mẫu"]
     xlsx_answer = client.get(f"/dashboards/kiosk/export/units.xlsx?{JANUARY}")
     assert_xlsx_safe(xlsx_answer.get_data())
     sheet = load_workbook(io.BytesIO(xlsx_answer.get_data())).active
     name, ratings = next(row[:2] for row in sheet.iter_rows(min_row=2) if row[1].value == 60)
     assert name.data_type != "f" and name.value == "'" + hostile
     assert ratings.data_type == "n"
+    assert next(row[0].value for row in sheet.iter_rows(min_row=2) if row[1].value == 10) == "'" + full_width

@@ -16,15 +16,16 @@ GOOD = "G1,00109,P-KS,Đăng ký khai sinh,ho-tich,2026-07-01,2026-07-10,,in_per
 
 def test_the_report_csv_neutralises_a_unit_code_stored_before_the_guard(app, org, fields, clock):
     assert services.import_csv(csv_text()).ok
-    org.district.code = "@SUM(A1)"  # a code from before imports refused such codes
+    # a code from before imports refused such codes; the full-width ＠ escaped the report's former guard
+    org.district.code = "\uff20SUM(A1)"
     db.session.commit()
     result = app.test_cli_runner().invoke(
-        args=["dossiers", "report", "--unit", "@SUM(A1)", "--quarter", "2026Q3", "--format", "csv"]
+        args=["dossiers", "report", "--unit", "\uff20SUM(A1)", "--quarter", "2026Q3", "--format", "csv"]
     )
     assert result.exit_code == 0, result.output
     header, row = assert_csv_safe(result.output.encode())
     values = dict(zip(header, row, strict=True))
-    assert values["unit"] == "'@SUM(A1)"
+    assert values["unit"] == "'\uff20SUM(A1)"
     assert values["n_scored"] == "5" and values["class"] == "Tốt"  # numbers and words as they were
     assert float(values["total"]) == pytest.approx(749 / 60)
 
