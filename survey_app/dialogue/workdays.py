@@ -9,6 +9,8 @@ from pathlib import Path
 
 import holidays as holiday_calendars
 
+from survey_app.core.spreadsheets import write_csv
+
 DEFAULT_HOLIDAYS_FILE = Path(__file__).resolve().parent / "data" / "holidays_vn.csv"
 
 
@@ -26,10 +28,11 @@ def official_holidays(first_year: int, last_year: int) -> list[tuple[date, str]]
 
 
 def write_holidays_csv(rows: list[tuple[date, str]], handle) -> None:
-    """Write holidays in the `date,name` layout that `load_holidays` reads."""
-    writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow(["date", "name"])
-    writer.writerows((day.isoformat(), name) for day, name in rows)
+    """Write holidays in the `date,name` layout that `load_holidays` reads.
+
+    Through the spreadsheet writer: an administrator opens this file in a spreadsheet to edit it.
+    """
+    write_csv([("date", "name"), *rows], handle)
 
 
 def is_working_day(day: date, holidays: frozenset[date]) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ import click
 from flask.cli import AppGroup
 
 from survey_app.analytics.dossier_scoring import parse_quarter
+from survey_app.core.spreadsheets import write_csv
 from survey_app.dossiers import recompute, services
 from survey_app.dossiers.reports import CSV_COLUMNS, report_csv_row, unit_report
 from survey_app.dossiers.rules import current_rules
@@ -54,9 +54,7 @@ def report(unit_code: str, quarter: str, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
         return
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerow(report_csv_row(figures))
+    write_csv([CSV_COLUMNS, report_csv_row(figures)], sys.stdout)
 
 
 @cli.command("rescore")

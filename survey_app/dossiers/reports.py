@@ -110,7 +110,7 @@ def unit_report(unit: Unit, start: date, end: date) -> dict:
 
 
 def report_csv_row(report: dict) -> list:
-    """The report as one CSV row (columns CSV_COLUMNS; empty cells for null)."""
+    """The report as one CSV row (columns CSV_COLUMNS), for `core.spreadsheets.write_csv`."""
     values = {
         "unit": report["unit"],
         "quarter": report["quarter"],
@@ -123,16 +123,7 @@ def report_csv_row(report: dict) -> list:
         "rated_share": report["rated_share"],
         "satisfaction_rate": report["satisfaction_rate"],
     }
-    return [_cell_safe(values[c]) for c in CSV_COLUMNS]
-
-
-def _cell_safe(value):
-    """Empty for null; text a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    return [values[c] for c in CSV_COLUMNS]  # the spreadsheet writer neutralises text and empties nulls
 
 
 def quarter_rows(unit: Unit, start: date, end: date) -> list[UnitFigures]:

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
+from survey_app.core.spreadsheets import imported_id_problem
+
 REQUIRED = (
     "dossier_code",
     "unit_code",
@@ -125,7 +127,9 @@ def check_row(
     """Check one dossier; returns (the clean row or None, [(column, problem)])."""
     problems: list[tuple[str, str]] = []
     code = _text(get("dossier_code"))
-    if not code or len(code) > MAX_CODE:
+    if formula := imported_id_problem(code):
+        problems.append(("dossier_code", formula))
+    elif not code or len(code) > MAX_CODE:
         problems.append(("dossier_code", _("1 to %(n)d characters are required", n=MAX_CODE)))
     unit_code = _text(get("unit_code"))
     unit_id = vocabulary.unit_ids.get(unit_code)
@@ -134,7 +138,9 @@ def check_row(
     ):
         problems.append(("unit_code", _("unknown unit %(code)s", code=unit_code[:60])))
     procedure_code = _text(get("procedure_code"))
-    if not procedure_code or len(procedure_code) > MAX_PROCEDURE_CODE:
+    if formula := imported_id_problem(procedure_code):
+        problems.append(("procedure_code", formula))
+    elif not procedure_code or len(procedure_code) > MAX_PROCEDURE_CODE:
         problems.append(("procedure_code", _("1 to %(n)d characters are required", n=MAX_PROCEDURE_CODE)))
     procedure_name = _text(get("procedure_name"))
     if not procedure_name or len(procedure_name) > MAX_PROCEDURE_NAME:

@@ -41,6 +41,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from survey_app.audit.service import record, snapshot
+from survey_app.core.spreadsheets import imported_id_problem
 from survey_app.extensions import db
 from survey_app.models import SuccessionKind, Unit, UnitKind, UnitStatus, UnitSuccession
 from survey_app.org import official
@@ -118,9 +119,13 @@ def _parse(text: str) -> tuple[dict[str, _Closing], list[str]]:
             continue
         old_code, new_code, when = (cell.strip() for cell in row)
         problems = []
-        if not old_code or len(old_code) > 32:
+        if old_problem := imported_id_problem(row[0], column="old_code"):
+            problems.append(old_problem)
+        elif not old_code or len(old_code) > 32:
             problems.append(_("the old code must have 1 to 32 characters"))
-        if len(new_code) > 32:
+        if new_problem := imported_id_problem(row[1], column="new_code"):
+            problems.append(new_problem)
+        elif len(new_code) > 32:
             problems.append(_("the new code must have at most 32 characters"))
         try:
             effective = date.fromisoformat(when)

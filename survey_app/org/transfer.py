@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from survey_app.audit.service import record
+from survey_app.core.spreadsheets import imported_id_problem
 from survey_app.extensions import db
 from survey_app.models import Unit, UnitKind
 from survey_app.org.services import rebuild_closure
@@ -55,7 +56,9 @@ def import_units_csv(text: str) -> ImportResult:
             continue
         code, name, kind, parent_code = (cell.strip() for cell in row)
         problems = []
-        if not code or len(code) > 32:
+        if code_problem := imported_id_problem(row[0], column="code"):
+            problems.append(code_problem)
+        elif not code or len(code) > 32:
             problems.append(_("the code must have 1 to 32 characters"))
         elif code in seen:
             problems.append(_("code %(code)s repeats line %(other)d", code=code, other=seen[code]))
@@ -63,7 +66,9 @@ def import_units_csv(text: str) -> ImportResult:
             problems.append(_("the name must have 1 to 200 characters"))
         if kind not in UnitKind.__members__:
             problems.append(_("unknown kind %(kind)s (use %(kinds)s)", kind=kind, kinds=", ".join(UnitKind)))
-        if parent_code and parent_code not in seen and parent_code not in existing:
+        if parent_problem := imported_id_problem(row[3], column="parent_code"):
+            problems.append(parent_problem)
+        elif parent_code and parent_code not in seen and parent_code not in existing:
             problems.append(_("parent %(code)s is not known (list parents first)", code=parent_code))
         if parent_code and parent_code == code:
             problems.append(_("a unit cannot be its own parent"))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +12,7 @@ import click
 from flask.cli import AppGroup
 
 from survey_app.analytics.sipas_queries import all_units_report
+from survey_app.core.spreadsheets import write_csv
 from survey_app.extensions import db
 from survey_app.models.sipas import SipasCampaign
 from survey_app.org.services import get_unit_by_code
@@ -150,29 +151,28 @@ def report(code: str, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps({"campaign": campaign.code, "units": units}, ensure_ascii=False, indent=1))
         return
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(
-        ["unit", "level", "code", "index", "n", "mean", "ci_low", "ci_high", *map(str, range(1, 6))]
-    )
+    write_csv(_report_rows(units), sys.stdout)
+
+
+def _report_rows(units: list[dict]) -> Iterator[list]:
+    """The flat report: a header, then per unit its overall index, aspects, elements and criteria."""
+    yield ["unit", "level", "code", "index", "n", "mean", "ci_low", "ci_high", *map(str, range(1, 6))]
     for unit in units:
-        writer.writerow([unit["unit"], "overall", "", unit["overall"], unit["n"]])
+        yield [unit["unit"], "overall", "", unit["overall"], unit["n"]]
         for level in ("aspects", "elements"):
             for part, value in unit[level].items():
-                writer.writerow([unit["unit"], level[:-1], part, value])
+                yield [unit["unit"], level[:-1], part, value]
         for criterion, f in unit["criteria"].items():
-            writer.writerow(
-                [
-                    unit["unit"],
-                    "criterion",
-                    criterion,
-                    f["index"],
-                    f["n"],
-                    f["mean"],
-                    f["ci_low"],
-                    f["ci_high"],
-                ]
-                + [f["counts"][str(level)] for level in range(1, 6)]
-            )
+            yield [
+                unit["unit"],
+                "criterion",
+                criterion,
+                f["index"],
+                f["n"],
+                f["mean"],
+                f["ci_low"],
+                f["ci_high"],
+            ] + [f["counts"][str(level)] for level in range(1, 6)]
 
 
 @cli.command("export")
@@ -181,12 +181,10 @@ def report(code: str, fmt: str) -> None:
     "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Default: stdout."
 )
 def export(code: str, output: Path | None) -> None:
-    """Raw responses as CSV (read and written in chunks)."""
+    """Raw responses as CSV (read in chunks; cells that would run as formulas neutralised)."""
     handle = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:
-        writer = csv.writer(handle, lineterminator="\n")
-        for row in export_rows(_campaign(code)):
-            writer.writerow(row)
+        write_csv(export_rows(_campaign(code)), handle)
     finally:
         if output:
             handle.close()

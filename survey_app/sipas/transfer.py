@@ -1,23 +1,24 @@
-"""Responses of SIPAS in and out as files: CSV import checked as a whole, bulk insert, CSV and XLSX export."""
+"""Responses of SIPAS in and out as files: CSV import checked as a whole, bulk insert, the export's rows.
+
+The rows are written to CSV or XLSX by `survey_app.core.spreadsheets`, which neutralises formulas.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import logging
-import tempfile
 from collections import Counter as Tally
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import IO
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
 from sqlalchemy import case, func, select, text
 
 from survey_app.audit.service import record
 from survey_app.core import clock
+from survey_app.core.spreadsheets import imported_id_problem
 from survey_app.extensions import db
 from survey_app.models import Unit
 from survey_app.models.sipas import CampaignState, Channel, SipasAnswer, SipasCampaign, SipasResponse
@@ -30,7 +31,6 @@ logger = logging.getLogger(__name__)
 CSV_FIXED_COLUMNS = ["response_id", "unit_code", "channel", "submitted_at"]
 INSERT_CHUNK = 20_000  # responses written per bulk statement
 EXPORT_CHUNK = 5_000  # responses read per export query
-CSV_FLUSH_ROWS = 500  # rows per piece of a streamed CSV download
 
 # A checked import row: external_id, unit_id, channel, submitted_at, answers
 ImportRow = tuple[str, int, str, datetime, dict[str, int]]
@@ -162,14 +162,18 @@ def import_csv(
             continue
         problems = []
         response_id, unit_code, channel, moment_text = (cell.strip() for cell in row[:4])
-        if not response_id or len(response_id) > 64:
+        if id_problem := imported_id_problem(row[0], column="response_id"):
+            problems.append(id_problem)
+        elif not response_id or len(response_id) > 64:
             problems.append(_("response_id must have 1 to 64 characters"))
         elif response_id in seen:
             problems.append(
                 _("response_id %(id)s repeats line %(other)d", id=response_id, other=seen[response_id])
             )
         unit_id = units.get(unit_code)
-        if unit_id is None:
+        if unit_problem := imported_id_problem(row[1], column="unit_code"):
+            problems.append(unit_problem)
+        elif unit_id is None:
             problems.append(_("unknown unit %(code)s", code=unit_code))
         elif allowed_unit_ids is not None and unit_id not in allowed_unit_ids:
             problems.append(_("unit %(code)s is outside your units", code=unit_code))
@@ -365,29 +369,3 @@ def export_rows(campaign: SipasCampaign, unit_ids_query=None) -> Iterator[list]:
                 1 if row[5] else 0,
                 row[6],
             ]
-
-
-def csv_pieces(rows: Iterable[list]) -> Iterator[str]:
-    """Rows as CSV text, a few hundred rows per piece, starting with a BOM so that Excel reads UTF-8."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    buffer.write("\ufeff")
-    for i, row in enumerate(rows):
-        writer.writerow(row)
-        if i % CSV_FLUSH_ROWS == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def xlsx_file(rows: Iterable[list], sheet_name: str = "responses") -> IO[bytes]:
-    """Rows as an XLSX workbook in a temporary file, rewound (written row by row, not held in memory)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_name)
-    for row in rows:
-        sheet.append(row)
-    spooled = tempfile.TemporaryFile()  # noqa: SIM115 - the caller streams it and closes it
-    workbook.save(spooled)
-    spooled.seek(0)
-    return spooled

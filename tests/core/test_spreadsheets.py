@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from survey_app.core import spreadsheets
 from survey_app.core.spreadsheets import SpreadsheetValueError, check_imported_id, looks_like_formula
-from tests.spreadsheet_checks import assert_csv_safe, assert_xlsx_safe
+from tests.spreadsheet_checks import assert_csv_safe, assert_xlsx_safe, csv_rows
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example","x")',
@@ -110,3 +110,21 @@ def test_imported_ids_that_look_like_formulas_are_refused(app, value):
 def test_ordinary_ids_pass(app, value):
     with app.test_request_context():
         assert check_imported_id(value) == value.strip()
+
+
+def test_the_fast_path_for_plain_text_writes_what_the_guard_would():
+    """The CSV writer skips the full guard only for text the guard would leave as it is."""
+    texts = [
+        *HOSTILE,
+        "abc",
+        "r12",
+        "2026-03-02T09:00:00+07:00",
+        " x",
+        "  =1",
+        "a\x00b",
+        "Hà Nội",
+        "ho\ud800",
+    ]
+    written = csv_rows(spreadsheets.csv_bytes([texts]))[0]
+    assert written == [spreadsheets.safe_text(text) for text in texts]
+    assert written[len(HOSTILE) : len(HOSTILE) + 4] == ["abc", "r12", "2026-03-02T09:00:00+07:00", " x"]
