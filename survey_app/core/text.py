@@ -19,7 +19,7 @@ import logging
 import re
 from collections.abc import Iterable
 
-from flask import request
+from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_smorest import abort
 from werkzeug.exceptions import BadRequest
@@ -78,9 +78,10 @@ def _bad_names(pairs: Iterable[tuple[str, str]]) -> list[str]:
     return sorted({name for name, value in pairs if is_unstorable(name) or is_unstorable(value)})
 
 
-def refuse_unstorable_input() -> None:
+def refuse_unstorable_input():
     """Before every view: refuse path parameters, query parameters and form fields with unstorable text.
 
+    Returns None to let the view run, or the JSON refusal a page's script asked for; raises otherwise.
     Nothing is read or written by the view, so nothing changes. Files are left to their importers,
     which refuse a NUL in their own words (a file is not a field the user typed).
     """
@@ -101,6 +102,9 @@ def refuse_unstorable_input() -> None:
     logger.info("unstorable text refused at %s: %s", request.path, ", ".join(sorted(errors)))
     if request.path.startswith("/api/"):
         abort(422, message=message, errors=errors)
+    if request.accept_mimetypes.best == "application/json":  # a page's script (live logging) shows it
+        fields = {name: messages for found_here in errors.values() for name, messages in found_here.items()}
+        return jsonify({"message": message, "errors": fields}), 400
     raise UnstorableInput(
         description=_(
             "Nothing was saved: the text sent contains a character that cannot be stored (such as NUL)."
