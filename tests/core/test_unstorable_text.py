@@ -1,4 +1,4 @@
-"""Text no database can store (NUL, lone surrogates) is refused everywhere with a clear error; nothing changes.
+"""Text no database can store (NUL, lone surrogates) is refused everywhere: a clear error, nothing changed.
 
 The form walk signs in as the province administrator, opens every page of the route matrix, and posts
 every form it finds (and every POST route of the matrix) with a NUL in each text field in turn; the
@@ -7,6 +7,7 @@ API walk sends NUL and a lone surrogate in every JSON body the OpenAPI document 
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from html.parser import HTMLParser
@@ -20,10 +21,14 @@ from survey_app.core.text import is_unstorable, unstorable_paths
 from survey_app.extensions import db
 from survey_app.models.base import Base
 from survey_app.models.dialogue import DialogueComment
+from survey_app.org.reorganisation import reorganise_csv
 from tests.conftest import csrf_token, login, post_form
 from tests.dialogue.helpers import live_form
 from tests.factories import add_departments, make_comment, make_conference
-from tests.foundation.test_route_matrix import all_routes, matrix_org  # noqa: F401 - a fixture
+from tests.foundation import test_route_matrix as route_matrix
+from tests.foundation.test_route_matrix import all_routes
+
+matrix_org = route_matrix.matrix_org  # the organisation with one record of each kind the routes point at
 
 NUL = "abc\x00def"
 SURROGATE = "\ud800"
@@ -340,8 +345,6 @@ def test_unit_imports_refuse_a_nul(app, org):
     assert login(client, org.users["admin"].username).status_code == 302
     before = _snapshot()
     csv = "code,name,kind,parent_code\r\n0011\x00,Phường Mới,ward,003\r\n".encode()
-    import io
-
     response = post_form(
         client,
         "/org/units/import",
@@ -351,6 +354,4 @@ def test_unit_imports_refuse_a_nul(app, org):
     assert response.status_code == 200
     assert "CSV" in response.get_data(as_text=True)
     assert _changed(before, _snapshot()) == []
-    from survey_app.org.reorganisation import reorganise_csv
-
     assert reorganise_csv("old_code,new_code,effective_on\n00109\x00,,2026-01-01\n").errors
