@@ -21,6 +21,7 @@ from survey_app.core.text import is_unstorable, unstorable_paths
 from survey_app.extensions import db
 from survey_app.models.base import Base
 from survey_app.models.dialogue import DialogueComment
+from survey_app.models.kiosk import KioskDevice
 from survey_app.org.reorganisation import reorganise_csv
 from tests.conftest import csrf_token, login, post_form
 from tests.dialogue.helpers import live_form
@@ -362,3 +363,15 @@ def test_unit_imports_refuse_a_nul(app, org):
     assert "CSV" in response.get_data(as_text=True)
     assert _changed(before, _snapshot()) == []
     assert reorganise_csv("old_code,new_code,effective_on\n00109\x00,,2026-01-01\n").errors
+
+
+def test_a_kiosk_version_header_with_a_nul_is_ignored(app, org):
+    result = app.test_cli_runner().invoke(args=["kiosk", "register", "--unit", org.centre.code])
+    headers = {"Authorization": f"Bearer {result.output.strip().splitlines()[-1]}"}
+    client = app.test_client()
+    response = client.get("/api/v1/kiosk/config", headers={**headers, "X-Kiosk-Version": "2.0\x00"})
+    assert response.status_code == 200
+    response = client.get("/api/v1/kiosk/config", headers={**headers, "X-Kiosk-Version": "2.1"})
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert db.session.scalar(select(KioskDevice.app_version)) == "2.1"
