@@ -21,6 +21,7 @@ from survey_app.core.formatting import register_filters
 from survey_app.core.http import configure_http
 from survey_app.core.logs import configure_logging
 from survey_app.core.routing import register_converters
+from survey_app.core.text import refuse_unstorable_input
 from survey_app.core.views import bp as core_bp
 from survey_app.dashboards.api import blp as dashboards_api
 from survey_app.dashboards.public import public_bp
@@ -106,6 +107,8 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     init_counters(app)
+    # After CSRF and the rate limits: text no database can store is refused before any view reads it.
+    app.before_request(refuse_unstorable_input)
     # One Talisman per app: it keeps its options on itself, and the apps of a test run differ. The
     # shared `extensions.talisman` only lends its per-view decorator (`@talisman(force_https=False)`).
     app.extensions["talisman"] = Talisman(

@@ -4,6 +4,7 @@ Every feature's API is an `ApiBlueprint`. Its parser reads `@blp.arguments` sche
 answers what it refuses in the API's error body `{"code", "status", "message", "errors"}`, translated:
 - a body that is not JSON: 400; over the blueprint's size limit: 413 (not read);
 - JSON that is not an object: 422 with the schema's first summary, else "Send a JSON object.";
+- text no database can store (a NUL, a lone surrogate) anywhere in the body: 422 naming the fields;
 - invalid fields or parameters (unknown query parameters included): 422, the message being the schema's
   summary of the first failing field (`summaries = {field: lazy text}` on the schema) or a general one,
   and `errors` naming every failing field with plain-text messages.
@@ -15,11 +16,13 @@ import logging
 from collections.abc import Callable
 
 import marshmallow as ma
-from flask import current_app
+from flask import current_app, request
 from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
 from webargs import core
 from webargs.flaskparser import FlaskParser
+
+from survey_app.core.text import unstorable_message, unstorable_paths
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +39,19 @@ def _not_an_object(schema) -> None:
     summaries = getattr(schema, "summaries", {})
     message = str(next(iter(summaries.values()), None) or _("Send a JSON object."))
     abort(422, message=message, errors={"json": [message]})
+
+
+def refuse_unstorable_json(data, skip=()) -> None:
+    """422 naming every field of a JSON body whose text (or key) no database can store.
+
+    `skip` names top-level fields whose reader refuses such text itself (the kiosk rejects one rating
+    of a batch, not the batch: its schema lists `checks_own_text = ("ratings",)`).
+    """
+    paths = unstorable_paths(data, skip)
+    if paths:
+        message = unstorable_message()
+        logger.info("API input refused at %s: unstorable text in %s", request.path, ", ".join(paths[:5]))
+        abort(422, message=message, errors={"json": {path: [message] for path in paths}})
 
 
 class ArgumentsParser(FlaskParser):
@@ -61,10 +77,12 @@ class ArgumentsParser(FlaskParser):
             return self._handle_invalid_json_error(error, req)
 
     def load_json(self, req, schema):
-        """The JSON body, which must be an object."""
+        """The JSON body, which must be an object holding no text a database cannot store."""
         data = super().load_json(req, schema)
         if data is not core.missing and not isinstance(data, dict):
             _not_an_object(schema)
+        if data is not core.missing:
+            refuse_unstorable_json(data, skip=getattr(schema, "checks_own_text", ()))
         return data
 
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):

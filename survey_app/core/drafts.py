@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -30,13 +29,13 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from survey_app.core import clock
+from survey_app.core.text import UNSTORABLE
 from survey_app.extensions import db
 from survey_app.models.drafts import FormDraft
 
 logger = logging.getLogger(__name__)
 
 SESSION_KEY = "draft_key"
-_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 PURPOSE_MAX_CHARS = 120
 
 
@@ -66,7 +65,7 @@ def _check_purpose(purpose: str) -> str:
 def _storable(value: Any) -> Any:
     """The value with text every database keeps: lone surrogates and NUL become U+FFFD."""
     if isinstance(value, str):
-        return _UNSTORABLE.sub("\ufffd", value)
+        return UNSTORABLE.sub("\ufffd", value)
     if isinstance(value, dict):
         return {_storable(str(k)): _storable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

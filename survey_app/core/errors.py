@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from survey_app.core.http import error_headers
+from survey_app.core.text import UnstorableInput
 
 
 def error_title(code: int) -> str:
@@ -30,6 +31,8 @@ def render_error_page(error: HTTPException):
     message = error_title(code)
     if isinstance(error, CSRFError):
         message = _("The form expired or was sent from elsewhere. Reload the page and try again.")
+    elif isinstance(error, UnstorableInput):
+        message = error.description  # which characters, and that nothing was saved
     return render_template("error.html", code=code, message=message), code, error_headers(error)
 
 

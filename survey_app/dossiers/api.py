@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from survey_app.analytics.dossier_scoring import parse_quarter
 from survey_app.api.auth import api_user, token_required
-from survey_app.api.blueprint import ApiBlueprint
+from survey_app.api.blueprint import ApiBlueprint, refuse_unstorable_json
 from survey_app.auth.permissions import Capability, in_scope, scope_root
 from survey_app.dossiers import services
 from survey_app.dossiers.reports import unit_report
@@ -131,6 +131,7 @@ def push():
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         abort(422, message=_("Send a JSON object."), errors={"json": [_("Send a JSON object.")]})
+    refuse_unstorable_json(payload)
     try:
         items = BatchInSchema().load(payload, unknown=ma.EXCLUDE)["dossiers"]
     except ma.ValidationError as error:

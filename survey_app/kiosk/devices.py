@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, select, update
 
 from survey_app.audit.service import record, snapshot
 from survey_app.core import clock
+from survey_app.core.text import is_unstorable
 from survey_app.extensions import db
 from survey_app.kiosk import statements
 from survey_app.kiosk.errors import KioskError
@@ -224,7 +225,7 @@ def note_device_seen(device: DeviceRef, *, app_version: str | None, queue_length
     minute, and one row updated by every request would serialise them. True when something was written.
     """
     values: dict = {}
-    if app_version and app_version.strip()[:40] != device.app_version:
+    if app_version and not is_unstorable(app_version) and app_version.strip()[:40] != device.app_version:
         values["app_version"] = app_version.strip()[:40]
     if queue_length is not None and str(queue_length).strip().isdigit():
         reported = min(int(queue_length), 10_000_000)

@@ -140,6 +140,7 @@ class KioskRatingsSchema(ma.Schema):
     class Meta:
         unknown = ma.EXCLUDE
 
+    checks_own_text = ("ratings",)  # an unstorable comment rejects its own item (kiosk.validation)
     summaries = {
         "ratings": _l('Send {"ratings": [...]} with 1 to %(n)d ratings.', n=MAX_BATCH),
         "_schema": _l('Send {"ratings": [...]} with 1 to %(n)d ratings.', n=MAX_BATCH),

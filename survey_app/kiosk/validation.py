@@ -8,7 +8,6 @@ document describes the items by `kiosk.schemas.RatingItemSchema`, whose fields s
 
 from __future__ import annotations
 
-import re
 import uuid as uuid_module
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
@@ -16,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from survey_app.core.text import is_unstorable, unstorable_message
 from survey_app.extensions import db
 from survey_app.kiosk.items import Candidate, ItemResult, ItemStatus
 from survey_app.kiosk.levels import level_by_code, reason_codes
@@ -29,8 +29,6 @@ MAX_STAFF_ID = 2**31 - 1
 # Real offsets run from -12:00 to +14:00; PostgreSQL refuses anything past ±15:59.
 MAX_OFFSET = timedelta(hours=14)
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
-# A NUL (PostgreSQL's text cannot hold it) or a lone surrogate (no UTF-8 encoding exists for it).
-UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def procedure_field_ids() -> dict[str, int]:
@@ -82,8 +80,8 @@ def _optional_text(item: dict, key: str, limit: int, errors: dict) -> str | None
         errors[key] = _("Must be text.")
         return None
     value = value.strip()
-    if UNSTORABLE.search(value):
-        errors[key] = _("Contains characters that cannot be stored.")
+    if is_unstorable(value):
+        errors[key] = unstorable_message()
         return None
     if len(value) > limit:
         errors[key] = _("At most %(n)d characters.", n=limit)

@@ -42,6 +42,7 @@ from sqlalchemy import select
 
 from survey_app.audit.service import record, snapshot
 from survey_app.core.spreadsheets import imported_id_problem
+from survey_app.core.text import is_unstorable
 from survey_app.extensions import db
 from survey_app.models import SuccessionKind, Unit, UnitKind, UnitStatus, UnitSuccession
 from survey_app.org import official
@@ -104,6 +105,8 @@ def _line_errors(lines: list[int], message: str) -> str:
 
 def _parse(text: str) -> tuple[dict[str, _Closing], list[str]]:
     """The file's rows grouped by old code, or the line errors."""
+    if is_unstorable(text):  # a NUL: a binary file, or text no database can store
+        return {}, [_("The file is not a CSV text file.")]
     errors: list[str] = []
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     header = next(reader, None)

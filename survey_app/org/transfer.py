@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from survey_app.audit.service import record
 from survey_app.core.spreadsheets import imported_id_problem
+from survey_app.core.text import is_unstorable
 from survey_app.extensions import db
 from survey_app.models import Unit, UnitKind
 from survey_app.org.services import rebuild_closure
@@ -38,6 +39,8 @@ class ImportResult:
 
 def import_units_csv(text: str) -> ImportResult:
     """Import units from CSV text; any invalid row means nothing is imported."""
+    if is_unstorable(text):  # a NUL: a binary file, or text no database can store
+        return ImportResult(errors=[_("The file is not a CSV text file.")])
     errors: list[str] = []
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     header = next(reader, None)

@@ -164,3 +164,13 @@ def test_stats_api_errors(client, org, fields):
         "/api/v1/stats/dossiers?unit=003&quarter=2026Q3", headers=bearer(org.users["official"])
     )
     assert official.status_code == 403
+
+
+@pytest.mark.parametrize("bad", ["Khai\x00sinh", "\ud800"], ids=["nul", "surrogate"])
+def test_text_no_database_can_store_is_422_naming_the_field_and_nothing_is_stored(client, org, fields, bad):
+    body = json.dumps({"dossiers": [item("A1"), item("A2", procedure_name=bad)]})  # \ud800 as JSON's escape
+    headers = {**bearer(org.users["official"]), "Content-Type": "application/json"}
+    response = client.post("/api/v1/dossiers", data=body, headers=headers)
+    assert response.status_code == 422
+    assert response.json["errors"]["json"] == {"dossiers.1.procedure_name": ["Có ký tự không thể lưu trữ."]}
+    assert db.session.scalar(select(func.count()).select_from(Dossier)) == 0
