@@ -86,6 +86,11 @@ class BaseConfig:
     STAFF_FIGURES_MAX_DEPTH = 1  # levels below a user's unit whose civil servants they may see
     DASHBOARD_DETAIL_MAX_UNITS = 40  # per-unit detail charts for subtrees up to this size
     DATABASE_RANDOM_PAGE_COST = 1.1  # PostgreSQL planner: SSD storage (its default of 4 assumes disks)
+    # How long a statement waits for a lock another writer holds before giving up (SQLite's busy timeout,
+    # PostgreSQL's lock_timeout); a request that gives up answers 503 with Retry-After, never 500.
+    # Imports hold SQLite's write lock a chunk at a time (well under a second), so 15 s is ample.
+    DATABASE_LOCK_WAIT_SECONDS = 15.0
+    DATABASE_RETRY_AFTER_SECONDS = 5  # the Retry-After of a 503 answered because the database was busy
 
     API_TITLE = "survey_app API"
     API_VERSION = "v1"
@@ -191,14 +196,18 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
     if uri.startswith("sqlite"):
         # SQLite has no connection pool worth the name; checks are pointless there.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 15}}
+        # sqlite3's timeout is SQLite's busy timeout: how long a writer waits for the write lock.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "connect_args": {"timeout": float(app.config["DATABASE_LOCK_WAIT_SECONDS"])}
+        }
     else:
         # With the default cost of random reads (4, for spinning disks) the planner scans whole count
         # cubes where the index look-ups of a subtree take a quarter of the time.
         cost = float(app.config["DATABASE_RANDOM_PAGE_COST"])
+        lock_wait = round(float(app.config["DATABASE_LOCK_WAIT_SECONDS"]) * 1000)  # milliseconds
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
-            "connect_args": {"options": f"-c random_page_cost={cost}"},
+            "connect_args": {"options": f"-c random_page_cost={cost} -c lock_timeout={lock_wait}"},
         }
     # The same database in autocommit mode, for writes that are one statement (kiosk ingest).
     app.config["SQLALCHEMY_BINDS"] = {
