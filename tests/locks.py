@@ -21,7 +21,7 @@ def _engines():
 
 @contextmanager
 def short_lock_wait() -> Iterator[None]:
-    """The app's connections give up waiting for a lock after SHORT_WAIT_MS (new connections, until exit)."""
+    """The app's connections give up on a lock after SHORT_WAIT_MS until exit (commits the session)."""
 
     def shorten(dbapi_connection, _record) -> None:
         cursor = dbapi_connection.cursor()
@@ -32,6 +32,7 @@ def short_lock_wait() -> Iterator[None]:
             dbapi_connection.commit()  # a SET inside a transaction rolled back would be undone
         cursor.close()
 
+    db.session.commit()  # its connection back to the pool, which is then emptied
     engines = _engines()
     for engine in engines:
         engine.dispose()
@@ -39,7 +40,7 @@ def short_lock_wait() -> Iterator[None]:
     try:
         yield
     finally:
-        db.session.remove()
+        db.session.commit()
         for engine in engines:
             event.remove(engine, "connect", shorten)
             engine.dispose()

@@ -6,20 +6,23 @@ import csv
 import io
 import logging
 import tempfile
+import time
 from collections import Counter as Tally
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import IO
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
-from sqlalchemy import case, func, select, text
+from sqlalchemy import and_, case, delete, func, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from survey_app.audit.service import record
 from survey_app.core import clock
 from survey_app.extensions import db
 from survey_app.models import Unit
+from survey_app.models.imports import ImportRun
 from survey_app.models.sipas import CampaignState, Channel, SipasAnswer, SipasCampaign, SipasResponse
 from survey_app.sipas.campaigns import questionnaire_of, within_period
 from survey_app.sipas.count_cube import CubeKey, UnitNKey, apply_to_cube, driver_executemany
@@ -29,6 +32,12 @@ logger = logging.getLogger(__name__)
 
 CSV_FIXED_COLUMNS = ["response_id", "unit_code", "channel", "submitted_at"]
 INSERT_CHUNK = 20_000  # responses written per bulk statement
+# An import on SQLite commits every IMPORT_CHUNK responses (about 0.3 s of the write lock for 5,000
+# responses of 20 answers), then pauses: SQLite's busy handler polls a waiting writer every 50-100 ms,
+# and an import that took the lock again at once could starve a kiosk until its busy timeout.
+IMPORT_CHUNK = 5_000
+CHUNK_PAUSE_SECONDS = 0.1
+ABANDONED_AFTER = timedelta(minutes=10)  # a run whose last chunk is older than this was killed
 EXPORT_CHUNK = 5_000  # responses read per export query
 CSV_FLUSH_ROWS = 500  # rows per piece of a streamed CSV download
 
@@ -108,14 +117,29 @@ def _refused(campaign: SipasCampaign, errors: list[str], lines: list[int]) -> Im
 
 
 def import_csv(
-    campaign: SipasCampaign, text: str, *, allowed_unit_ids: set[int] | None = None
+    campaign: SipasCampaign,
+    text: str,
+    *,
+    allowed_unit_ids: set[int] | None = None,
+    after_chunk: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import responses from CSV text: the whole file is checked first; any problem imports nothing.
 
     Rows whose response_id the campaign already holds are skipped, so importing again adds nothing.
+    A valid file is written and committed here, in chunks on SQLite (see write_import); `after_chunk`
+    is called with the number of responses written after each chunk.
     """
     if campaign.state == CampaignState.published:
         return _refused(campaign, [_("The campaign is published and can no longer change.")], [])
+    undo_abandoned_imports()
+    if db.session.scalar(
+        select(ImportRun.id).where(
+            ImportRun.kind == "sipas", ImportRun.target_id == campaign.id, ImportRun.state == "running"
+        )
+    ):
+        return _refused(
+            campaign, [_("Another import into this campaign is still being written; try again soon.")], []
+        )
     questionnaire = questionnaire_of(campaign)
     if "\x00" in text:
         return _refused(campaign, [_("The file is not a CSV text file.")], [])
@@ -206,41 +230,163 @@ def import_csv(
         return _refused(campaign, errors, bad_lines)
     if not rows and not skipped:
         return _refused(campaign, [_("The file holds no responses.")], [])
-    insert_responses(campaign, questionnaire, rows)
-    if rows:
+    return write_import(campaign, questionnaire, rows, skipped, after_chunk=after_chunk)
+
+
+def write_import(
+    campaign: SipasCampaign,
+    questionnaire: Questionnaire,
+    rows: list[ImportRow],
+    skipped: int,
+    *,
+    after_chunk: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Write checked rows all or nothing without holding SQLite's write lock for the whole file; commits.
+
+    SQLite has one write lock for the whole database: one transaction for a million responses held it
+    for minutes, and kiosks posting meanwhile failed after their busy timeout. So on SQLite the rows are
+    written IMPORT_CHUNK at a time, each chunk its own short transaction, and between chunks other
+    writers get the lock. All or nothing is kept by the import run (models/imports.py): every response
+    written carries the run's id; the count cube, which the reports read, is added only in the last
+    short transaction, together with the run's `done`. If any chunk or that last step fails, the run's
+    responses and answers are deleted again (chunk by chunk) and nothing remains; a process killed in
+    the middle leaves a `running` run whose heartbeat stops, undone by the next import
+    (undo_abandoned_imports). Until the last step the rows already written are visible to the lists and
+    exports of responses, never to the reports. PostgreSQL locks rows, not the database: there the
+    whole import stays one transaction, and a failure is a rollback.
+    """
+    campaign_id, code = campaign.id, campaign.code
+    if not rows:
+        logger.info("import into %s: 0 responses added, %d already there", code, skipped)
+        return ImportResult(created=0, skipped=skipped)
+    chunked = db.session.get_bind().dialect.name == "sqlite"
+    run = ImportRun(kind="sipas", target_id=campaign_id, started_at=clock.now(), heartbeat_at=clock.now())
+    db.session.add(run)
+    db.session.flush()
+    run_id = run.id
+    if chunked:
+        db.session.commit()  # the run is known before its first row is written
+    try:
+        written = 0
+        for start in range(0, len(rows), IMPORT_CHUNK):
+            chunk = rows[start : start + IMPORT_CHUNK]
+            written += len(chunk)
+            # A write first: the chunk's transaction takes the write lock at once (waiting its turn)
+            # rather than reading first and finding, on upgrading, that another writer came between.
+            db.session.execute(
+                update(ImportRun).where(ImportRun.id == run_id).values(heartbeat_at=clock.now(), rows=written)
+            )
+            _write_rows(campaign_id, chunk, run_id)
+            if chunked:
+                db.session.commit()
+            if after_chunk is not None:
+                after_chunk(written)
+            if chunked and written < len(rows):
+                time.sleep(CHUNK_PAUSE_SECONDS)
+        db.session.execute(
+            update(ImportRun).where(ImportRun.id == run_id).values(state="done", heartbeat_at=clock.now())
+        )
+        apply_to_cube(campaign_id, *_tally(questionnaire, rows))
         record(
             "sipas.import",
-            campaign,
+            db.session.get(SipasCampaign, campaign_id),
             summary=f"{len(rows)} responses, {skipped} already there",
             after={"created": len(rows), "skipped": skipped},
         )
-    logger.info("import into %s: %d responses added, %d already there", campaign.code, len(rows), skipped)
+        db.session.commit()
+    except Exception as exc:
+        db.session.rollback()
+        if chunked:
+            undo_import(run_id)
+        logger.warning("import into %s failed while writing; nothing kept (%s)", code, type(exc).__name__)
+        # Some response_id was stored meanwhile by someone else (the driver's error on the bulk writes).
+        if isinstance(exc, (IntegrityError, db.session.get_bind().dialect.loaded_dbapi.IntegrityError)):
+            return ImportResult(
+                errors=[
+                    _(
+                        "Some responses of the file were stored by someone else while it was being "
+                        "written; nothing was imported. Import the file again."
+                    )
+                ]
+            )
+        raise
+    logger.info("import into %s: %d responses added, %d already there", code, len(rows), skipped)
     return ImportResult(created=len(rows), skipped=skipped)
+
+
+def undo_import(run_id: int) -> None:
+    """Delete what an import run wrote, chunk by chunk (each its own transaction), then the run."""
+    db.session.execute(update(ImportRun).where(ImportRun.id == run_id).values(state="failed"))
+    db.session.commit()  # if this process dies now, the next import finishes the undo
+    while True:
+        ids = list(
+            db.session.scalars(
+                select(SipasResponse.id).where(SipasResponse.import_run_id == run_id).limit(IMPORT_CHUNK)
+            )
+        )
+        if not ids:
+            break
+        db.session.execute(delete(SipasAnswer).where(SipasAnswer.response_id.in_(ids)))
+        db.session.execute(delete(SipasResponse).where(SipasResponse.id.in_(ids)))
+        db.session.commit()
+    db.session.execute(delete(ImportRun).where(ImportRun.id == run_id))
+    db.session.commit()
+    logger.info("import run %d undone", run_id)
+
+
+def undo_abandoned_imports() -> None:
+    """Undo the SIPAS imports that failed, or stopped writing ABANDONED_AFTER ago (a killed process)."""
+    stale = clock.now() - ABANDONED_AFTER
+    abandoned = db.session.scalars(
+        select(ImportRun.id).where(
+            ImportRun.kind == "sipas",
+            or_(
+                ImportRun.state == "failed",
+                and_(ImportRun.state == "running", ImportRun.heartbeat_at < stale),
+            ),
+        )
+    ).all()
+    for run_id in abandoned:
+        logger.warning("import run %d was abandoned; undoing it", run_id)
+        undo_import(run_id)
 
 
 def insert_responses(campaign: SipasCampaign, questionnaire: Questionnaire, rows: list[ImportRow]) -> None:
     """Bulk-insert checked responses (external_id, unit_id, channel, submitted_at, answers) and count them.
 
-    Driver-level bulk writes (COPY on PostgreSQL, executemany on SQLite): the ORM would spend most of
-    the time building per-row parameters.
+    In the caller's transaction (the demo's seed); imports go through write_import.
     """
-    codes = questionnaire.all_codes
-    per_place: dict[UnitNKey, Tally[tuple[str, int]]] = {}
-    unit_n: Tally[UnitNKey] = Tally()
-    copy = db.session.get_bind().dialect.name == "postgresql"
     db.session.flush()
+    _write_rows(campaign.id, rows, None)
+    apply_to_cube(campaign.id, *_tally(questionnaire, rows))
+
+
+def _write_rows(campaign_id: int, rows: list[ImportRow], run_id: int | None) -> None:
+    """Insert responses and their answers, INSERT_CHUNK per statement, in the session's transaction.
+
+    Driver-level bulk writes (COPY on PostgreSQL, executemany on SQLite): the ORM would spend most of
+    the time building per-row parameters. The cube is left to the caller.
+    """
+    copy = db.session.get_bind().dialect.name == "postgresql"
     for start in range(0, len(rows), INSERT_CHUNK):
         chunk = rows[start : start + INSERT_CHUNK]
         if copy:
-            _copy_chunk(campaign, chunk)
+            _copy_chunk(campaign_id, chunk, run_id)
         else:
-            _insert_chunk(campaign, chunk)
-        for _ext, unit_id, channel, _moment, answers in chunk:
-            unit_n[(unit_id, channel)] += 1
-            tally = per_place.get((unit_id, channel))
-            if tally is None:
-                tally = per_place[(unit_id, channel)] = Tally()
-            tally.update(answers.items())
+            _insert_chunk(campaign_id, chunk, run_id)
+
+
+def _tally(questionnaire: Questionnaire, rows: list[ImportRow]) -> tuple[Tally[CubeKey], Tally[UnitNKey]]:
+    """The count cube increments of rows: every question once per response, 0 when unanswered."""
+    codes = questionnaire.all_codes
+    per_place: dict[UnitNKey, Tally[tuple[str, int]]] = {}
+    unit_n: Tally[UnitNKey] = Tally()
+    for _ext, unit_id, channel, _moment, answers in rows:
+        unit_n[(unit_id, channel)] += 1
+        tally = per_place.get((unit_id, channel))
+        if tally is None:
+            tally = per_place[(unit_id, channel)] = Tally()
+        tally.update(answers.items())
     cube: Tally[CubeKey] = Tally()
     for (unit_id, channel), tally in per_place.items():
         answered: Tally[str] = Tally()
@@ -251,23 +397,26 @@ def insert_responses(campaign: SipasCampaign, questionnaire: Questionnaire, rows
             missing = unit_n[(unit_id, channel)] - answered[code]
             if missing:
                 cube[(unit_id, channel, code, 0)] += missing
-    apply_to_cube(campaign.id, cube, unit_n)
+    return cube, unit_n
 
 
-def _insert_chunk(campaign: SipasCampaign, chunk: list[ImportRow]) -> None:
+def _insert_chunk(campaign_id: int, chunk: list[ImportRow], run_id: int | None) -> None:
     """SQLite: executemany the responses, read their ids back by external_id, executemany the answers."""
     connection = db.session.connection()
     stamp = SipasResponse.__table__.c.submitted_at.type.bind_processor(connection.dialect)
     before = connection.execute(select(func.coalesce(func.max(SipasResponse.id), 0))).scalar_one()
     driver_executemany(
         "INSERT INTO sipas_response (campaign_id, unit_id, external_id, channel, submitted_at, excluded, "
-        "exclude_reason, comment) VALUES ({p}, {p}, {p}, {p}, {p}, 0, '', '')",
-        [(campaign.id, unit_id, ext, channel, stamp(moment)) for ext, unit_id, channel, moment, _a in chunk],
+        "exclude_reason, comment, import_run_id) VALUES ({p}, {p}, {p}, {p}, {p}, 0, '', '', {p})",
+        [
+            (campaign_id, unit_id, ext, channel, stamp(moment), run_id)
+            for ext, unit_id, channel, moment, _a in chunk
+        ],
     )
     ids = dict(
         connection.execute(
             select(SipasResponse.external_id, SipasResponse.id).where(
-                SipasResponse.campaign_id == campaign.id, SipasResponse.id > before
+                SipasResponse.campaign_id == campaign_id, SipasResponse.id > before
             )
         ).all()
     )
@@ -277,7 +426,7 @@ def _insert_chunk(campaign: SipasCampaign, chunk: list[ImportRow]) -> None:
     )
 
 
-def _copy_chunk(campaign: SipasCampaign, chunk: list[ImportRow]) -> None:
+def _copy_chunk(campaign_id: int, chunk: list[ImportRow], run_id: int | None) -> None:
     """PostgreSQL: reserve ids from the sequence, then COPY responses and answers."""
     connection = db.session.connection()
     ids = list(
@@ -291,14 +440,15 @@ def _copy_chunk(campaign: SipasCampaign, chunk: list[ImportRow]) -> None:
     raw = connection.connection.driver_connection
     with raw.cursor() as cursor:
         columns = (
-            "id, campaign_id, unit_id, external_id, channel, submitted_at, excluded, exclude_reason, comment"
+            "id, campaign_id, unit_id, external_id, channel, submitted_at, excluded, exclude_reason, "
+            "comment, import_run_id"
         )
         with cursor.copy(f"COPY sipas_response ({columns}) FROM STDIN") as copy:
             for response_id, (external_id, unit_id, channel, moment, _answers) in zip(
                 ids, chunk, strict=True
             ):
                 copy.write_row(
-                    (response_id, campaign.id, unit_id, external_id, channel, moment, False, "", "")
+                    (response_id, campaign_id, unit_id, external_id, channel, moment, False, "", "", run_id)
                 )
         with cursor.copy(
             "COPY sipas_answer (response_id, question_code, value) FROM STDIN (FORMAT BINARY)"
