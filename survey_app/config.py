@@ -74,6 +74,12 @@ class BaseConfig:
     KIOSK_TARGET_RATE = 80.0  # satisfaction rate (%) below which a unit is highlighted
     SIPAS_SUBMIT_RATE = "60 per minute"  # online survey submissions per client address
     SIPAS_QUESTIONNAIRE_DIR = ""  # local questionnaire versions (default instance/questionnaires)
+    # A CSV import on SQLite is written this many responses a transaction (sipas/transfer.write_import):
+    # the write lock is held for one chunk (about 0.3 s for 2,000 responses of 25 answers), not the file.
+    SIPAS_IMPORT_CHUNK = 2_000
+    # Then it pauses this long: SQLite's busy handler polls a waiting writer every 50-100 ms, and an
+    # import taking the lock again at once could starve a kiosk until its busy timeout.
+    SIPAS_IMPORT_PAUSE_SECONDS = 0.1
     DOSSIER_RULES_FILE = ""  # dossier scoring rules (default instance/dossier_rules.yaml, else packaged)
     DIALOGUE_ANSWER_WORKING_DAYS = 10  # default deadline of a written answer
     DIALOGUE_HOLIDAYS_FILE = ""  # public holidays CSV (default: the packaged data/holidays_vn.csv)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import IO
 
+from flask import current_app
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from sqlalchemy import and_, case, delete, func, or_, select, text, update
@@ -32,11 +33,7 @@ logger = logging.getLogger(__name__)
 
 CSV_FIXED_COLUMNS = ["response_id", "unit_code", "channel", "submitted_at"]
 INSERT_CHUNK = 20_000  # responses written per bulk statement
-# An import on SQLite commits every IMPORT_CHUNK responses (about 0.3 s of the write lock for 5,000
-# responses of 20 answers), then pauses: SQLite's busy handler polls a waiting writer every 50-100 ms,
-# and an import that took the lock again at once could starve a kiosk until its busy timeout.
-IMPORT_CHUNK = 5_000
-CHUNK_PAUSE_SECONDS = 0.1
+UNDO_CHUNK = 5_000  # responses deleted per transaction when an import is undone
 ABANDONED_AFTER = timedelta(minutes=10)  # a run whose last chunk is older than this was killed
 EXPORT_CHUNK = 5_000  # responses read per export query
 CSV_FLUSH_ROWS = 500  # rows per piece of a streamed CSV download
@@ -245,7 +242,7 @@ def write_import(
 
     SQLite has one write lock for the whole database: one transaction for a million responses held it
     for minutes, and kiosks posting meanwhile failed after their busy timeout. So on SQLite the rows are
-    written IMPORT_CHUNK at a time, each chunk its own short transaction, and between chunks other
+    written SIPAS_IMPORT_CHUNK at a time, each chunk its own short transaction, and between chunks other
     writers get the lock. All or nothing is kept by the import run (models/imports.py): every response
     written carries the run's id; the count cube, which the reports read, is added only in the last
     short transaction, together with the run's `done`. If any chunk or that last step fails, the run's
@@ -260,6 +257,8 @@ def write_import(
         logger.info("import into %s: 0 responses added, %d already there", code, skipped)
         return ImportResult(created=0, skipped=skipped)
     chunked = db.session.get_bind().dialect.name == "sqlite"
+    size = current_app.config["SIPAS_IMPORT_CHUNK"]  # on PostgreSQL too, in its one transaction
+    pause = current_app.config["SIPAS_IMPORT_PAUSE_SECONDS"]
     run = ImportRun(kind="sipas", target_id=campaign_id, started_at=clock.now(), heartbeat_at=clock.now())
     db.session.add(run)
     db.session.flush()
@@ -268,8 +267,8 @@ def write_import(
         db.session.commit()  # the run is known before its first row is written
     try:
         written = 0
-        for start in range(0, len(rows), IMPORT_CHUNK):
-            chunk = rows[start : start + IMPORT_CHUNK]
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
             written += len(chunk)
             # A write first: the chunk's transaction takes the write lock at once (waiting its turn)
             # rather than reading first and finding, on upgrading, that another writer came between.
@@ -282,7 +281,7 @@ def write_import(
             if after_chunk is not None:
                 after_chunk(written)
             if chunked and written < len(rows):
-                time.sleep(CHUNK_PAUSE_SECONDS)
+                time.sleep(pause)
         db.session.execute(
             update(ImportRun).where(ImportRun.id == run_id).values(state="done", heartbeat_at=clock.now())
         )
@@ -321,7 +320,7 @@ def undo_import(run_id: int) -> None:
     while True:
         ids = list(
             db.session.scalars(
-                select(SipasResponse.id).where(SipasResponse.import_run_id == run_id).limit(IMPORT_CHUNK)
+                select(SipasResponse.id).where(SipasResponse.import_run_id == run_id).limit(UNDO_CHUNK)
             )
         )
         if not ids:

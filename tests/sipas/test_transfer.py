@@ -18,7 +18,6 @@ from survey_app.extensions import db
 from survey_app.models.imports import ImportRun
 from survey_app.models.kiosk import KioskRating
 from survey_app.models.sipas import SipasAnswer, SipasResponse
-from survey_app.sipas import transfer
 from survey_app.sipas.campaigns import change_state, set_campaign_unit
 from survey_app.sipas.transfer import import_csv
 from tests.conftest import login, post_form
@@ -141,10 +140,10 @@ MANY_TEXT = HEADER + "\n" + "\n".join(MANY) + "\n"
 
 
 @pytest.fixture
-def small_chunks(monkeypatch):
-    """Imports written two responses a chunk, without the pause between chunks."""
-    monkeypatch.setattr(transfer, "IMPORT_CHUNK", 2)
-    monkeypatch.setattr(transfer, "CHUNK_PAUSE_SECONDS", 0)
+def small_chunks(app, monkeypatch):
+    """Imports written two responses a chunk (on SQLite), without the pause between chunks."""
+    monkeypatch.setitem(app.config, "SIPAS_IMPORT_CHUNK", 2)
+    monkeypatch.setitem(app.config, "SIPAS_IMPORT_PAUSE_SECONDS", 0.0)
 
 
 def answers(campaign) -> int:
