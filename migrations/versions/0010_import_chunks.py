@@ -1,7 +1,8 @@
 """import chunks: imports are written a chunk at a time, each run recorded so a failed one can be undone
 
-A SIPAS import on SQLite no longer holds the write lock for the whole file (issue 15, defect 5): its
-responses carry the run that wrote them (sipas_response.import_run_id), deleted if the run fails.
+A SIPAS or dossier import on SQLite no longer holds the write lock for the whole file (issue 15, defect
+5): the rows it creates carry the run that wrote them (sipas_response.import_run_id,
+dossier.import_run_id), deleted if the run fails.
 
 Revision ID: 0010_import_chunks
 Revises: 0009_hardening
@@ -38,8 +39,27 @@ def upgrade():
             batch_op.f("fk_sipas_response_import_run_id_import_run"), "import_run", ["import_run_id"], ["id"]
         )
 
+    # Never batch mode for dossier: rebuilding it on SQLite would lose the partial index ix_dossier_open.
+    # SQLite adds a nullable column with its REFERENCES in place.
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(
+            "ALTER TABLE dossier ADD COLUMN import_run_id INTEGER "
+            "CONSTRAINT fk_dossier_import_run_id_import_run REFERENCES import_run (id)"
+        )
+    else:
+        op.add_column("dossier", sa.Column("import_run_id", sa.Integer(), nullable=True))
+        op.create_foreign_key(
+            op.f("fk_dossier_import_run_id_import_run"), "dossier", "import_run", ["import_run_id"], ["id"]
+        )
+    op.create_index(op.f("ix_dossier_import_run_id"), "dossier", ["import_run_id"], unique=False)
+
 
 def downgrade():
+    op.drop_index(op.f("ix_dossier_import_run_id"), table_name="dossier")
+    with op.batch_alter_table("dossier", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("fk_dossier_import_run_id_import_run"), type_="foreignkey")
+        batch_op.drop_column("import_run_id")
+
     with op.batch_alter_table("sipas_response", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_sipas_response_import_run_id_import_run"), type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_sipas_response_import_run_id"))
