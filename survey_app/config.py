@@ -80,6 +80,8 @@ class BaseConfig:
     # Then it pauses this long: SQLite's busy handler polls a waiting writer every 50-100 ms, and an
     # import taking the lock again at once could starve a kiosk until its busy timeout.
     SIPAS_IMPORT_PAUSE_SECONDS = 0.1
+    DOSSIER_IMPORT_CHUNK = 2_000  # new dossiers a transaction of an import on SQLite (services.write_import)
+    DOSSIER_IMPORT_PAUSE_SECONDS = 0.1  # then a pause, so that waiting writers get SQLite's write lock
     DOSSIER_RULES_FILE = ""  # dossier scoring rules (default instance/dossier_rules.yaml, else packaged)
     DIALOGUE_ANSWER_WORKING_DAYS = 10  # default deadline of a written answer
     DIALOGUE_HOLIDAYS_FILE = ""  # public holidays CSV (default: the packaged data/holidays_vn.csv)

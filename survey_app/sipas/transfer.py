@@ -6,24 +6,22 @@ import csv
 import io
 import logging
 import tempfile
-import time
 from collections import Counter as Tally
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import IO
 
 from flask import current_app
 from flask_babel import gettext as _
 from openpyxl import Workbook
-from sqlalchemy import and_, case, delete, func, or_, select, text, update
+from sqlalchemy import case, delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from survey_app.audit.service import record
-from survey_app.core import clock
+from survey_app.core import clock, import_runs
 from survey_app.extensions import db
 from survey_app.models import Unit
-from survey_app.models.imports import ImportRun
 from survey_app.models.sipas import CampaignState, Channel, SipasAnswer, SipasCampaign, SipasResponse
 from survey_app.sipas.campaigns import questionnaire_of, within_period
 from survey_app.sipas.count_cube import CubeKey, UnitNKey, apply_to_cube, driver_executemany
@@ -34,7 +32,6 @@ logger = logging.getLogger(__name__)
 CSV_FIXED_COLUMNS = ["response_id", "unit_code", "channel", "submitted_at"]
 INSERT_CHUNK = 20_000  # responses written per bulk statement
 UNDO_CHUNK = 5_000  # responses deleted per transaction when an import is undone
-ABANDONED_AFTER = timedelta(minutes=10)  # a run whose last chunk is older than this was killed
 EXPORT_CHUNK = 5_000  # responses read per export query
 CSV_FLUSH_ROWS = 500  # rows per piece of a streamed CSV download
 
@@ -129,11 +126,7 @@ def import_csv(
     if campaign.state == CampaignState.published:
         return _refused(campaign, [_("The campaign is published and can no longer change.")], [])
     undo_abandoned_imports()
-    if db.session.scalar(
-        select(ImportRun.id).where(
-            ImportRun.kind == "sipas", ImportRun.target_id == campaign.id, ImportRun.state == "running"
-        )
-    ):
+    if import_runs.is_running("sipas", campaign.id):
         return _refused(
             campaign, [_("Another import into this campaign is still being written; try again soon.")], []
         )
@@ -240,51 +233,26 @@ def write_import(
 ) -> ImportResult:
     """Write checked rows all or nothing without holding SQLite's write lock for the whole file; commits.
 
-    SQLite has one write lock for the whole database: one transaction for a million responses held it
-    for minutes, and kiosks posting meanwhile failed after their busy timeout. So on SQLite the rows are
-    written SIPAS_IMPORT_CHUNK at a time, each chunk its own short transaction, and between chunks other
-    writers get the lock. All or nothing is kept by the import run (models/imports.py): every response
-    written carries the run's id; the count cube, which the reports read, is added only in the last
-    short transaction, together with the run's `done`. If any chunk or that last step fails, the run's
-    responses and answers are deleted again (chunk by chunk) and nothing remains; a process killed in
-    the middle leaves a `running` run whose heartbeat stops, undone by the next import
-    (undo_abandoned_imports). Until the last step the rows already written are visible to the lists and
-    exports of responses, never to the reports. PostgreSQL locks rows, not the database: there the
-    whole import stays one transaction, and a failure is a rollback.
+    How: core/import_runs.py. On SQLite the responses and their answers are written SIPAS_IMPORT_CHUNK
+    at a time, each chunk its own transaction; the count cube, which the reports read, only in the last
+    one. Until then the responses already written are visible to the lists and exports of responses,
+    never to the reports. If anything fails the run's responses and answers are deleted again.
     """
     campaign_id, code = campaign.id, campaign.code
     if not rows:
         logger.info("import into %s: 0 responses added, %d already there", code, skipped)
         return ImportResult(created=0, skipped=skipped)
-    chunked = db.session.get_bind().dialect.name == "sqlite"
-    size = current_app.config["SIPAS_IMPORT_CHUNK"]  # on PostgreSQL too, in its one transaction
-    pause = current_app.config["SIPAS_IMPORT_PAUSE_SECONDS"]
-    run = ImportRun(kind="sipas", target_id=campaign_id, started_at=clock.now(), heartbeat_at=clock.now())
-    db.session.add(run)
-    db.session.flush()
-    run_id = run.id
-    if chunked:
-        db.session.commit()  # the run is known before its first row is written
+    run_id = import_runs.start_run("sipas", campaign_id)
     try:
-        written = 0
-        for start in range(0, len(rows), size):
-            chunk = rows[start : start + size]
-            written += len(chunk)
-            # A write first: the chunk's transaction takes the write lock at once (waiting its turn)
-            # rather than reading first and finding, on upgrading, that another writer came between.
-            db.session.execute(
-                update(ImportRun).where(ImportRun.id == run_id).values(heartbeat_at=clock.now(), rows=written)
-            )
-            _write_rows(campaign_id, chunk, run_id)
-            if chunked:
-                db.session.commit()
-            if after_chunk is not None:
-                after_chunk(written)
-            if chunked and written < len(rows):
-                time.sleep(pause)
-        db.session.execute(
-            update(ImportRun).where(ImportRun.id == run_id).values(state="done", heartbeat_at=clock.now())
+        import_runs.write_chunks(
+            run_id,
+            rows,
+            lambda chunk: _write_rows(campaign_id, chunk, run_id),
+            size=current_app.config["SIPAS_IMPORT_CHUNK"],
+            pause=current_app.config["SIPAS_IMPORT_PAUSE_SECONDS"],
+            after_chunk=after_chunk,
         )
+        import_runs.finish_run(run_id)
         apply_to_cube(campaign_id, *_tally(questionnaire, rows))
         record(
             "sipas.import",
@@ -295,8 +263,8 @@ def write_import(
         db.session.commit()
     except Exception as exc:
         db.session.rollback()
-        if chunked:
-            undo_import(run_id)
+        if import_runs.in_chunks():
+            import_runs.undo_run(run_id, _delete_some)
         logger.warning("import into %s failed while writing; nothing kept (%s)", code, type(exc).__name__)
         # Some response_id was stored meanwhile by someone else (the driver's error on the bulk writes).
         if isinstance(exc, (IntegrityError, db.session.get_bind().dialect.loaded_dbapi.IntegrityError)):
@@ -313,41 +281,24 @@ def write_import(
     return ImportResult(created=len(rows), skipped=skipped)
 
 
-def undo_import(run_id: int) -> None:
-    """Delete what an import run wrote, chunk by chunk (each its own transaction), then the run."""
-    db.session.execute(update(ImportRun).where(ImportRun.id == run_id).values(state="failed"))
-    db.session.commit()  # if this process dies now, the next import finishes the undo
-    while True:
-        ids = list(
-            db.session.scalars(
-                select(SipasResponse.id).where(SipasResponse.import_run_id == run_id).limit(UNDO_CHUNK)
-            )
+def _delete_some(run_id: int) -> bool:
+    """Delete UNDO_CHUNK responses of an import run with their answers; False when none was left."""
+    ids = list(
+        db.session.scalars(
+            select(SipasResponse.id).where(SipasResponse.import_run_id == run_id).limit(UNDO_CHUNK)
         )
-        if not ids:
-            break
+    )
+    if ids:
         db.session.execute(delete(SipasAnswer).where(SipasAnswer.response_id.in_(ids)))
         db.session.execute(delete(SipasResponse).where(SipasResponse.id.in_(ids)))
-        db.session.commit()
-    db.session.execute(delete(ImportRun).where(ImportRun.id == run_id))
-    db.session.commit()
-    logger.info("import run %d undone", run_id)
+    return bool(ids)
 
 
 def undo_abandoned_imports() -> None:
-    """Undo the SIPAS imports that failed, or stopped writing ABANDONED_AFTER ago (a killed process)."""
-    stale = clock.now() - ABANDONED_AFTER
-    abandoned = db.session.scalars(
-        select(ImportRun.id).where(
-            ImportRun.kind == "sipas",
-            or_(
-                ImportRun.state == "failed",
-                and_(ImportRun.state == "running", ImportRun.heartbeat_at < stale),
-            ),
-        )
-    ).all()
-    for run_id in abandoned:
+    """Undo the SIPAS imports that failed or were killed midway (core/import_runs.py)."""
+    for run_id in import_runs.abandoned_runs("sipas"):
         logger.warning("import run %d was abandoned; undoing it", run_id)
-        undo_import(run_id)
+        import_runs.undo_run(run_id, _delete_some)
 
 
 def insert_responses(campaign: SipasCampaign, questionnaire: Questionnaire, rows: list[ImportRow]) -> None:
