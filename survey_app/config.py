@@ -74,6 +74,14 @@ class BaseConfig:
     KIOSK_TARGET_RATE = 80.0  # satisfaction rate (%) below which a unit is highlighted
     SIPAS_SUBMIT_RATE = "60 per minute"  # online survey submissions per client address
     SIPAS_QUESTIONNAIRE_DIR = ""  # local questionnaire versions (default instance/questionnaires)
+    # A CSV import on SQLite is written this many responses a transaction (sipas/transfer.write_import):
+    # the write lock is held for one chunk (about 0.3 s for 2,000 responses of 25 answers), not the file.
+    SIPAS_IMPORT_CHUNK = 2_000
+    # Then it pauses this long: SQLite's busy handler polls a waiting writer every 50-100 ms, and an
+    # import taking the lock again at once could starve a kiosk until its busy timeout.
+    SIPAS_IMPORT_PAUSE_SECONDS = 0.1
+    DOSSIER_IMPORT_CHUNK = 2_000  # new dossiers a transaction of an import on SQLite (services.write_import)
+    DOSSIER_IMPORT_PAUSE_SECONDS = 0.1  # then a pause, so that waiting writers get SQLite's write lock
     DOSSIER_RULES_FILE = ""  # dossier scoring rules (default instance/dossier_rules.yaml, else packaged)
     DIALOGUE_ANSWER_WORKING_DAYS = 10  # default deadline of a written answer
     DIALOGUE_HOLIDAYS_FILE = ""  # public holidays CSV (default: the packaged data/holidays_vn.csv)
@@ -86,6 +94,11 @@ class BaseConfig:
     STAFF_FIGURES_MAX_DEPTH = 1  # levels below a user's unit whose civil servants they may see
     DASHBOARD_DETAIL_MAX_UNITS = 40  # per-unit detail charts for subtrees up to this size
     DATABASE_RANDOM_PAGE_COST = 1.1  # PostgreSQL planner: SSD storage (its default of 4 assumes disks)
+    # How long a statement waits for a lock another writer holds before giving up (SQLite's busy timeout,
+    # PostgreSQL's lock_timeout); a request that gives up answers 503 with Retry-After, never 500.
+    # Imports hold SQLite's write lock a chunk at a time (well under a second), so 15 s is ample.
+    DATABASE_LOCK_WAIT_SECONDS = 15.0
+    DATABASE_RETRY_AFTER_SECONDS = 5  # the Retry-After of a 503 answered because the database was busy
 
     API_TITLE = "survey_app API"
     API_VERSION = "v1"
@@ -191,14 +204,18 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
     if uri.startswith("sqlite"):
         # SQLite has no connection pool worth the name; checks are pointless there.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 15}}
+        # sqlite3's timeout is SQLite's busy timeout: how long a writer waits for the write lock.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "connect_args": {"timeout": float(app.config["DATABASE_LOCK_WAIT_SECONDS"])}
+        }
     else:
         # With the default cost of random reads (4, for spinning disks) the planner scans whole count
         # cubes where the index look-ups of a subtree take a quarter of the time.
         cost = float(app.config["DATABASE_RANDOM_PAGE_COST"])
+        lock_wait = round(float(app.config["DATABASE_LOCK_WAIT_SECONDS"]) * 1000)  # milliseconds
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
-            "connect_args": {"options": f"-c random_page_cost={cost}"},
+            "connect_args": {"options": f"-c random_page_cost={cost} -c lock_timeout={lock_wait}"},
         }
     # The same database in autocommit mode, for writes that are one statement (kiosk ingest).
     app.config["SQLALCHEMY_BINDS"] = {

@@ -73,7 +73,9 @@ def _translation_directories() -> str:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """WAL for concurrent readers, enforced foreign keys, patience when the file is busy, mapped reads.
+    """WAL for concurrent readers, enforced foreign keys, mapped reads.
+
+    Patience when the file is busy is the driver's `timeout` (DATABASE_LOCK_WAIT_SECONDS, config.py).
 
     The memory map: every server thread has its own connection, whose page cache any other's write
     empties; mapped pages are read again without a system call each (kiosk ingest about 15% faster).
@@ -85,7 +87,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA mmap_size=268435456")
         cursor.execute("PRAGMA wal_autocheckpoint=10000")
         cursor.close()

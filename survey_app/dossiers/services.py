@@ -5,22 +5,27 @@ take from the count cubes `dossier_day`, `dossier_month` and `dossier_procedure_
 transaction: a cube cell is
 always the sum over the dossiers it describes (`rebuild_cubes` recomputes them in SQL from the raw rows
 and reports any drift). Writes use driver-level bulk statements (COPY on PostgreSQL, executemany on
-SQLite): building ORM objects would cost more than the database work of a million dossiers.
+SQLite): building ORM objects would cost more than the database work of a million dossiers. A CSV
+file is written in chunks on SQLite (write_import). Over 500 lines: planning the upsert, writing it and
+undoing it share their helpers.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter as Tally
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, select
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.exc import IntegrityError
 
 from survey_app.analytics.dossier_scoring import Rules, month_start, score_dossier, timing
 from survey_app.audit.service import record
-from survey_app.core import clock
+from survey_app.core import clock, import_runs
 from survey_app.dossiers.rules import rules as current_rules
 from survey_app.dossiers.transfer import CleanRow, Vocabulary, parse_csv
 from survey_app.extensions import db
@@ -99,20 +104,98 @@ def vocabulary(allowed_unit_ids: set[int] | None = None) -> Vocabulary:
     )
 
 
-def import_csv(text_: str) -> ImportResult:
-    """Import a one-stop system export: all or nothing, upsert by dossier code (the caller commits)."""
+def import_csv(text_: str, *, after_chunk: Callable[[int], None] | None = None) -> ImportResult:
+    """Import a one-stop system export: all or nothing, upsert by dossier code; commits.
+
+    The whole file is checked first. Written in chunks on SQLite (write_import); `after_chunk` is called
+    with the number of new dossiers written after each chunk.
+    """
+    undo_abandoned_imports()
+    if import_runs.is_running("dossiers"):
+        return ImportResult(errors=[_("Another dossier import is still being written; try again soon.")])
     parsed = parse_csv(text_, vocabulary())
     if parsed.errors:
         logger.info("dossier import refused: %d problem(s)", len(parsed.errors))
         return ImportResult(errors=parsed.errors)
-    result = apply_rows(parsed.rows)
-    record(
-        "dossiers.import",
-        summary=result.summary,
-        after={"created": result.created, "updated": result.updated},
-    )
-    logger.info("dossier import: %s", result.summary)
+    result = write_import(parsed.rows, after_chunk=after_chunk)
+    if result.ok:
+        logger.info("dossier import: %s", result.summary)
     return result
+
+
+def write_import(
+    rows: Sequence[CleanRow], *, after_chunk: Callable[[int], None] | None = None
+) -> ImportResult:
+    """Apply checked rows all or nothing without holding SQLite's write lock for the whole file; commits.
+
+    How: core/import_runs.py. On SQLite the new dossiers, the bulk of a large file, are written
+    DOSSIER_IMPORT_CHUNK at a time, each chunk its own transaction. The changes to dossiers already
+    stored and the cubes, which the reports read, are written in the last transaction, after checking
+    that nobody changed those dossiers meanwhile. If anything fails the run's new dossiers are deleted
+    again (procedure names created on the way stay: a catalogue, not data). Until the last step the new
+    dossiers are visible in lists, never in the cubes.
+    """
+    run_id = import_runs.start_run("dossiers")
+    try:
+        result, inserts, updates, delta, stored = _plan(rows)
+        if import_runs.in_chunks():
+            db.session.commit()  # new procedure names, before the first dossier
+        import_runs.write_chunks(
+            run_id,
+            inserts,
+            lambda chunk: _insert(list(chunk), run_id),
+            size=current_app.config["DOSSIER_IMPORT_CHUNK"],
+            pause=current_app.config["DOSSIER_IMPORT_PAUSE_SECONDS"],
+            after_chunk=after_chunk,
+        )
+        import_runs.finish_run(run_id)
+        if updates and _existing(list(stored)) != stored:  # a stale "before" would skew the cubes
+            raise _ChangedMeanwhile
+        _update(updates)
+        delta.write()
+        record(
+            "dossiers.import",
+            summary=result.summary,
+            after={"created": result.created, "updated": result.updated},
+        )
+        db.session.commit()
+    except Exception as exc:
+        db.session.rollback()
+        if import_runs.in_chunks():
+            import_runs.undo_run(run_id, _delete_some)
+        logger.warning("dossier import failed while writing; nothing kept (%s)", type(exc).__name__)
+        driver_integrity = db.session.get_bind().dialect.loaded_dbapi.IntegrityError
+        if isinstance(exc, (_ChangedMeanwhile, IntegrityError, driver_integrity)):
+            return ImportResult(
+                errors=[
+                    _(
+                        "Some dossiers of the file were stored or changed by someone else while it was "
+                        "being written; nothing was imported. Import the file again."
+                    )
+                ]
+            )
+        raise
+    return result
+
+
+class _ChangedMeanwhile(Exception):
+    """A dossier the import updates was changed by someone else between its check and its write."""
+
+
+def _delete_some(run_id: int) -> bool:
+    """Delete CHUNK dossiers an import run created; False when none was left."""
+    table = Dossier.__table__
+    ids = list(db.session.scalars(select(table.c.id).where(table.c.import_run_id == run_id).limit(CHUNK)))
+    if ids:
+        db.session.execute(delete(table).where(table.c.id.in_(ids)))
+    return bool(ids)
+
+
+def undo_abandoned_imports() -> None:
+    """Undo the dossier imports that failed or were killed midway (core/import_runs.py)."""
+    for run_id in import_runs.abandoned_runs("dossiers"):
+        logger.warning("dossier import run %d was abandoned; undoing it", run_id)
+        import_runs.undo_run(run_id, _delete_some)
 
 
 # --- writing ------------------------------------------------------------------------------------------
@@ -311,8 +394,20 @@ def _scores(rules: Rules, row: CleanRow) -> tuple[int | None, ...]:
 def apply_rows(rows: Sequence[CleanRow]) -> ImportResult:
     """Create, update or leave each checked dossier (upsert by code), with its scores and the cubes.
 
-    Scores and cube contributions depend on a handful of facts that repeat across dossiers: each
-    combination is worked out once per call.
+    In the caller's transaction (the API's batches); a CSV file goes through write_import.
+    """
+    result, inserts, updates, delta, _stored = _plan(rows)
+    _insert(inserts)
+    _update(updates)
+    delta.write()
+    return result
+
+
+def _plan(rows: Sequence[CleanRow]) -> tuple[ImportResult, list[dict], list[dict], CubeDelta, dict]:
+    """What applying rows does: (result, new dossiers, changed ones, cube changes, changed ones as stored).
+
+    Creates the procedures not known yet. Scores and cube contributions depend on a handful of facts
+    that repeat across dossiers: each combination is worked out once per call.
     """
     rules = current_rules()
     memo: dict[tuple, tuple] = {}
@@ -353,10 +448,8 @@ def apply_rows(rows: Sequence[CleanRow]) -> ImportResult:
             result.created += 1
             result.statuses[row.code] = "created"
         delta.add((row.returned_day, row.unit_id, row.field_id, procedure_id), contribution, 1)
-    _insert(inserts)
-    _update(updates)
-    delta.write()
-    return result
+    changed = {values["code"] for values in updates}
+    return result, inserts, updates, delta, {code: old for code, old in stored.items() if code in changed}
 
 
 def _sqlite_instant(moment: datetime | None) -> str | None:
@@ -367,25 +460,26 @@ def _sqlite_instant(moment: datetime | None) -> str | None:
     return utc.isoformat(" ", "microseconds")
 
 
-def _insert(rows: list[dict]) -> None:
-    """Bulk-insert new dossiers: COPY on PostgreSQL, executemany of bound values on SQLite."""
+def _insert(rows: list[dict], run_id: int | None = None) -> None:
+    """Bulk-insert new dossiers (of an import run): COPY on PostgreSQL, executemany on SQLite."""
     if not rows:
         return
     now = clock.now()
     connection = db.session.connection()
-    columns = (*WRITTEN, "imported_at")
+    columns = (*WRITTEN, "imported_at", "import_run_id")
     raw = connection.connection.driver_connection
     if connection.dialect.name == "postgresql":
         with raw.cursor() as cursor, cursor.copy(f"COPY dossier ({', '.join(columns)}) FROM STDIN") as copy:
             for values in rows:
-                copy.write_row([*(values[c] for c in WRITTEN), now])
+                copy.write_row([*(values[c] for c in WRITTEN), now, run_id])
         return
     stamp = _sqlite_instant(now)
     sql = f"INSERT INTO dossier ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608
     cursor = raw.cursor()
     try:
         for start in range(0, len(rows), 20000):
-            cursor.executemany(sql, [_sqlite_row(values, stamp) for values in rows[start : start + 20000]])
+            chunk = rows[start : start + 20000]
+            cursor.executemany(sql, [(*_sqlite_row(values, stamp), run_id) for values in chunk])
     finally:
         cursor.close()
 

@@ -16,6 +16,7 @@ from survey_app.api.auth import api_user, bearer_token, token_required
 from survey_app.api.blueprint import ApiBlueprint
 from survey_app.auth.permissions import Capability, in_scope
 from survey_app.core import clock
+from survey_app.core.errors import busy_headers, busy_message, is_database_busy
 from survey_app.extensions import db, limiter
 from survey_app.kiosk.devices import (
     DeviceRef,
@@ -136,18 +137,36 @@ def config(device: DeviceRef):
 @blp.alt_response(400, schema=ErrorSchema, description="The body is not JSON")
 @blp.alt_response(401, schema=ErrorSchema, description=DEVICE_TOKEN_REFUSED)
 @blp.alt_response(413, schema=ErrorSchema, description="The body is over KIOSK_MAX_BODY_BYTES")
+@blp.alt_response(
+    503,
+    schema=ErrorSchema,
+    description="The database stayed busy (an import, say): nothing stored; send again after Retry-After",
+    headers={"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}},
+)
 def ratings(body: dict, device: DeviceRef):
     """Store a batch of 1 to 500 ratings exactly once each; one result per item, in order.
 
     A bad item is answered `rejected` with its errors while the others are stored; only an envelope
-    that is not `{"ratings": [1 to 500 items]}` is refused whole (422).
+    that is not `{"ratings": [1 to 500 items]}` is refused whole (422). When the database stays locked
+    longer than DATABASE_LOCK_WAIT_SECONDS the batch is not stored and the answer is 503 with
+    Retry-After: the tablet sends it again, and each rating is still stored once.
     """
     try:
         results = ingest(device, body["ratings"])  # commits (group commit)
     except DeviceNotActive:
         _device_unauthorized()
-    if _note_visit(device):
-        db.session.commit()
+    except Exception as exc:
+        if not is_database_busy(exc):  # SQLAlchemy's error or the driver's own (prepared statements)
+            raise
+        db.session.rollback()
+        abort(503, message=busy_message(), headers=busy_headers())
+    try:
+        if _note_visit(device):
+            db.session.commit()
+    except Exception as exc:
+        if not is_database_busy(exc):
+            raise
+        db.session.rollback()  # the ratings are stored: their answer matters more than the visit's time
     # Built here rather than dumped by the schema, which documents it (tests/kiosk/test_api.py checks the
     # two agree): dumping 500 results through marshmallow costs 2 ms, 8% of a drained queue's batch.
     return jsonify(results=[result.as_json() for result in results])

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from survey_app.config import AUTOCOMMIT_BIND
+from survey_app.core.errors import is_database_busy
 from survey_app.extensions import db
 from survey_app.kiosk import writing
 from survey_app.kiosk.errors import DeviceNotActive
@@ -46,7 +47,8 @@ def write_together(batch: Batch) -> list[ItemResult]:
     """Write a request's batch with whatever other requests queued meanwhile; its results, in order.
 
     A request that finds no writer at work writes every queued batch. Raises DeviceNotActive (nothing
-    of this batch stored) or the error that made the write fail. The caller's session must hold no
+    of this batch stored) or the error that made the write fail, nothing of the batch stored (a busy
+    database: core.errors.is_database_busy, which the API answers 503). The caller's session must hold no
     write lock (on SQLite the writer, in another thread, would wait for it): the API notes the device's
     visit after ingest.
     """
@@ -71,7 +73,12 @@ def write_together(batch: Batch) -> list[ItemResult]:
                     _settle(waiting, outcomes[index] if outcomes is not None else None, error)
                 group.writing = False
                 group.turn.notify_all()
-    if mine.error is not None and not mine.alone and not isinstance(mine.error, DeviceNotActive):
+    if (
+        mine.error is not None
+        and not mine.alone
+        and not isinstance(mine.error, DeviceNotActive)
+        and not is_database_busy(mine.error)  # alone it would wait for the same lock again
+    ):
         # Written again alone, so that another request's trouble cannot fail this one.
         logger.warning("kiosk group write failed (%s); writing a request's batch alone", mine.error)
         outcomes, error = _write_and_commit([batch])

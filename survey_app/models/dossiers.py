@@ -136,6 +136,8 @@ class Dossier(Base):
     s9: Mapped[int | None] = mapped_column(SmallInteger)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The chunked import that created it (models/imports.py): deleted again if that import fails.
+    import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_run.id"), index=True)
 
     unit: Mapped[Unit] = relationship()
     procedure: Mapped[DossierProcedure] = relationship()

@@ -166,6 +166,8 @@ class SipasResponse(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))  # paper: the typist
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The chunked import that wrote it (models/imports.py): its rows are deleted if that import fails.
+    import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_run.id"), index=True)
 
     answers: Mapped[list[SipasAnswer]] = relationship(
         primaryjoin="SipasResponse.id == foreign(SipasAnswer.response_id)", cascade="all, delete-orphan"

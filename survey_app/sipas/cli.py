@@ -122,12 +122,25 @@ def list_questionnaires() -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--campaign", "code", required=True)
 def import_file(path: Path, code: str) -> None:
-    """Import responses from a UTF-8 CSV file; nothing is imported when any line is wrong."""
+    """Import responses from a UTF-8 CSV file; nothing is imported when any line is wrong.
+
+    On SQLite it is written in chunks (SIPAS_IMPORT_CHUNK), so the server keeps taking ratings meanwhile;
+    the progress goes to stderr every 100,000 responses.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise click.ClickException("the file is not UTF-8 text") from exc
-    result = import_csv(_campaign(code), text)
+
+    shown = 0
+
+    def progress(written: int) -> None:
+        nonlocal shown
+        if written // 100_000 > shown:
+            shown = written // 100_000
+            click.echo(f"written {written}", err=True)
+
+    result = import_csv(_campaign(code), text, after_chunk=progress)
     if not result.ok:
         db.session.rollback()
         for error in result.errors:

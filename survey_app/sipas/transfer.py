@@ -9,15 +9,17 @@ import csv
 import io
 import logging
 from collections import Counter as Tally
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select, text
+from sqlalchemy import case, delete, func, select, text
+from sqlalchemy.exc import IntegrityError
 
 from survey_app.audit.service import record
-from survey_app.core import clock
+from survey_app.core import clock, import_runs
 from survey_app.core.spreadsheets import imported_id_problem
 from survey_app.extensions import db
 from survey_app.models import Unit
@@ -30,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 CSV_FIXED_COLUMNS = ["response_id", "unit_code", "channel", "submitted_at"]
 INSERT_CHUNK = 20_000  # responses written per bulk statement
+UNDO_CHUNK = 5_000  # responses deleted per transaction when an import is undone
 EXPORT_CHUNK = 5_000  # responses read per export query
 
 # A checked import row: external_id, unit_id, channel, submitted_at, answers
@@ -108,14 +111,25 @@ def _refused(campaign: SipasCampaign, errors: list[str], lines: list[int]) -> Im
 
 
 def import_csv(
-    campaign: SipasCampaign, text: str, *, allowed_unit_ids: set[int] | None = None
+    campaign: SipasCampaign,
+    text: str,
+    *,
+    allowed_unit_ids: set[int] | None = None,
+    after_chunk: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import responses from CSV text: the whole file is checked first; any problem imports nothing.
 
     Rows whose response_id the campaign already holds are skipped, so importing again adds nothing.
+    A valid file is written and committed here, in chunks on SQLite (see write_import); `after_chunk`
+    is called with the number of responses written after each chunk.
     """
     if campaign.state == CampaignState.published:
         return _refused(campaign, [_("The campaign is published and can no longer change.")], [])
+    undo_abandoned_imports()
+    if import_runs.is_running("sipas", campaign.id):
+        return _refused(
+            campaign, [_("Another import into this campaign is still being written; try again soon.")], []
+        )
     questionnaire = questionnaire_of(campaign)
     if "\x00" in text:
         return _refused(campaign, [_("The file is not a CSV text file.")], [])
@@ -210,41 +224,123 @@ def import_csv(
         return _refused(campaign, errors, bad_lines)
     if not rows and not skipped:
         return _refused(campaign, [_("The file holds no responses.")], [])
-    insert_responses(campaign, questionnaire, rows)
-    if rows:
+    return write_import(campaign, questionnaire, rows, skipped, after_chunk=after_chunk)
+
+
+def write_import(
+    campaign: SipasCampaign,
+    questionnaire: Questionnaire,
+    rows: list[ImportRow],
+    skipped: int,
+    *,
+    after_chunk: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Write checked rows all or nothing without holding SQLite's write lock for the whole file; commits.
+
+    How: core/import_runs.py. On SQLite the responses and their answers are written SIPAS_IMPORT_CHUNK
+    at a time, each chunk its own transaction; the count cube, which the reports read, only in the last
+    one. Until then the responses already written are visible to the lists and exports of responses,
+    never to the reports. If anything fails the run's responses and answers are deleted again.
+    """
+    campaign_id, code = campaign.id, campaign.code
+    if not rows:
+        logger.info("import into %s: 0 responses added, %d already there", code, skipped)
+        return ImportResult(created=0, skipped=skipped)
+    run_id = import_runs.start_run("sipas", campaign_id)
+    try:
+        import_runs.write_chunks(
+            run_id,
+            rows,
+            lambda chunk: _write_rows(campaign_id, chunk, run_id),
+            size=current_app.config["SIPAS_IMPORT_CHUNK"],
+            pause=current_app.config["SIPAS_IMPORT_PAUSE_SECONDS"],
+            after_chunk=after_chunk,
+        )
+        import_runs.finish_run(run_id)
+        apply_to_cube(campaign_id, *_tally(questionnaire, rows))
         record(
             "sipas.import",
-            campaign,
+            db.session.get(SipasCampaign, campaign_id),
             summary=f"{len(rows)} responses, {skipped} already there",
             after={"created": len(rows), "skipped": skipped},
         )
-    logger.info("import into %s: %d responses added, %d already there", campaign.code, len(rows), skipped)
+        db.session.commit()
+    except Exception as exc:
+        db.session.rollback()
+        if import_runs.in_chunks():
+            import_runs.undo_run(run_id, _delete_some)
+        logger.warning("import into %s failed while writing; nothing kept (%s)", code, type(exc).__name__)
+        # Some response_id was stored meanwhile by someone else (the driver's error on the bulk writes).
+        if isinstance(exc, (IntegrityError, db.session.get_bind().dialect.loaded_dbapi.IntegrityError)):
+            return ImportResult(
+                errors=[
+                    _(
+                        "Some responses of the file were stored by someone else while it was being "
+                        "written; nothing was imported. Import the file again."
+                    )
+                ]
+            )
+        raise
+    logger.info("import into %s: %d responses added, %d already there", code, len(rows), skipped)
     return ImportResult(created=len(rows), skipped=skipped)
+
+
+def _delete_some(run_id: int) -> bool:
+    """Delete UNDO_CHUNK responses of an import run with their answers; False when none was left."""
+    ids = list(
+        db.session.scalars(
+            select(SipasResponse.id).where(SipasResponse.import_run_id == run_id).limit(UNDO_CHUNK)
+        )
+    )
+    if ids:
+        db.session.execute(delete(SipasAnswer).where(SipasAnswer.response_id.in_(ids)))
+        db.session.execute(delete(SipasResponse).where(SipasResponse.id.in_(ids)))
+    return bool(ids)
+
+
+def undo_abandoned_imports() -> None:
+    """Undo the SIPAS imports that failed or were killed midway (core/import_runs.py)."""
+    for run_id in import_runs.abandoned_runs("sipas"):
+        logger.warning("import run %d was abandoned; undoing it", run_id)
+        import_runs.undo_run(run_id, _delete_some)
 
 
 def insert_responses(campaign: SipasCampaign, questionnaire: Questionnaire, rows: list[ImportRow]) -> None:
     """Bulk-insert checked responses (external_id, unit_id, channel, submitted_at, answers) and count them.
 
-    Driver-level bulk writes (COPY on PostgreSQL, executemany on SQLite): the ORM would spend most of
-    the time building per-row parameters.
+    In the caller's transaction (the demo's seed); imports go through write_import.
     """
-    codes = questionnaire.all_codes
-    per_place: dict[UnitNKey, Tally[tuple[str, int]]] = {}
-    unit_n: Tally[UnitNKey] = Tally()
-    copy = db.session.get_bind().dialect.name == "postgresql"
     db.session.flush()
+    _write_rows(campaign.id, rows, None)
+    apply_to_cube(campaign.id, *_tally(questionnaire, rows))
+
+
+def _write_rows(campaign_id: int, rows: list[ImportRow], run_id: int | None) -> None:
+    """Insert responses and their answers, INSERT_CHUNK per statement, in the session's transaction.
+
+    Driver-level bulk writes (COPY on PostgreSQL, executemany on SQLite): the ORM would spend most of
+    the time building per-row parameters. The cube is left to the caller.
+    """
+    copy = db.session.get_bind().dialect.name == "postgresql"
     for start in range(0, len(rows), INSERT_CHUNK):
         chunk = rows[start : start + INSERT_CHUNK]
         if copy:
-            _copy_chunk(campaign, chunk)
+            _copy_chunk(campaign_id, chunk, run_id)
         else:
-            _insert_chunk(campaign, chunk)
-        for _ext, unit_id, channel, _moment, answers in chunk:
-            unit_n[(unit_id, channel)] += 1
-            tally = per_place.get((unit_id, channel))
-            if tally is None:
-                tally = per_place[(unit_id, channel)] = Tally()
-            tally.update(answers.items())
+            _insert_chunk(campaign_id, chunk, run_id)
+
+
+def _tally(questionnaire: Questionnaire, rows: list[ImportRow]) -> tuple[Tally[CubeKey], Tally[UnitNKey]]:
+    """The count cube increments of rows: every question once per response, 0 when unanswered."""
+    codes = questionnaire.all_codes
+    per_place: dict[UnitNKey, Tally[tuple[str, int]]] = {}
+    unit_n: Tally[UnitNKey] = Tally()
+    for _ext, unit_id, channel, _moment, answers in rows:
+        unit_n[(unit_id, channel)] += 1
+        tally = per_place.get((unit_id, channel))
+        if tally is None:
+            tally = per_place[(unit_id, channel)] = Tally()
+        tally.update(answers.items())
     cube: Tally[CubeKey] = Tally()
     for (unit_id, channel), tally in per_place.items():
         answered: Tally[str] = Tally()
@@ -255,23 +351,26 @@ def insert_responses(campaign: SipasCampaign, questionnaire: Questionnaire, rows
             missing = unit_n[(unit_id, channel)] - answered[code]
             if missing:
                 cube[(unit_id, channel, code, 0)] += missing
-    apply_to_cube(campaign.id, cube, unit_n)
+    return cube, unit_n
 
 
-def _insert_chunk(campaign: SipasCampaign, chunk: list[ImportRow]) -> None:
+def _insert_chunk(campaign_id: int, chunk: list[ImportRow], run_id: int | None) -> None:
     """SQLite: executemany the responses, read their ids back by external_id, executemany the answers."""
     connection = db.session.connection()
     stamp = SipasResponse.__table__.c.submitted_at.type.bind_processor(connection.dialect)
     before = connection.execute(select(func.coalesce(func.max(SipasResponse.id), 0))).scalar_one()
     driver_executemany(
         "INSERT INTO sipas_response (campaign_id, unit_id, external_id, channel, submitted_at, excluded, "
-        "exclude_reason, comment) VALUES ({p}, {p}, {p}, {p}, {p}, 0, '', '')",
-        [(campaign.id, unit_id, ext, channel, stamp(moment)) for ext, unit_id, channel, moment, _a in chunk],
+        "exclude_reason, comment, import_run_id) VALUES ({p}, {p}, {p}, {p}, {p}, 0, '', '', {p})",
+        [
+            (campaign_id, unit_id, ext, channel, stamp(moment), run_id)
+            for ext, unit_id, channel, moment, _a in chunk
+        ],
     )
     ids = dict(
         connection.execute(
             select(SipasResponse.external_id, SipasResponse.id).where(
-                SipasResponse.campaign_id == campaign.id, SipasResponse.id > before
+                SipasResponse.campaign_id == campaign_id, SipasResponse.id > before
             )
         ).all()
     )
@@ -281,7 +380,7 @@ def _insert_chunk(campaign: SipasCampaign, chunk: list[ImportRow]) -> None:
     )
 
 
-def _copy_chunk(campaign: SipasCampaign, chunk: list[ImportRow]) -> None:
+def _copy_chunk(campaign_id: int, chunk: list[ImportRow], run_id: int | None) -> None:
     """PostgreSQL: reserve ids from the sequence, then COPY responses and answers."""
     connection = db.session.connection()
     ids = list(
@@ -295,14 +394,15 @@ def _copy_chunk(campaign: SipasCampaign, chunk: list[ImportRow]) -> None:
     raw = connection.connection.driver_connection
     with raw.cursor() as cursor:
         columns = (
-            "id, campaign_id, unit_id, external_id, channel, submitted_at, excluded, exclude_reason, comment"
+            "id, campaign_id, unit_id, external_id, channel, submitted_at, excluded, exclude_reason, "
+            "comment, import_run_id"
         )
         with cursor.copy(f"COPY sipas_response ({columns}) FROM STDIN") as copy:
             for response_id, (external_id, unit_id, channel, moment, _answers) in zip(
                 ids, chunk, strict=True
             ):
                 copy.write_row(
-                    (response_id, campaign.id, unit_id, external_id, channel, moment, False, "", "")
+                    (response_id, campaign_id, unit_id, external_id, channel, moment, False, "", "", run_id)
                 )
         with cursor.copy(
             "COPY sipas_answer (response_id, question_code, value) FROM STDIN (FORMAT BINARY)"

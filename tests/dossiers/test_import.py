@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
+from survey_app.config import AUTOCOMMIT_BIND
+from survey_app.dossiers import services
 from survey_app.extensions import db
 from survey_app.models.dossiers import Dossier, DossierDay, DossierMonth, DossierProcedure
+from survey_app.models.imports import ImportRun
 from tests.dossiers.conftest import HEADER, ROWS, csv_text
 
 GOOD = "G1,00109,P-KS,Đăng ký khai sinh,ho-tich,2026-07-01,2026-07-10,,in_person,0,0,none,,,,,"
@@ -154,3 +157,44 @@ def test_a_file_that_is_not_csv_or_empty_is_refused(app, org, fields, tmp_path):
     path.write_bytes(b"\xff\xfe\x00\x01")
     result = app.test_cli_runner().invoke(args=["dossiers", "import", str(path)])
     assert result.exit_code != 0 and count(Dossier) == 0
+
+
+# --- a large import written in chunks (issue 15) ----------------------------------------------------
+
+
+def cube_rows() -> list:
+    return [
+        sorted(tuple(row) for row in db.session.execute(select(model.__table__)).all())
+        for model in (DossierDay, DossierMonth)
+    ]
+
+
+def test_an_import_that_fails_after_its_chunks_were_written_stores_nothing(
+    app, org, fields, clock, monkeypatch
+):
+    monkeypatch.setitem(app.config, "DOSSIER_IMPORT_CHUNK", 2)
+    monkeypatch.setitem(app.config, "DOSSIER_IMPORT_PAUSE_SECONDS", 0.0)
+    assert services.import_csv(csv_text(ROWS[:4])).created == 4
+    before = cube_rows()
+    later = [ROWS[3].replace("2026-09-28,,", "2026-09-28,2026-10-02T10:00:00+07:00,"), *ROWS[4:]]
+    chunks: list[int] = []
+
+    def someone_edits_d4_meanwhile(written: int) -> None:
+        chunks.append(written)
+        if written == 2:
+            with db.engines[AUTOCOMMIT_BIND].connect() as other:
+                other.execute(text("UPDATE dossier SET supplement_requests = 5 WHERE code = 'D4'"))
+
+    result = services.import_csv(csv_text(later), after_chunk=someone_edits_d4_meanwhile)
+    assert chunks == [2, 4]  # the four new dossiers were written, two a chunk, before the failure
+    assert result.errors == [
+        "Một số hồ sơ trong tệp đã được người khác lưu hoặc sửa trong lúc đang ghi; không có hồ sơ nào "
+        "được nhập. Hãy nhập lại tệp."
+    ]
+    db.session.rollback()
+    assert sorted(db.session.scalars(select(Dossier.code))) == ["D1", "D2", "D3", "D4"]
+    assert db.session.scalar(select(Dossier.returned_day).where(Dossier.code == "D4")) is None
+    assert cube_rows() == before
+    assert list(db.session.scalars(select(ImportRun.state))) == ["done"]  # the first import's only
+    again = services.import_csv(csv_text(later))
+    assert (again.created, again.updated) == (4, 1)

@@ -15,6 +15,9 @@ from survey_app.kiosk.schemas import KioskRatingsAnswerSchema
 from survey_app.models.kiosk import KioskRating
 from tests.factories import kiosk_rating, make_kiosk_device
 from tests.kiosk.conftest import RATINGS, post_ratings
+from tests.locks import short_lock_wait, write_lock_held
+
+BUSY_MESSAGE = "Cơ sở dữ liệu đang bận. Chưa có gì được lưu; vui lòng thử lại sau giây lát."
 
 
 def count_rows() -> int:
@@ -274,3 +277,30 @@ def test_the_openapi_document_describes_pairing_and_the_config(openapi):
     )
     staff = resolve(openapi, answer["properties"]["staff"]["items"])
     assert {"id", "full_name", "initials", "photo_url"} <= set(staff["properties"])
+
+
+# --- a database busy with another writer ---------------------------------------------------------
+
+
+def test_ratings_while_another_writer_holds_the_lock_are_503_then_stored_once_on_retry(client, shop):
+    items = [kiosk_rating("satisfied"), kiosk_rating("very_satisfied")]
+    with short_lock_wait():
+        with write_lock_held("kiosk_rating"):
+            busy = post_ratings(client, shop, items)
+        assert busy.status_code == 503  # never a 500: the tablet keeps the batch and sends it again
+        assert busy.headers["Retry-After"] == "5"
+        assert (
+            busy.get_json()["message"]
+            == "Cơ sở dữ liệu đang bận. Chưa có gì được lưu; vui lòng thử lại sau giây lát."
+        )
+        assert count_rows() == 0  # nothing half-stored
+        again = post_ratings(client, shop, items)
+        assert [r["status"] for r in again.get_json()["results"]] == ["created", "created"]
+        once_more = post_ratings(client, shop, items)
+        assert [r["status"] for r in once_more.get_json()["results"]] == ["duplicate", "duplicate"]
+    assert count_rows() == 2
+
+
+def test_openapi_documents_the_503_of_a_busy_database(client):
+    ratings = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/kiosk/ratings"]["post"]
+    assert "Retry-After" in ratings["responses"]["503"]["headers"]
