@@ -56,9 +56,22 @@ def upgrade():
 
 def downgrade():
     op.drop_index(op.f("ix_dossier_import_run_id"), table_name="dossier")
-    with op.batch_alter_table("dossier", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("fk_dossier_import_run_id_import_run"), type_="foreignkey")
-        batch_op.drop_column("import_run_id")
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite cannot drop a column with a REFERENCES: the table is rebuilt, and its partial index
+        # (which the rebuild would not carry over) dropped before and made again after.
+        op.drop_index("ix_dossier_open", table_name="dossier")
+        with op.batch_alter_table("dossier", schema=None, recreate="always") as batch_op:
+            batch_op.drop_column("import_run_id")
+        op.create_index(
+            "ix_dossier_open",
+            "dossier",
+            ["unit_id", "received_day", "due_day", "field_id", "procedure_id"],
+            unique=False,
+            sqlite_where=sa.text("returned_at IS NULL"),
+        )
+    else:
+        op.drop_constraint(op.f("fk_dossier_import_run_id_import_run"), "dossier", type_="foreignkey")
+        op.drop_column("dossier", "import_run_id")
 
     with op.batch_alter_table("sipas_response", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_sipas_response_import_run_id_import_run"), type_="foreignkey")
