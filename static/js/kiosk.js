@@ -19,6 +19,7 @@
   var idleTimer = null;
   var thanksTimer = null;
   var current = "k-loading";
+  var held = null; // id of the rating whose optional follow-up is still open: queued, sent once it closes
 
   function $(id) { return document.getElementById(id); }
 
@@ -118,12 +119,22 @@
     });
   }
 
+  function refuse(entry, status, message) {
+    // The server will never accept this item (a 4xx answer to it alone): out of the queue, counted.
+    return transaction(["queue", "rejected"], "readwrite", function (tx) {
+      tx.objectStore("rejected").put({ id: entry.id, item: entry.item, errors: { request: status + " " + (message || "") }, at: Date.now() });
+      tx.objectStore("queue").delete(entry.id);
+    });
+  }
+
   // --- sending: batches, retry with back-off, on a timer and when the network returns ---------
 
   var draining = false;
   var backoff = 0;
   var retryTimer = null;
-  var batchSize = 500;
+  var BATCH = 500;
+  var batchSize = BATCH;
+  var isolating = 0; // after a batch refused whole: items left to send one by one to find the bad one
 
   function headers(extra) {
     var result = { "Authorization": "Bearer " + token, "X-Kiosk-Version": VERSION };
@@ -131,24 +142,49 @@
     return result;
   }
 
-  function scheduleRetry() {
-    backoff = backoff ? Math.min(backoff * 2, 300000) : 2000;
-    clearTimeout(retryTimer);
-    retryTimer = setTimeout(drain, backoff + Math.floor(Math.random() * 1000));
+  function retryAfter(response) {
+    // Seconds the server asked us to wait (Retry-After as seconds or as an HTTP date), or null.
+    var value = response && response.headers.get("Retry-After");
+    if (!value) return null;
+    var seconds = /^\d+$/.test(value.trim()) ? parseInt(value, 10) : (Date.parse(value) - Date.now()) / 1000;
+    return isFinite(seconds) ? Math.min(Math.max(seconds, 0), 3600) : null;
   }
 
+  var notBefore = 0; // the server asked not to be called again before this time (Retry-After)
+
+  function scheduleRetry(wait) {
+    backoff = backoff ? Math.min(backoff * 2, 300000) : 2000;
+    var delay = backoff + Math.floor(Math.random() * 1000);
+    if (wait !== null && wait !== undefined) {
+      delay = wait * 1000;
+      notBefore = Date.now() + delay;
+    }
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(function () { retryTimer = null; notBefore = 0; drain(); }, delay);
+  }
+
+  function RetryLater(response) { this.wait = retryAfter(response); }
+
   function drain() {
-    if (draining || !token) return Promise.resolve();
+    if (draining || !token || Date.now() < notBefore) return Promise.resolve();
     draining = true;
     clearTimeout(retryTimer);
     retryTimer = null;
     return sendNext().then(function () { draining = false; showCounts(); },
-      function () { draining = false; showCounts(); scheduleRetry(); });
+      function (error) { draining = false; showCounts(); scheduleRetry(error instanceof RetryLater ? error.wait : null); });
+  }
+
+  function sent(count) {
+    backoff = 0;
+    if (isolating) {
+      isolating = Math.max(0, isolating - count);
+      if (!isolating) batchSize = BATCH;
+    }
   }
 
   function sendNext() {
-    return Promise.all([readBatch(batchSize), counts()]).then(function (values) {
-      var batch = values[0];
+    return Promise.all([readBatch(batchSize + 1), counts()]).then(function (values) {
+      var batch = values[0].filter(function (entry) { return entry.id !== held; }).slice(0, batchSize);
       if (!batch.length) { backoff = 0; return null; }
       showCounts(values[1]);
       return fetch(API + "/ratings", {
@@ -158,11 +194,22 @@
         cache: "no-store",
       }).then(function (response) {
         if (response.status === 401) { unpaired(); return null; }
-        if (response.status === 413 && batchSize > 1) { batchSize = Math.max(1, Math.floor(batchSize / 2)); return sendNext(); }
-        if (!response.ok) throw new Error("HTTP " + response.status);
+        var refused = response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429;
+        if (refused && batch.length > 1) {
+          // Refused whole (too large, malformed, invalid): send one by one so only the bad item leaves.
+          if (response.status === 413) batchSize = Math.max(1, Math.floor(batch.length / 2));
+          else { batchSize = 1; isolating = batch.length; }
+          return sendNext();
+        }
+        if (refused) {
+          return response.json().catch(function () { return {}; }).then(function (body) {
+            return refuse(batch[0], response.status, body.message);
+          }).then(function () { sent(1); return sendNext(); });
+        }
+        if (!response.ok) throw new RetryLater(response); // 5xx, 408, 429: the items stay queued
         return response.json().then(function (body) {
           return settle(batch, body.results || []);
-        }).then(function () { backoff = 0; return sendNext(); });
+        }).then(function () { sent(batch.length); return sendNext(); });
       });
     });
   }
@@ -424,7 +471,7 @@
   $("k-back").addEventListener("click", function () { selection.reasons = []; selection.level = null; render(); show("k-start"); });
   $("k-send").addEventListener("click", submit);
   ["pointerdown", "keydown", "input"].forEach(function (name) { document.addEventListener(name, touched, true); });
-  window.addEventListener("online", function () { backoff = 0; drain(); loadConfig(); });
+  window.addEventListener("online", function () { backoff = 0; notBefore = 0; drain(); loadConfig(); });
   setInterval(function () { if (!retryTimer) drain(); }, 30000);
   setInterval(function () { if (token) loadConfig(); }, 300000);
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import time
 from collections.abc import Iterator
 
@@ -72,9 +73,10 @@ def tablet(browser) -> Iterator:
     context = browser.new_context(viewport=TABLET, locale="vi-VN", has_touch=True)
     page = context.new_page()
     errors: list[str] = []
+    page.expected_console = ["net::ERR_", "status of 422"]  # a test answering other errors adds them
 
     def on_console(message) -> None:
-        expected = "net::ERR_" in message.text or "status of 422" in message.text
+        expected = any(text in message.text for text in page.expected_console)
         if message.type == "error" and not expected:
             errors.append(message.text)
 
@@ -272,3 +274,103 @@ def test_unit_admin_registers_a_kiosk_and_an_official_watches_the_feed(live_serv
     screenshot(official, "kiosk-follow-ups-done")
     official.context.close()
     tablet.context.close()
+
+
+def wait_for_rows_in(page, live_app, n: int, timeout: float = 15) -> list[KioskRating]:
+    """wait_for_rows while the page's intercepted requests are answered (Playwright answers them only
+    while the test is calling it)."""
+    deadline = time.monotonic() + timeout
+    while len(rows := stored(live_app)) < n and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    return rows
+
+
+def open_paired(page, live_server, live_app, shop) -> None:
+    """The kiosk screen of a device paired by token (as after pairing), at its question."""
+    with live_app.app_context():
+        centre = db.session.get(Unit, shop["org"].centre.id)
+        _device, token = devices.register_device_with_token(centre, counter=None, name="Kiosk sảnh")
+        db.session.commit()
+    page.goto(f"{live_server.url}/kiosk")
+    page.evaluate("token => localStorage.setItem('kiosk.token', token)", token)
+    page.reload()
+    page.wait_for_selector("#k-start:not([hidden])")
+
+
+def no_serious_axe_violations(page) -> None:
+    """axe-core finds no serious or critical violation on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    assert bad == [], results.generate_report()
+
+
+def test_queue_drops_what_the_server_refuses_and_keeps_what_failed(live_server, live_app, shop, tablet):
+    """4xx takes an item out of the queue into the "not accepted" count; 5xx and Retry-After keep it."""
+    page = tablet
+    page.expected_console += ["status of 500", "status of 503"]
+    answer = {"mode": "500", "bad": None}
+    calls: list[tuple[float, list[str]]] = []
+
+    def ratings(route) -> None:
+        ids = [item["id"] for item in json.loads(route.request.post_data)["ratings"]]
+        calls.append((time.monotonic(), ids))
+        mode = answer["mode"]
+        if mode == "500":
+            route.fulfill(status=500, json={"code": 500, "status": "Internal Server Error"})
+        elif mode == "503":
+            route.fulfill(status=503, headers={"Retry-After": "3"}, json={"code": 503, "message": "busy"})
+        elif mode == "refuse-bad" and answer["bad"] in ids:
+            route.fulfill(status=422, json={"code": 422, "status": "Unprocessable Entity", "message": "x"})
+        elif mode == "reject-items":
+            route.fulfill(json={"results": [{"id": i, "status": "rejected", "errors": {"level": "x"}} for i in ids]})
+        else:
+            route.continue_()
+
+    open_paired(page, live_server, live_app, shop)
+    page.route("**/api/v1/kiosk/ratings", ratings)
+
+    # a server error keeps the rating queued and retries it
+    page.click(".k-level[data-level=satisfied]")
+    page.wait_for_selector("#k-pending:has-text('Chờ gửi: 1')")
+    deadline = time.monotonic() + 10
+    while len(calls) < 2 and time.monotonic() < deadline:  # the first try and one retry after back-off
+        page.wait_for_timeout(100)
+    assert len(calls) >= 2 and calls[0][1] == calls[1][1]
+    assert page.is_hidden("#k-rejected") and stored(live_app) == []
+    answer["bad"] = calls[0][1][0]
+
+    # a batch refused whole (422) is sent again one by one: only the refused item leaves the queue
+    answer["mode"] = "refuse-bad"
+    back_at_start(page)
+    page.click(".k-level[data-level=very_satisfied]")
+    page.wait_for_selector("#k-rejected:has-text('Không được chấp nhận: 1')", timeout=15000)
+    page.wait_for_selector("#k-pending", state="hidden", timeout=15000)
+    assert [r.level for r in wait_for_rows_in(page, live_app, 1)] == ["very_satisfied"]
+    screenshot(page, "kiosk-not-accepted-vi")
+
+    # 503 with Retry-After: the rating stays queued and nothing is sent before the time asked
+    back_at_start(page)
+    answer["mode"] = "503"
+    before = len(calls)
+    page.click(".k-level[data-level=satisfied]")
+    deadline = time.monotonic() + 10
+    while len(calls) == before and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    refused_at = calls[before][0]
+    answer["mode"] = "pass"
+    back_at_start(page)
+    page.click(".k-level[data-level=very_satisfied]")  # a new rating does not hurry the server either
+    rows = wait_for_rows_in(page, live_app, 3)
+    assert len(rows) == 3
+    assert calls[before + 1][0] - refused_at >= 2.8
+    assert page.inner_text("#k-rejected") == "Không được chấp nhận: 1"
+
+    # an item answered `rejected` in the results leaves the queue and is counted too
+    back_at_start(page)
+    answer["mode"] = "reject-items"
+    page.click(".k-level[data-level=satisfied]")
+    page.wait_for_selector("#k-rejected:has-text('Không được chấp nhận: 2')", timeout=15000)
+    page.wait_for_selector("#k-pending", state="hidden")
+    assert len(stored(live_app)) == 3
