@@ -10,16 +10,19 @@
   var STORE = window.localStorage;
   var KEY_TOKEN = "kiosk.token";
   var KEY_CONFIG = "kiosk.config";
-  var KEY_LANG = "kiosk.lang";
 
   var token = STORE.getItem(KEY_TOKEN);
   var config = null;
-  var lang = STORE.getItem(KEY_LANG) || root.dataset.lang || "vi";
+  var lang = "vi"; // every citizen starts in Vietnamese; the toggle lasts until the next reset
   var selection = { staff: null, field: null, level: null, reasons: [] };
   var idleTimer = null;
   var thanksTimer = null;
   var current = "k-loading";
   var held = null; // id of the rating whose optional follow-up is still open: queued, sent once it closes
+  var heldEntry = null;
+  var chosen = false; // a level was tapped: further taps are ignored until the next reset (double tap)
+  var armedAt = 0; // the follow-up ignores taps before this time (the second tap of a double tap)
+  var ARM_MS = 600;
 
   function $(id) { return document.getElementById(id); }
 
@@ -80,10 +83,11 @@
     request.onsuccess = function () { holder.value = request.result; };
   }
 
-  function enqueue(item) {
+  function enqueue(item, queued) {
+    var entry = { id: item.id, queued: queued || Date.now(), item: item };
     return transaction(["queue"], "readwrite", function (tx) {
-      tx.objectStore("queue").put({ id: item.id, queued: Date.now(), item: item });
-    });
+      tx.objectStore("queue").put(entry);
+    }).then(function () { return entry; });
   }
 
   function readBatch(limit) {
@@ -281,6 +285,47 @@
 
   // --- rendering ------------------------------------------------------------------------------
 
+  var SVG = "http://www.w3.org/2000/svg";
+  var MOUTHS = { // a face per tone: the level reads without its colour
+    good: "M18 38 Q32 54 46 38 Z",
+    ok: "M20 40 Q32 49 44 40",
+    neutral: "M21 43 L43 43",
+    bad: "M20 47 Q32 36 44 47",
+  };
+
+  function face(tone) {
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("viewBox", "0 0 64 64");
+    svg.setAttribute("class", "k-face");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var parts = [
+      ["circle", { cx: 32, cy: 32, r: 28, "stroke-width": 4, fill: "none" }],
+      ["circle", { cx: 23, cy: 25, r: 4, stroke: "none" }],
+      ["circle", { cx: 41, cy: 25, r: 4, stroke: "none" }],
+      ["path", { d: MOUTHS[tone] || MOUTHS.neutral, "stroke-width": 4, "stroke-linecap": "round",
+        fill: tone === "good" ? "currentColor" : "none" }],
+    ];
+    parts.forEach(function (part) {
+      var el = document.createElementNS(SVG, part[0]);
+      Object.keys(part[1]).forEach(function (key) { el.setAttribute(key, String(part[1][key])); });
+      if (part[0] === "circle" && part[1].stroke === "none") el.setAttribute("fill", "currentColor");
+      else el.setAttribute("stroke", "currentColor");
+      svg.appendChild(el);
+    });
+    return svg;
+  }
+
+  function levelContent(level) {
+    var inner = document.createDocumentFragment();
+    inner.appendChild(face(level.tone));
+    var text = document.createElement("span");
+    text.className = "k-level-text";
+    text.textContent = label(level.label);
+    inner.appendChild(text);
+    return inner;
+  }
+
   function button(className, content, onPress) {
     var el = document.createElement("button");
     el.type = "button";
@@ -356,7 +401,7 @@
     var levels = $("k-levels");
     levels.textContent = "";
     config.levels.forEach(function (level) {
-      var el = button("k-level k-tone-" + level.tone, label(level.label), function () { choose(level); });
+      var el = button("k-level k-tone-" + level.tone, levelContent(level), function () { choose(level); });
       el.setAttribute("data-level", level.code);
       levels.appendChild(el);
     });
@@ -365,6 +410,7 @@
     fields.textContent = "";
     config.fields.forEach(function (field) {
       var chip = button("k-chip", label(field.name), function () {
+        if (Date.now() < armedAt) return;
         selection.field = selection.field === field.code ? null : field.code;
         pressed(fields, "data-code", selection.field);
       });
@@ -402,6 +448,8 @@
 
   function reset() {
     selection = { staff: null, field: null, level: null, reasons: [] };
+    chosen = false;
+    lang = "vi";
     $("k-dossier").value = "";
     $("k-comment").value = "";
     $("k-reasons-error").textContent = "";
@@ -411,6 +459,8 @@
   }
 
   function choose(level) {
+    if (chosen) return; // a double tap gives one rating
+    chosen = true;
     selection.level = level.code;
     if (level.needs_reason) {
       show("k-reasons");
@@ -420,6 +470,7 @@
   }
 
   function submit() {
+    if (current === "k-thanks") return; // a second tap on "Send" gives one rating
     var level = config.levels.filter(function (l) { return l.code === selection.level; })[0];
     if (!level) return;
     if (level.needs_reason && !selection.reasons.length) {
@@ -428,34 +479,60 @@
     }
     var item = { id: newId(), level: level.code, rated_at: new Date().toISOString() };
     if (selection.staff) item.staff_id = selection.staff;
-    if (selection.field) item.procedure_field = selection.field;
-    var dossier = $("k-dossier").value.trim().slice(0, 50);
-    if (dossier) item.dossier_code = dossier;
     if (level.needs_reason) {
       item.reasons = selection.reasons.slice();
       var comment = $("k-comment").value.trim().slice(0, 1000);
       if (comment) item.comment = comment;
     }
-    enqueue(item).then(function () {
-      thanks();
-      drain();
+    held = item.id; // the rating is stored on the tablet at once; it leaves when the follow-up closes
+    thanks();
+    enqueue(item).then(function (entry) {
+      if (held === item.id) heldEntry = entry;
+      drain(); // whatever else waits is sent now; the held rating when its follow-up closes
     }, function () {
+      if (held === item.id) held = null;
       notice(t("storage_error"));
     });
   }
 
   function thanks() {
+    armedAt = Date.now() + ARM_MS;
     show("k-thanks");
     showCounts();
-    clearTimeout(thanksTimer);
-    thanksTimer = setTimeout(reset, 1000 * ((config && config.thanks_seconds) || 5));
+    closeFollowUpIn((config && config.thanks_seconds) || 5);
   }
 
-  function touched() {
+  function closeFollowUpIn(seconds) {
+    clearTimeout(thanksTimer);
+    thanksTimer = setTimeout(closeFollowUp, 1000 * seconds);
+  }
+
+  function closeFollowUp() {
+    // Attach what the citizen added (procedure field, dossier code) to the held rating, send, start over.
+    clearTimeout(thanksTimer);
+    var entry = heldEntry;
+    var update = Promise.resolve();
+    if (entry) {
+      var dossier = $("k-dossier").value.trim().slice(0, 50);
+      if (selection.field || dossier) {
+        if (selection.field) entry.item.procedure_field = selection.field;
+        if (dossier) entry.item.dossier_code = dossier;
+        update = enqueue(entry.item, entry.queued);
+      }
+    }
+    held = null;
+    heldEntry = null;
+    update.then(drain, drain);
+    reset();
+  }
+
+  function touched(event) {
+    if (current === "k-thanks" && event && $("k-follow-up").contains(event.target)) {
+      closeFollowUpIn((config && config.idle_seconds) || 60); // filling in the follow-up: wait for them
+    }
     clearTimeout(idleTimer);
     idleTimer = setTimeout(function () {
-      var halfDone = current === "k-reasons" ||
-        (current === "k-start" && (selection.staff || selection.field || $("k-dossier").value));
+      var halfDone = current === "k-reasons" || (current === "k-start" && selection.staff);
       if (halfDone) reset();
     }, 1000 * ((config && config.idle_seconds) || 60));
   }
@@ -464,11 +541,13 @@
 
   $("k-lang").addEventListener("click", function () {
     lang = lang === "vi" ? "en" : "vi";
-    STORE.setItem(KEY_LANG, lang);
     render();
   });
   $("k-pair-form").addEventListener("submit", pair);
-  $("k-back").addEventListener("click", function () { selection.reasons = []; selection.level = null; render(); show("k-start"); });
+  $("k-back").addEventListener("click", function () {
+    selection.reasons = []; selection.level = null; chosen = false; render(); show("k-start");
+  });
+  $("k-done").addEventListener("click", function () { if (Date.now() >= armedAt) closeFollowUp(); });
   $("k-send").addEventListener("click", submit);
   ["pointerdown", "keydown", "input"].forEach(function (name) { document.addEventListener(name, touched, true); });
   window.addEventListener("online", function () { backoff = 0; notBefore = 0; drain(); loadConfig(); });

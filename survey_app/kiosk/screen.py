@@ -30,6 +30,8 @@ SCREEN_TEXTS = {
     "need_reason": _l("Please choose at least one reason."),
     "thanks": _l("Thank you for your rating!"),
     "thanks_more": _l("Your opinion helps us serve you better."),
+    "follow_up": _l("Would you like to add more? (optional)"),
+    "done": _l("Done"),
     "pending": _l("Waiting to send: {n}"),
     "rejected": _l("Not accepted: {n}"),
     "pair_title": _l("Pair this kiosk"),
