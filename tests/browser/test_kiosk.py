@@ -374,3 +374,74 @@ def test_queue_drops_what_the_server_refuses_and_keeps_what_failed(live_server, 
     page.wait_for_selector("#k-rejected:has-text('Không được chấp nhận: 2')", timeout=15000)
     page.wait_for_selector("#k-pending", state="hidden")
     assert len(stored(live_app)) == 3
+
+
+NAMES = "Hộ tịch; Chứng thực; Đất đai; Xây dựng; Đăng ký kinh doanh; Tư pháp; Lao động, thương binh và xã hội; \
+Giáo dục; Y tế; Văn hóa; Tài nguyên môi trường; Giao thông vận tải; Nông nghiệp; Công thương; Nội vụ; \
+Thuế; Bảo hiểm xã hội; Công an".split("; ")
+
+
+@pytest.mark.parametrize("size", [TABLET, {"width": 800, "height": 1280}], ids=["landscape", "portrait"])
+def test_screen_faces_follow_up_double_tap_in_both_orientations(
+    live_server, live_app, shop, browser, monkeypatch, size
+):
+    monkeypatch.setitem(live_app.config, "KIOSK_THANKS_SECONDS", 4)
+    db.session.add_all(
+        ProcedureField(code=f"f{i}", name_vi=name, name_en=f"Field {i}", position=10 + i)
+        for i, name in enumerate(NAMES[3:])
+    )
+    db.session.commit()
+    context = browser.new_context(viewport=size, locale="vi-VN", has_touch=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    name = "landscape" if size is TABLET else "portrait"
+    open_paired(page, live_server, live_app, shop)
+
+    # a face on each level, beside its text; no label wraps or overflows its button
+    levels = page.locator(".k-level")
+    assert levels.all_inner_texts() == ["Rất hài lòng", "Hài lòng", "Không hài lòng"]
+    assert page.locator(".k-level svg.k-face").count() == 3
+    for i in range(3):
+        fits = levels.nth(i).evaluate(
+            """b => { const t = b.querySelector('.k-level-text'), r = t.getBoundingClientRect(),
+                      line = parseFloat(getComputedStyle(t).lineHeight) || parseFloat(getComputedStyle(t).fontSize) * 1.3;
+                      return r.height < line * 1.5 && r.right <= b.getBoundingClientRect().right; }"""
+        )
+        assert fits, levels.nth(i).inner_text()
+    screenshot(page, f"kiosk-start-{name}")
+    no_serious_axe_violations(page)
+
+    # a double tap gives one rating; the follow-up shows 18 fields in a bounded list
+    page.locator(".k-level[data-level=satisfied]").dblclick()
+    page.wait_for_selector("#k-thanks:not([hidden])")
+    assert page.locator("#k-fields .k-chip").count() == 18
+    list_box = page.locator("#k-fields").bounding_box()
+    assert list_box["height"] <= 0.25 * size["height"]
+    assert page.locator("#k-done").is_visible() and page.locator("#k-dossier").is_visible()
+    screenshot(page, f"kiosk-follow-up-{name}")
+    no_serious_axe_violations(page)
+    page.wait_for_timeout(700)
+    page.locator("#k-fields .k-chip", has_text="Công an").click()  # scrolled into view inside the list
+    page.click("#k-done")
+    page.wait_for_selector("#k-start:not([hidden])")
+    rows = wait_for_rows(live_app, 1)
+    page.wait_for_timeout(500)
+    rows = stored(live_app)
+    assert [r.level for r in rows] == ["satisfied"]
+    with live_app.app_context():
+        field = db.session.get(ProcedureField, rows[0].field_id)
+        assert field.name_vi == "Công an"
+
+    # English for one citizen; the next one starts in Vietnamese again, without a reload
+    page.click("#k-lang")
+    page.click(".k-level[data-level=very_satisfied]")
+    page.wait_for_selector("#k-thanks:not([hidden])")
+    assert page.inner_text("#k-thanks-title") == "Thank you for your rating!"
+    page.wait_for_selector("#k-start:not([hidden])", timeout=8000)
+    assert page.get_attribute("html", "lang") == "vi"
+    assert page.locator(".k-level").all_inner_texts() == ["Rất hài lòng", "Hài lòng", "Không hài lòng"]
+    assert [r.level for r in wait_for_rows(live_app, 2)] == ["satisfied", "very_satisfied"]
+    assert [r.field_id for r in stored(live_app)][1] is None  # nothing added: sent as tapped
+    context.close()
+    assert errors == []
