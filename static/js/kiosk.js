@@ -11,7 +11,17 @@
   var KEY_TOKEN = "kiosk.token";
   var KEY_CONFIG = "kiosk.config";
 
-  var token = STORE.getItem(KEY_TOKEN);
+  var token = tokenFromAddress() || STORE.getItem(KEY_TOKEN);
+
+  function tokenFromAddress() {
+    // `flask kiosk register` prints /kiosk#token=…: keep the token, take it out of the address bar.
+    var match = /^#token=(kd_[A-Za-z0-9_-]+)$/.exec(window.location.hash);
+    if (!match) return null;
+    STORE.setItem(KEY_TOKEN, match[1]);
+    STORE.removeItem("kiosk.config");
+    window.history.replaceState(null, "", window.location.pathname + window.location.search);
+    return match[1];
+  }
   var config = null;
   var lang = "vi"; // every citizen starts in Vietnamese; the toggle lasts until the next reset
   var selection = { staff: null, field: null, level: null, reasons: [] };
