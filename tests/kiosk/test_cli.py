@@ -31,7 +31,9 @@ def test_cli_register_prints_a_working_token_on_its_last_line(app, shop):
     assert missing.exit_code != 0 and "no unit with code nope" in missing.output
     wrong_counter = runner.invoke(args=["kiosk", "register", "--unit", "00109-MC", "--counter", "Q9"])
     assert wrong_counter.exit_code != 0
-    other = runner.invoke(args=["kiosk", "register", "--unit", "00109-MC", "--base-url", "https://mc.example/"])
+    other = runner.invoke(
+        args=["kiosk", "register", "--unit", "00109-MC", "--base-url", "https://mc.example/"]
+    )
     assert f"https://mc.example/kiosk#token={other.output.strip().splitlines()[-1]}" in other.output
 
 
