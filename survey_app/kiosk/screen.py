@@ -13,7 +13,7 @@ from survey_app.kiosk.validation import MAX_BATCH, MAX_COMMENT, MAX_DOSSIER_CODE
 from survey_app.models import ProcedureField
 from survey_app.models.kiosk import KioskDevice
 
-APP_VERSION = "kiosk-1.0"
+APP_VERSION = "kiosk-1.1"  # 1.1: follow-up after the tap, refused items leave the queue
 
 # Keys are used by static/js/kiosk.js; {n} is filled in on the client.
 SCREEN_TEXTS = {

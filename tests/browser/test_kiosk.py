@@ -183,7 +183,7 @@ def test_pair_rate_each_path_offline_queue_and_idle_reset(live_server, live_app,
     assert len({r.uuid for r in rows}) == 7
     with live_app.app_context():
         device = db.session.get(KioskDevice, shop["device"].id)
-        assert device.app_version == "kiosk-1.0" and device.last_seen_at is not None
+        assert device.app_version == "kiosk-1.1" and device.last_seen_at is not None
 
     # 5. idle reset: a half-finished rating is dropped after the idle time
     page.click(".k-person:has-text('Trần Văn Bình')")
@@ -255,7 +255,7 @@ def test_unit_admin_registers_a_kiosk_and_an_official_watches_the_feed(live_serv
 
     admin.goto(f"{live_server.url}/kiosk/devices")
     row = admin.locator("#devices tr", has_text="Kiosk quầy 1 (mới)")
-    assert "đã ghép nối" in row.inner_text() and "kiosk-1.0" in row.inner_text()
+    assert "đã ghép nối" in row.inner_text() and "kiosk-1.1" in row.inner_text()
     admin.context.close()
 
     official = browser.new_context(viewport={"width": 1280, "height": 860}, locale="vi-VN").new_page()
