@@ -180,6 +180,11 @@
       content.focus();
       return;
     }
+    if (form.elements["category"] && !data.category) {
+      say(msg("category"), true);
+      form.elements["category"].focus();
+      return;
+    }
     data.client_key = data.client_key || newKey();
     var pending = queue();
     pending.push(data);

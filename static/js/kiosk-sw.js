@@ -1,7 +1,7 @@
 /* Service worker of the kiosk: the screen and its assets load from cache when the server is unreachable. */
 "use strict";
 
-var CACHE = "kiosk-v1";
+var CACHE = "kiosk-v2"; // a new name with each screen release: the old shell is dropped on activation
 var SHELL = ["/kiosk", "/static/js/kiosk.js", "/static/css/kiosk.css", "/static/css/app.css", "/static/favicon.svg"];
 
 self.addEventListener("install", function (event) {

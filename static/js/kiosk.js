@@ -10,15 +10,29 @@
   var STORE = window.localStorage;
   var KEY_TOKEN = "kiosk.token";
   var KEY_CONFIG = "kiosk.config";
-  var KEY_LANG = "kiosk.lang";
 
-  var token = STORE.getItem(KEY_TOKEN);
+  var token = tokenFromAddress() || STORE.getItem(KEY_TOKEN);
+
+  function tokenFromAddress() {
+    // `flask kiosk register` prints /kiosk#token=…: keep the token, take it out of the address bar.
+    var match = /^#token=(kd_[A-Za-z0-9_-]+)$/.exec(window.location.hash);
+    if (!match) return null;
+    STORE.setItem(KEY_TOKEN, match[1]);
+    STORE.removeItem("kiosk.config");
+    window.history.replaceState(null, "", window.location.pathname + window.location.search);
+    return match[1];
+  }
   var config = null;
-  var lang = STORE.getItem(KEY_LANG) || root.dataset.lang || "vi";
+  var lang = "vi"; // every citizen starts in Vietnamese; the toggle lasts until the next reset
   var selection = { staff: null, field: null, level: null, reasons: [] };
   var idleTimer = null;
   var thanksTimer = null;
   var current = "k-loading";
+  var held = null; // id of the rating whose optional follow-up is still open: queued, sent once it closes
+  var heldEntry = null;
+  var chosen = false; // a level was tapped: further taps are ignored until the next reset (double tap)
+  var armedAt = 0; // the follow-up ignores taps before this time (the second tap of a double tap)
+  var ARM_MS = 600;
 
   function $(id) { return document.getElementById(id); }
 
@@ -79,10 +93,11 @@
     request.onsuccess = function () { holder.value = request.result; };
   }
 
-  function enqueue(item) {
+  function enqueue(item, queued) {
+    var entry = { id: item.id, queued: queued || Date.now(), item: item };
     return transaction(["queue"], "readwrite", function (tx) {
-      tx.objectStore("queue").put({ id: item.id, queued: Date.now(), item: item });
-    });
+      tx.objectStore("queue").put(entry);
+    }).then(function () { return entry; });
   }
 
   function readBatch(limit) {
@@ -118,12 +133,22 @@
     });
   }
 
+  function refuse(entry, status, message) {
+    // The server will never accept this item (a 4xx answer to it alone): out of the queue, counted.
+    return transaction(["queue", "rejected"], "readwrite", function (tx) {
+      tx.objectStore("rejected").put({ id: entry.id, item: entry.item, errors: { request: status + " " + (message || "") }, at: Date.now() });
+      tx.objectStore("queue").delete(entry.id);
+    });
+  }
+
   // --- sending: batches, retry with back-off, on a timer and when the network returns ---------
 
   var draining = false;
   var backoff = 0;
   var retryTimer = null;
-  var batchSize = 500;
+  var BATCH = 500;
+  var batchSize = BATCH;
+  var isolating = 0; // after a batch refused whole: items left to send one by one to find the bad one
 
   function headers(extra) {
     var result = { "Authorization": "Bearer " + token, "X-Kiosk-Version": VERSION };
@@ -131,24 +156,49 @@
     return result;
   }
 
-  function scheduleRetry() {
-    backoff = backoff ? Math.min(backoff * 2, 300000) : 2000;
-    clearTimeout(retryTimer);
-    retryTimer = setTimeout(drain, backoff + Math.floor(Math.random() * 1000));
+  function retryAfter(response) {
+    // Seconds the server asked us to wait (Retry-After as seconds or as an HTTP date), or null.
+    var value = response && response.headers.get("Retry-After");
+    if (!value) return null;
+    var seconds = /^\d+$/.test(value.trim()) ? parseInt(value, 10) : (Date.parse(value) - Date.now()) / 1000;
+    return isFinite(seconds) ? Math.min(Math.max(seconds, 0), 3600) : null;
   }
 
+  var notBefore = 0; // the server asked not to be called again before this time (Retry-After)
+
+  function scheduleRetry(wait) {
+    backoff = backoff ? Math.min(backoff * 2, 300000) : 2000;
+    var delay = backoff + Math.floor(Math.random() * 1000);
+    if (wait !== null && wait !== undefined) {
+      delay = wait * 1000;
+      notBefore = Date.now() + delay;
+    }
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(function () { retryTimer = null; notBefore = 0; drain(); }, delay);
+  }
+
+  function RetryLater(response) { this.wait = retryAfter(response); }
+
   function drain() {
-    if (draining || !token) return Promise.resolve();
+    if (draining || !token || Date.now() < notBefore) return Promise.resolve();
     draining = true;
     clearTimeout(retryTimer);
     retryTimer = null;
     return sendNext().then(function () { draining = false; showCounts(); },
-      function () { draining = false; showCounts(); scheduleRetry(); });
+      function (error) { draining = false; showCounts(); scheduleRetry(error instanceof RetryLater ? error.wait : null); });
+  }
+
+  function sent(count) {
+    backoff = 0;
+    if (isolating) {
+      isolating = Math.max(0, isolating - count);
+      if (!isolating) batchSize = BATCH;
+    }
   }
 
   function sendNext() {
-    return Promise.all([readBatch(batchSize), counts()]).then(function (values) {
-      var batch = values[0];
+    return Promise.all([readBatch(batchSize + 1), counts()]).then(function (values) {
+      var batch = values[0].filter(function (entry) { return entry.id !== held; }).slice(0, batchSize);
       if (!batch.length) { backoff = 0; return null; }
       showCounts(values[1]);
       return fetch(API + "/ratings", {
@@ -158,11 +208,22 @@
         cache: "no-store",
       }).then(function (response) {
         if (response.status === 401) { unpaired(); return null; }
-        if (response.status === 413 && batchSize > 1) { batchSize = Math.max(1, Math.floor(batchSize / 2)); return sendNext(); }
-        if (!response.ok) throw new Error("HTTP " + response.status);
+        var refused = response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429;
+        if (refused && batch.length > 1) {
+          // Refused whole (too large, malformed, invalid): send one by one so only the bad item leaves.
+          if (response.status === 413) batchSize = Math.max(1, Math.floor(batch.length / 2));
+          else { batchSize = 1; isolating = batch.length; }
+          return sendNext();
+        }
+        if (refused) {
+          return response.json().catch(function () { return {}; }).then(function (body) {
+            return refuse(batch[0], response.status, body.message);
+          }).then(function () { sent(1); return sendNext(); });
+        }
+        if (!response.ok) throw new RetryLater(response); // 5xx, 408, 429: the items stay queued
         return response.json().then(function (body) {
           return settle(batch, body.results || []);
-        }).then(function () { backoff = 0; return sendNext(); });
+        }).then(function () { sent(batch.length); return sendNext(); });
       });
     });
   }
@@ -233,6 +294,47 @@
   }
 
   // --- rendering ------------------------------------------------------------------------------
+
+  var SVG = "http://www.w3.org/2000/svg";
+  var MOUTHS = { // a face per tone: the level reads without its colour
+    good: "M18 38 Q32 54 46 38 Z",
+    ok: "M20 40 Q32 49 44 40",
+    neutral: "M21 43 L43 43",
+    bad: "M20 47 Q32 36 44 47",
+  };
+
+  function face(tone) {
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("viewBox", "0 0 64 64");
+    svg.setAttribute("class", "k-face");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var parts = [
+      ["circle", { cx: 32, cy: 32, r: 28, "stroke-width": 4, fill: "none" }],
+      ["circle", { cx: 23, cy: 25, r: 4, stroke: "none" }],
+      ["circle", { cx: 41, cy: 25, r: 4, stroke: "none" }],
+      ["path", { d: MOUTHS[tone] || MOUTHS.neutral, "stroke-width": 4, "stroke-linecap": "round",
+        fill: tone === "good" ? "currentColor" : "none" }],
+    ];
+    parts.forEach(function (part) {
+      var el = document.createElementNS(SVG, part[0]);
+      Object.keys(part[1]).forEach(function (key) { el.setAttribute(key, String(part[1][key])); });
+      if (part[0] === "circle" && part[1].stroke === "none") el.setAttribute("fill", "currentColor");
+      else el.setAttribute("stroke", "currentColor");
+      svg.appendChild(el);
+    });
+    return svg;
+  }
+
+  function levelContent(level) {
+    var inner = document.createDocumentFragment();
+    inner.appendChild(face(level.tone));
+    var text = document.createElement("span");
+    text.className = "k-level-text";
+    text.textContent = label(level.label);
+    inner.appendChild(text);
+    return inner;
+  }
 
   function button(className, content, onPress) {
     var el = document.createElement("button");
@@ -309,7 +411,7 @@
     var levels = $("k-levels");
     levels.textContent = "";
     config.levels.forEach(function (level) {
-      var el = button("k-level k-tone-" + level.tone, label(level.label), function () { choose(level); });
+      var el = button("k-level k-tone-" + level.tone, levelContent(level), function () { choose(level); });
       el.setAttribute("data-level", level.code);
       levels.appendChild(el);
     });
@@ -318,6 +420,7 @@
     fields.textContent = "";
     config.fields.forEach(function (field) {
       var chip = button("k-chip", label(field.name), function () {
+        if (Date.now() < armedAt) return;
         selection.field = selection.field === field.code ? null : field.code;
         pressed(fields, "data-code", selection.field);
       });
@@ -355,6 +458,8 @@
 
   function reset() {
     selection = { staff: null, field: null, level: null, reasons: [] };
+    chosen = false;
+    lang = "vi";
     $("k-dossier").value = "";
     $("k-comment").value = "";
     $("k-reasons-error").textContent = "";
@@ -364,6 +469,8 @@
   }
 
   function choose(level) {
+    if (chosen) return; // a double tap gives one rating
+    chosen = true;
     selection.level = level.code;
     if (level.needs_reason) {
       show("k-reasons");
@@ -373,6 +480,7 @@
   }
 
   function submit() {
+    if (current === "k-thanks") return; // a second tap on "Send" gives one rating
     var level = config.levels.filter(function (l) { return l.code === selection.level; })[0];
     if (!level) return;
     if (level.needs_reason && !selection.reasons.length) {
@@ -381,34 +489,60 @@
     }
     var item = { id: newId(), level: level.code, rated_at: new Date().toISOString() };
     if (selection.staff) item.staff_id = selection.staff;
-    if (selection.field) item.procedure_field = selection.field;
-    var dossier = $("k-dossier").value.trim().slice(0, 50);
-    if (dossier) item.dossier_code = dossier;
     if (level.needs_reason) {
       item.reasons = selection.reasons.slice();
       var comment = $("k-comment").value.trim().slice(0, 1000);
       if (comment) item.comment = comment;
     }
-    enqueue(item).then(function () {
-      thanks();
-      drain();
+    held = item.id; // the rating is stored on the tablet at once; it leaves when the follow-up closes
+    thanks();
+    enqueue(item).then(function (entry) {
+      if (held === item.id) heldEntry = entry;
+      drain(); // whatever else waits is sent now; the held rating when its follow-up closes
     }, function () {
+      if (held === item.id) held = null;
       notice(t("storage_error"));
     });
   }
 
   function thanks() {
+    armedAt = Date.now() + ARM_MS;
     show("k-thanks");
     showCounts();
-    clearTimeout(thanksTimer);
-    thanksTimer = setTimeout(reset, 1000 * ((config && config.thanks_seconds) || 5));
+    closeFollowUpIn((config && config.thanks_seconds) || 5);
   }
 
-  function touched() {
+  function closeFollowUpIn(seconds) {
+    clearTimeout(thanksTimer);
+    thanksTimer = setTimeout(closeFollowUp, 1000 * seconds);
+  }
+
+  function closeFollowUp() {
+    // Attach what the citizen added (procedure field, dossier code) to the held rating, send, start over.
+    clearTimeout(thanksTimer);
+    var entry = heldEntry;
+    var update = Promise.resolve();
+    if (entry) {
+      var dossier = $("k-dossier").value.trim().slice(0, 50);
+      if (selection.field || dossier) {
+        if (selection.field) entry.item.procedure_field = selection.field;
+        if (dossier) entry.item.dossier_code = dossier;
+        update = enqueue(entry.item, entry.queued);
+      }
+    }
+    held = null;
+    heldEntry = null;
+    update.then(drain, drain);
+    reset();
+  }
+
+  function touched(event) {
+    if (current === "k-thanks" && event && $("k-follow-up").contains(event.target)) {
+      closeFollowUpIn((config && config.idle_seconds) || 60); // filling in the follow-up: wait for them
+    }
     clearTimeout(idleTimer);
     idleTimer = setTimeout(function () {
-      var halfDone = current === "k-reasons" ||
-        (current === "k-start" && (selection.staff || selection.field || $("k-dossier").value));
+      var halfDone = current === "k-reasons" || (current === "k-start" && selection.staff);
       if (halfDone) reset();
     }, 1000 * ((config && config.idle_seconds) || 60));
   }
@@ -417,14 +551,16 @@
 
   $("k-lang").addEventListener("click", function () {
     lang = lang === "vi" ? "en" : "vi";
-    STORE.setItem(KEY_LANG, lang);
     render();
   });
   $("k-pair-form").addEventListener("submit", pair);
-  $("k-back").addEventListener("click", function () { selection.reasons = []; selection.level = null; render(); show("k-start"); });
+  $("k-back").addEventListener("click", function () {
+    selection.reasons = []; selection.level = null; chosen = false; render(); show("k-start");
+  });
+  $("k-done").addEventListener("click", function () { if (Date.now() >= armedAt) closeFollowUp(); });
   $("k-send").addEventListener("click", submit);
   ["pointerdown", "keydown", "input"].forEach(function (name) { document.addEventListener(name, touched, true); });
-  window.addEventListener("online", function () { backoff = 0; drain(); loadConfig(); });
+  window.addEventListener("online", function () { backoff = 0; notBefore = 0; drain(); loadConfig(); });
   setInterval(function () { if (!retryTimer) drain(); }, 30000);
   setInterval(function () { if (token) loadConfig(); }, 300000);
 

@@ -33,8 +33,11 @@ def login():
         outcome = services.authenticate(form.username.data, form.password.data, address=request.remote_addr)
         db.session.commit()
         if outcome.user is not None:
+            lang = session.get("lang")  # the language chosen on this page outlives the reset
             session.clear()  # a fresh session on sign-in: no fixation
             session.permanent = True
+            if lang:
+                session["lang"] = lang
             login_user(outcome.user)
             return redirect(safe_next(request.args.get("next"), url_for(home_endpoint(outcome.user.role))))
         error = outcome.error

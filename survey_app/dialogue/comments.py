@@ -332,6 +332,16 @@ def find_comments(conference: DialogueConference, ids: Iterable[int]) -> list[Di
     )
 
 
+def answer_counts(conference: DialogueConference) -> tuple[int, int]:
+    """(comments without an answer yet, all comments) of a conference: what closing or publishing leaves."""
+    rows = db.session.execute(
+        select(DialogueComment.status, func.count())
+        .where(DialogueComment.conference_id == conference.id)
+        .group_by(DialogueComment.status)
+    ).all()
+    return sum(n for status, n in rows if status not in ANSWERED_STATUSES), sum(n for _status, n in rows)
+
+
 def comment_counts(conference_ids: list[int]) -> dict[int, int]:
     """Number of comments of each conference."""
     if not conference_ids:

@@ -105,7 +105,9 @@ class CommentForm(FlaskForm):
         validators=[DataRequired(_l("Enter the content of the comment.")), Length(max=4000)],
         render_kw={"rows": 4},
     )
-    category = SelectField(_l("Category"), choices=[])
+    category = SelectField(  # starts empty: a hurried comment must not land in the first category
+        _l("Category"), choices=[], validators=[DataRequired(_l("Choose the comment's category."))]
+    )
     speaker_kind = SelectField(_l("Speaker"), choices=[])
     speaker_name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=200)])
     speaker_organisation = StringField(
@@ -156,3 +158,4 @@ class ConferenceStepForm(FlaskForm):
     """The button that moves a conference on: unlike the common ActionForm, it carries the step."""
 
     action = HiddenField()
+    confirmed = HiddenField()  # "yes" once the confirmation page was seen (closing and publishing)

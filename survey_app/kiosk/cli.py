@@ -20,8 +20,15 @@ cli = AppGroup("kiosk", help="Kiosk devices and ratings.")
 @click.option("--unit", "unit_code", required=True, help="Official code of the unit where the kiosk stands.")
 @click.option("--counter", "counter_code", default=None, help="Code of the counter it is bound to, if any.")
 @click.option("--name", default=None, help="A name for the device (default: 'Kiosk <unit code>').")
-def register(unit_code: str, counter_code: str | None, name: str | None) -> None:
-    """Register an already-paired kiosk and print its device token (on the last line, shown once)."""
+@click.option(
+    "--base-url",
+    default="http://127.0.0.1:5000",
+    show_default=True,
+    help="The server's address as the tablet reaches it, for the pairing address printed.",
+)
+def register(unit_code: str, counter_code: str | None, name: str | None, base_url: str) -> None:
+    """Register an already-paired kiosk; print the address that opens it on the tablet, then its device
+    token (on the last line, where scripts read it; both shown once)."""
     unit = get_unit_by_code(unit_code)
     if unit is None:
         raise click.ClickException(f"no unit with code {unit_code}")
@@ -38,8 +45,17 @@ def register(unit_code: str, counter_code: str | None, name: str | None) -> None
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     place = f"{unit.code}/{counter.code}" if counter else unit.code
-    click.echo(f"registered kiosk #{device.id} {device.name!r} at {place}; device token (shown once):")
+    click.echo(f"registered kiosk #{device.id} {device.name!r} at {place}")
+    click.echo("open this address on the tablet to pair it (keep it private, like the token):")
+    click.echo(f"  {pairing_address(base_url, token)}")
+    click.echo("device token (shown once):")
     click.echo(token)
+
+
+def pairing_address(base_url: str, token: str) -> str:
+    """The kiosk screen's address carrying the token in its fragment (never sent to the server or its logs);
+    the screen keeps the token and removes it from the address bar."""
+    return f"{base_url.rstrip('/')}/kiosk#token={token}"
 
 
 @cli.command("rebuild-rollup")

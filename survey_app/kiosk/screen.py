@@ -13,7 +13,7 @@ from survey_app.kiosk.validation import MAX_BATCH, MAX_COMMENT, MAX_DOSSIER_CODE
 from survey_app.models import ProcedureField
 from survey_app.models.kiosk import KioskDevice
 
-APP_VERSION = "kiosk-1.0"
+APP_VERSION = "kiosk-1.1"  # 1.1: follow-up after the tap, refused items leave the queue
 
 # Keys are used by static/js/kiosk.js; {n} is filled in on the client.
 SCREEN_TEXTS = {
@@ -30,6 +30,8 @@ SCREEN_TEXTS = {
     "need_reason": _l("Please choose at least one reason."),
     "thanks": _l("Thank you for your rating!"),
     "thanks_more": _l("Your opinion helps us serve you better."),
+    "follow_up": _l("Would you like to add more? (optional)"),
+    "done": _l("Done"),
     "pending": _l("Waiting to send: {n}"),
     "rejected": _l("Not accepted: {n}"),
     "pair_title": _l("Pair this kiosk"),

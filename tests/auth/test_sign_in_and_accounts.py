@@ -40,6 +40,16 @@ def test_lockout_after_repeated_failures_even_with_right_password(client, org, a
     assert db.session.query(AuditEntry).filter_by(action="user.locked").count() == 1
 
 
+def test_language_chosen_on_the_sign_in_page_survives_the_sign_in(client, org):
+    client.get("/lang/en?next=/auth/login")
+    assert '<html lang="en">' in client.get("/auth/login").get_data(as_text=True)
+    assert login(client, "leader1").headers["Location"] == "/leader"
+    assert '<html lang="en">' in client.get("/leader").get_data(as_text=True)
+    other = client.application.test_client()  # without a choice: Vietnamese, the default
+    login(other, "leader1")
+    assert '<html lang="vi">' in other.get("/leader").get_data(as_text=True)
+
+
 def test_logout_needs_post_with_csrf(client, org):
     login(client, "leader1")
     assert client.get("/auth/logout").status_code == 405

@@ -38,7 +38,9 @@ def log_comment(page, index, content, outcome, name, consent, department_id):
     page.focus("#content")
     page.keyboard.type(content)
     page.keyboard.press("Tab")  # category
-    page.keyboard.press("ArrowDown" if index % 2 else "Home")
+    page.keyboard.press("ArrowDown")  # from "— choose —" to the first category
+    if index % 2:
+        page.keyboard.press("ArrowDown")
     if name:
         page.focus("#speaker_name")
         page.keyboard.type(name)
@@ -115,6 +117,11 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
     page.goto(conference_url)
     with page.expect_navigation():
         page.click("#state-button")
+    assert "Kết thúc hội nghị?" in page.inner_text("main")  # asked, with what is still unanswered
+    assert page.inner_text("#unanswered").startswith("4 trong số 11 ý kiến chưa được trả lời.")
+    with page.expect_navigation():
+        page.click("#confirm-button")
+    assert page.locator("#conference-state").inner_text() == "Đã kết thúc"
     page.check("#comment-11 input[type=checkbox]")
     page.select_option("#department_id", str(org.dept_qldt.id))
     with page.expect_navigation():
@@ -154,6 +161,10 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
     page.goto(conference_url)
     with page.expect_navigation():
         page.click("#state-button")
+    assert "chưa được trả lời" in page.inner_text("#unanswered")
+    screenshot(page, "dialogue-confirm-publish")
+    with page.expect_navigation():
+        page.click("#confirm-button")
     assert page.locator("#conference-state").inner_text() == "Đã công bố"
     screenshot(page, "dialogue-ledger")
     page.click("#public-link")
@@ -197,6 +208,10 @@ def test_comments_typed_while_offline_are_kept_and_resent(page, live_server, liv
     page.focus("#content")
     page.keyboard.type("Ý kiến ghi khi mất mạng")
     page.keyboard.press("Alt+3")
+    page.keyboard.press("Control+Enter")  # no category chosen: asked for, nothing queued
+    expect(page.locator("#live-status")).to_have_text("Hãy chọn nhóm nội dung của ý kiến.")
+    assert page.evaluate("document.activeElement.id") == "category"
+    page.select_option("#category", "procedure_questions")
     page.keyboard.press("Control+Enter")
     expect(page.locator("#live-status")).to_contain_text("Mất kết nối: 1 ý kiến")
     assert page.input_value("#content") == ""  # the form is free for the next speaker
@@ -216,6 +231,7 @@ def test_a_refused_comment_comes_back_into_the_form(page, live_server, live_org)
     page.goto(f"{live_server.url}/dialogue/{conference.id}/live")
     page.focus("#content")
     page.keyboard.type("Ý kiến thiếu nội dung trả lời")
+    page.select_option("#category", "procedure_questions")
     page.keyboard.press("Alt+1")  # answered on the spot, but no answer typed
     page.keyboard.press("Control+Enter")
     expect(page.locator("#live-status")).to_contain_text("Hãy nhập nội dung đã trả lời tại hội nghị.")

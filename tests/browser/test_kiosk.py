@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import time
 from collections.abc import Iterator
 
@@ -72,9 +73,10 @@ def tablet(browser) -> Iterator:
     context = browser.new_context(viewport=TABLET, locale="vi-VN", has_touch=True)
     page = context.new_page()
     errors: list[str] = []
+    page.expected_console = ["net::ERR_", "status of 422"]  # a test answering other errors adds them
 
     def on_console(message) -> None:
-        expected = "net::ERR_" in message.text or "status of 422" in message.text
+        expected = any(text in message.text for text in page.expected_console)
         if message.type == "error" and not expected:
             errors.append(message.text)
 
@@ -125,17 +127,19 @@ def test_pair_rate_each_path_offline_queue_and_idle_reset(live_server, live_app,
     wait_until(page, "document.querySelector('.k-person img').naturalWidth > 0")
     screenshot(page, "kiosk-start-vi")
 
-    # 1. very satisfied, with the civil servant and the procedure field
+    # 1. very satisfied, with the civil servant; the procedure field and dossier code follow the tap
     page.click(".k-person:has-text('Nguyễn Thị Lan')")
     assert page.get_attribute(".k-person:has-text('Nguyễn Thị Lan')", "aria-pressed") == "true"
-    page.click(".k-chip:has-text('Hộ tịch')")
-    page.fill("#k-dossier", "000.00.09.H49-260301-0001")
     page.click(".k-level[data-level=very_satisfied]")
     page.wait_for_selector("#k-thanks:not([hidden])")
     assert "Cảm ơn Ông/Bà đã đánh giá!" in page.inner_text("#k-thanks")
+    page.wait_for_timeout(700)  # the follow-up ignores the second tap of a double tap
+    page.click(".k-chip:has-text('Hộ tịch')")
+    page.fill("#k-dossier", "000.00.09.H49-260301-0001")
+    page.click("#k-done")
     rows = wait_for_rows(live_app, 1)
-    assert [(r.level, r.staff_id, r.dossier_code) for r in rows] == [
-        ("very_satisfied", shop["lan"].id, "000.00.09.H49-260301-0001")
+    assert [(r.level, r.staff_id, r.dossier_code, r.field_id is not None) for r in rows] == [
+        ("very_satisfied", shop["lan"].id, "000.00.09.H49-260301-0001", True)
     ]
     back_at_start(page)
     assert page.get_attribute(".k-person:has-text('Nguyễn Thị Lan')", "aria-pressed") == "false"
@@ -179,7 +183,7 @@ def test_pair_rate_each_path_offline_queue_and_idle_reset(live_server, live_app,
     assert len({r.uuid for r in rows}) == 7
     with live_app.app_context():
         device = db.session.get(KioskDevice, shop["device"].id)
-        assert device.app_version == "kiosk-1.0" and device.last_seen_at is not None
+        assert device.app_version == "kiosk-1.1" and device.last_seen_at is not None
 
     # 5. idle reset: a half-finished rating is dropped after the idle time
     page.click(".k-person:has-text('Trần Văn Bình')")
@@ -209,20 +213,18 @@ def test_language_toggle_and_keyboard_use(live_server, live_app, shop, tablet):
     assert page.get_attribute("html", "lang") == "en"
     assert page.inner_text("#k-question") == "How satisfied are you with the service you received today?"
     assert page.locator(".k-level").all_inner_texts() == ["Very satisfied", "Satisfied", "Dissatisfied"]
-    assert page.inner_text(".k-chip >> nth=0") == "Civil status"
     screenshot(page, "kiosk-start-en")
     # keyboard only: Tab to the first level button and press Enter
     page.focus(".k-level >> nth=1")
     page.keyboard.press("Enter")
     page.wait_for_selector("#k-thanks:not([hidden])")
     assert "Thank you for your rating!" in page.inner_text("#k-thanks")
-    screenshot(page, "kiosk-thanks-en")
+    assert page.inner_text("#k-fields .k-chip >> nth=0") == "Civil status"  # the follow-up, in English too
     rows = wait_for_rows(live_app, 1)
     assert [(r.level, r.staff_id) for r in rows] == [("satisfied", None)]
-    page.click("#k-lang")  # the choice is kept by the tablet
-    page.reload()
-    page.wait_for_selector("#k-start:not([hidden])")
+    back_at_start(page)  # the next citizen starts in Vietnamese
     assert page.get_attribute("html", "lang") == "vi"
+    assert page.inner_text("#k-question") == "Ông/Bà có hài lòng với sự phục vụ hôm nay không?"
 
 
 def test_unit_admin_registers_a_kiosk_and_an_official_watches_the_feed(live_server, live_app, shop, browser):
@@ -253,7 +255,7 @@ def test_unit_admin_registers_a_kiosk_and_an_official_watches_the_feed(live_serv
 
     admin.goto(f"{live_server.url}/kiosk/devices")
     row = admin.locator("#devices tr", has_text="Kiosk quầy 1 (mới)")
-    assert "đã ghép nối" in row.inner_text() and "kiosk-1.0" in row.inner_text()
+    assert "đã ghép nối" in row.inner_text() and "kiosk-1.1" in row.inner_text()
     admin.context.close()
 
     official = browser.new_context(viewport={"width": 1280, "height": 860}, locale="vi-VN").new_page()
@@ -272,3 +274,192 @@ def test_unit_admin_registers_a_kiosk_and_an_official_watches_the_feed(live_serv
     screenshot(official, "kiosk-follow-ups-done")
     official.context.close()
     tablet.context.close()
+
+
+def wait_for_rows_in(page, live_app, n: int, timeout: float = 15) -> list[KioskRating]:
+    """wait_for_rows while the page's intercepted requests are answered (Playwright answers them only
+    while the test is calling it)."""
+    deadline = time.monotonic() + timeout
+    while len(rows := stored(live_app)) < n and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    return rows
+
+
+def open_paired(page, live_server, live_app, shop) -> None:
+    """The kiosk screen of a device paired by token (as after pairing), at its question."""
+    with live_app.app_context():
+        centre = db.session.get(Unit, shop["org"].centre.id)
+        _device, token = devices.register_device_with_token(centre, counter=None, name="Kiosk sảnh")
+        db.session.commit()
+    page.goto(f"{live_server.url}/kiosk#token={token}")  # the address `kiosk register` prints
+    page.wait_for_selector("#k-start:not([hidden])")
+    assert page.url == f"{live_server.url}/kiosk"  # the token left the address bar
+
+
+def no_serious_axe_violations(page) -> None:
+    """axe-core finds no serious or critical violation on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    assert bad == [], results.generate_report()
+
+
+def test_queue_drops_what_the_server_refuses_and_keeps_what_failed(live_server, live_app, shop, tablet):
+    """4xx takes an item out of the queue into the "not accepted" count; 5xx and Retry-After keep it."""
+    page = tablet
+    page.expected_console += ["status of 500", "status of 503"]
+    answer = {"mode": "500", "bad": None}
+    calls: list[tuple[float, list[str]]] = []
+
+    def ratings(route) -> None:
+        ids = [item["id"] for item in json.loads(route.request.post_data)["ratings"]]
+        calls.append((time.monotonic(), ids))
+        mode = answer["mode"]
+        if mode == "500":
+            route.fulfill(status=500, json={"code": 500, "status": "Internal Server Error"})
+        elif mode == "503":
+            route.fulfill(status=503, headers={"Retry-After": "3"}, json={"code": 503, "message": "busy"})
+        elif mode == "refuse-bad" and answer["bad"] in ids:
+            route.fulfill(status=422, json={"code": 422, "status": "Unprocessable Entity", "message": "x"})
+        elif mode == "reject-items":
+            route.fulfill(
+                json={"results": [{"id": i, "status": "rejected", "errors": {"level": "x"}} for i in ids]}
+            )
+        else:
+            route.continue_()
+
+    open_paired(page, live_server, live_app, shop)
+    page.route("**/api/v1/kiosk/ratings", ratings)
+
+    # a server error keeps the rating queued and retries it
+    page.click(".k-level[data-level=satisfied]")
+    page.wait_for_selector("#k-pending:has-text('Chờ gửi: 1')")
+    deadline = time.monotonic() + 10
+    while len(calls) < 2 and time.monotonic() < deadline:  # the first try and one retry after back-off
+        page.wait_for_timeout(100)
+    assert len(calls) >= 2 and calls[0][1] == calls[1][1]
+    assert page.is_hidden("#k-rejected") and stored(live_app) == []
+    answer["bad"] = calls[0][1][0]
+
+    # a batch refused whole (422) is sent again one by one: only the refused item leaves the queue
+    answer["mode"] = "refuse-bad"
+    back_at_start(page)
+    page.click(".k-level[data-level=very_satisfied]")
+    page.wait_for_selector("#k-rejected:has-text('Không được chấp nhận: 1')", timeout=15000)
+    page.wait_for_selector("#k-pending", state="hidden", timeout=15000)
+    assert [r.level for r in wait_for_rows_in(page, live_app, 1)] == ["very_satisfied"]
+    screenshot(page, "kiosk-not-accepted-vi")
+
+    # 503 with Retry-After: the rating stays queued and nothing is sent before the time asked
+    back_at_start(page)
+    answer["mode"] = "503"
+    before = len(calls)
+    page.click(".k-level[data-level=satisfied]")
+    deadline = time.monotonic() + 10
+    while len(calls) == before and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    refused_at = calls[before][0]
+    answer["mode"] = "pass"
+    back_at_start(page)
+    page.click(".k-level[data-level=very_satisfied]")  # a new rating does not hurry the server either
+    rows = wait_for_rows_in(page, live_app, 3)
+    assert len(rows) == 3
+    assert calls[before + 1][0] - refused_at >= 2.8
+    assert page.inner_text("#k-rejected") == "Không được chấp nhận: 1"
+
+    # an item answered `rejected` in the results leaves the queue and is counted too
+    back_at_start(page)
+    answer["mode"] = "reject-items"
+    page.click(".k-level[data-level=satisfied]")
+    page.wait_for_selector("#k-rejected:has-text('Không được chấp nhận: 2')", timeout=15000)
+    page.wait_for_selector("#k-pending", state="hidden")
+    assert len(stored(live_app)) == 3
+
+
+NAMES = [
+    "Hộ tịch",
+    "Chứng thực",
+    "Đất đai",
+    "Xây dựng",
+    "Đăng ký kinh doanh",
+    "Tư pháp",
+    "Lao động, thương binh và xã hội",
+    "Giáo dục",
+    "Y tế",
+    "Văn hóa",
+    "Tài nguyên môi trường",
+    "Giao thông vận tải",
+    "Nông nghiệp",
+    "Công thương",
+    "Nội vụ",
+    "Thuế",
+    "Bảo hiểm xã hội",
+    "Công an",
+]
+
+
+@pytest.mark.parametrize("size", [TABLET, {"width": 800, "height": 1280}], ids=["landscape", "portrait"])
+def test_screen_faces_follow_up_double_tap_in_both_orientations(
+    live_server, live_app, shop, browser, monkeypatch, size
+):
+    monkeypatch.setitem(live_app.config, "KIOSK_THANKS_SECONDS", 4)
+    db.session.add_all(
+        ProcedureField(code=f"f{i}", name_vi=name, name_en=f"Field {i}", position=10 + i)
+        for i, name in enumerate(NAMES[3:])
+    )
+    db.session.commit()
+    context = browser.new_context(viewport=size, locale="vi-VN", has_touch=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    name = "landscape" if size is TABLET else "portrait"
+    open_paired(page, live_server, live_app, shop)
+
+    # a face on each level, beside its text; no label wraps or overflows its button
+    levels = page.locator(".k-level")
+    assert levels.all_inner_texts() == ["Rất hài lòng", "Hài lòng", "Không hài lòng"]
+    assert page.locator(".k-level svg.k-face").count() == 3
+    for i in range(3):
+        fits = levels.nth(i).evaluate(
+            """b => { const t = b.querySelector('.k-level-text'), r = t.getBoundingClientRect(),
+                      size = parseFloat(getComputedStyle(t).fontSize);
+                      return r.height < size * 2 && r.right <= b.getBoundingClientRect().right; }"""
+        )
+        assert fits, levels.nth(i).inner_text()
+    screenshot(page, f"kiosk-start-{name}")
+    no_serious_axe_violations(page)
+
+    # a double tap gives one rating; the follow-up shows 18 fields in a bounded list
+    page.locator(".k-level[data-level=satisfied]").dblclick()
+    page.wait_for_selector("#k-thanks:not([hidden])")
+    assert page.locator("#k-fields .k-chip").count() == 18
+    list_box = page.locator("#k-fields").bounding_box()
+    assert list_box["height"] <= 0.25 * size["height"]
+    assert page.locator("#k-done").is_visible() and page.locator("#k-dossier").is_visible()
+    screenshot(page, f"kiosk-follow-up-{name}")
+    no_serious_axe_violations(page)
+    page.wait_for_timeout(700)
+    page.locator("#k-fields .k-chip", has_text="Công an").click()  # scrolled into view inside the list
+    page.click("#k-done")
+    page.wait_for_selector("#k-start:not([hidden])")
+    rows = wait_for_rows(live_app, 1)
+    page.wait_for_timeout(500)
+    rows = stored(live_app)
+    assert [r.level for r in rows] == ["satisfied"]
+    with live_app.app_context():
+        field = db.session.get(ProcedureField, rows[0].field_id)
+        assert field.name_vi == "Công an"
+
+    # English for one citizen; the next one starts in Vietnamese again, without a reload
+    page.click("#k-lang")
+    page.click(".k-level[data-level=very_satisfied]")
+    page.wait_for_selector("#k-thanks:not([hidden])")
+    assert page.inner_text("#k-thanks-title") == "Thank you for your rating!"
+    page.wait_for_selector("#k-start:not([hidden])", timeout=8000)
+    assert page.get_attribute("html", "lang") == "vi"
+    assert page.locator(".k-level").all_inner_texts() == ["Rất hài lòng", "Hài lòng", "Không hài lòng"]
+    assert [r.level for r in wait_for_rows(live_app, 2)] == ["satisfied", "very_satisfied"]
+    assert [r.field_id for r in stored(live_app)][1] is None  # nothing added: sent as tapped
+    context.close()
+    assert errors == []

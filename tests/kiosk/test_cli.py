@@ -24,12 +24,17 @@ def test_cli_register_prints_a_working_token_on_its_last_line(app, shop):
     )
     assert result.exit_code == 0, result.output
     token = result.output.strip().splitlines()[-1]
+    assert f"  http://127.0.0.1:5000/kiosk#token={token}\n" in result.output  # opens it on the tablet
     device = device_for_token(token)
     assert device.name == "Quầy 1" and device.counter_id == shop.counter.id
     missing = runner.invoke(args=["kiosk", "register", "--unit", "nope"])
     assert missing.exit_code != 0 and "no unit with code nope" in missing.output
     wrong_counter = runner.invoke(args=["kiosk", "register", "--unit", "00109-MC", "--counter", "Q9"])
     assert wrong_counter.exit_code != 0
+    other = runner.invoke(
+        args=["kiosk", "register", "--unit", "00109-MC", "--base-url", "https://mc.example/"]
+    )
+    assert f"https://mc.example/kiosk#token={other.output.strip().splitlines()[-1]}" in other.output
 
 
 def test_cli_rebuild_rollup_reports_drift(app, client, shop):

@@ -11,8 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from survey_app.auth.permissions import Capability, require, scope_root
 from survey_app.core import clock
+from survey_app.dialogue.comments import answer_counts, comment_counts, find_comments
 from survey_app.dialogue.comments import bulk_assign as assign_comments
-from survey_app.dialogue.comments import comment_counts, find_comments
 from survey_app.dialogue.conferences import ConferenceData, create_conference, update_conference
 from survey_app.dialogue.conferences import change_state as move_conference
 from survey_app.dialogue.deadlines import is_overdue
@@ -152,6 +152,9 @@ def conference(conference_id: int):
     )
 
 
+CONFIRMED_STEPS = ("close", "publish")  # asked again, with the number of comments still without an answer
+
+
 @bp.post("/<int:conference_id>/state")
 @require(Capability.enter_data)
 def change_state(conference_id: int):
@@ -159,6 +162,16 @@ def change_state(conference_id: int):
     conference = conference_or_404(conference_id)
     form = ConferenceStepForm()
     if form.validate_on_submit():
+        if form.action.data in CONFIRMED_STEPS and form.confirmed.data != "yes":
+            unanswered, total = answer_counts(conference)
+            return render_template(
+                "dialogue/confirm_step.html",
+                conference=conference,
+                form=form,
+                action=form.action.data,
+                unanswered=unanswered,
+                total=total,
+            )
         try:
             move_conference(conference, form.action.data or "", current_user)
         except DialogueError as exc:

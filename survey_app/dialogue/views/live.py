@@ -35,7 +35,7 @@ MAX_CLIENT_KEY = 64
 def _comment_form(conference: DialogueConference) -> CommentForm:
     form = CommentForm()
     lang = language()
-    form.category.choices = [(c.code, c.name_in(lang)) for c in categories()]
+    form.category.choices = [("", _("— choose —"))] + [(c.code, c.name_in(lang)) for c in categories()]
     form.speaker_kind.choices = SpeakerKind.choices()
     form.channel.choices = CommentChannel.choices()
     form.field_id.choices = [(0, _("— none —"))] + [(f.id, f.name_in(lang)) for f in active_fields()]

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, select
 
 from survey_app.extensions import db
-from survey_app.models.dialogue import CommentStatus, DialogueConference
+from survey_app.models.dialogue import CommentStatus, ConferenceState, DialogueConference
 from tests.conftest import post_form
 from tests.dialogue.helpers import signed_in
 from tests.factories import add_departments, make_comment, make_conference
@@ -119,3 +119,29 @@ def test_bulk_assignment_and_forwarding(app, org):
     assert response.status_code == 302
     db.session.refresh(first)
     assert first.status == CommentStatus.forwarded and first.forwarded_to == "Sở Xây dựng Hà Nội"
+
+
+def test_close_and_publish_ask_first_and_say_how_many_comments_are_unanswered(app, org):
+    add_departments(org)
+    conference = make_conference(org)
+    conference.state = ConferenceState.in_session
+    spot = {"outcome": "on_spot", "answered_by": "Trưởng phòng", "answer": "Đã trả lời."}
+    make_comment(conference, org.users["official"], **spot)
+    make_comment(conference, org.users["official"], outcome="none", answered_by="", answer="")
+    make_comment(conference, org.users["official"], outcome="none", answered_by="", answer="")
+    db.session.commit()
+    client = signed_in(app, org.users["official"].username)
+    url, page = f"/dialogue/{conference.id}/state", f"/dialogue/{conference.id}"
+    asked = post_form(client, url, {"action": "close"}, token_from=page)
+    assert asked.status_code == 200
+    text = asked.get_data(as_text=True)
+    assert "Kết thúc hội nghị?" in text and "2 trong số 3 ý kiến chưa được trả lời." in text
+    db.session.refresh(conference)
+    assert conference.state == ConferenceState.in_session  # nothing happened yet
+    assert post_form(client, url, {"action": "close", "confirmed": "yes"}, token_from=page).status_code == 302
+    db.session.refresh(conference)
+    assert conference.state == ConferenceState.closed
+    asked = post_form(client, url, {"action": "publish"}, token_from=page).get_data(as_text=True)
+    assert "Công bố kết quả trả lời?" in asked and "2 trong số 3 ý kiến chưa được trả lời." in asked
+    db.session.refresh(conference)
+    assert conference.state == ConferenceState.closed

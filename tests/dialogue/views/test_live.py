@@ -29,12 +29,17 @@ def test_live_logging_records_comments_and_refuses_bad_ones(app, org):
         ({**written, "department_id": "999999"}, ""),
         (live_form(answer=""), "Hãy nhập nội dung đã trả lời tại hội nghị."),
         (live_form(category="nope"), ""),
+        (live_form(category=""), "Hãy chọn nhóm nội dung của ý kiến."),  # no category chosen for the user
     ]
     for data, message in bad:
         response = post_form(client, url, data, token_from=live, headers=JSON)
         assert response.status_code == 400, data
         assert message in str(response.json["errors"])
     assert comment_count() == 2
+    # The category starts empty: the form offers no default to fall into.
+    page = client.get(live).get_data(as_text=True)
+    select = page.split('id="category"', 1)[1].split("</select>", 1)[0]
+    assert '><option value="">— chọn —</option>' in select and "selected" not in select
     # Without the script, the form re-renders with the message and keeps what was typed.
     response = post_form(client, url, live_form(content="Nội dung giữ lại", answer=""), token_from=live)
     page = response.get_data(as_text=True)

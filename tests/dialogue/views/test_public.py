@@ -58,6 +58,14 @@ def test_answer_from_the_inbox_is_held_then_published_without_names(app, org):
         {"action": "publish"},
         token_from=f"/dialogue/{conference.id}",
     )
+    assert response.status_code == 200  # asked first, with what is still unanswered
+    assert client.get(f"/dialogue/public/{conference.id}").status_code == 404
+    response = post_form(
+        official,
+        f"/dialogue/{conference.id}/state",
+        {"action": "publish", "confirmed": "yes"},
+        token_from=f"/dialogue/{conference.id}",
+    )
     assert response.status_code == 302
     page = client.get(f"/dialogue/public/{conference.id}").get_data(as_text=True)
     assert "Phòng Tư pháp đã rà soát và hướng dẫn bổ sung." in page
