@@ -93,3 +93,32 @@ def test_public_scoreboard_without_login_shows_no_free_text(page, live_server, d
     assert "SECRET-COMMENT" not in body and "Đối thoại quý I" not in body
     assert "83,3%" in body and "không đủ mẫu" in body
     screenshot(page, "dashboards-public")
+
+
+def test_a_leader_reaches_every_dashboard_from_home_and_the_top_menu(page, live_server, dash_org):
+    sign_in(page, live_server.url, "leader1", PASSWORD)
+    assert page.url.endswith("/leader")
+    tiles = page.locator("main .tiles a.tile")
+    for name in ("Bảng điều khiển đánh giá qua kiosk", "Bảng điều khiển SIPAS", "Báo cáo lãnh đạo"):
+        assert tiles.filter(has_text=name).count() == 1, name
+    screenshot(page, "leader-home")
+
+    page.click("main .tiles a.tile:has-text('Bảng điều khiển SIPAS')")
+    assert "/dashboards/sipas" in page.url
+    all_charts_drawn(page)
+
+    menu = page.locator("header .mainnav")
+    menu.locator("summary", has_text="Kết quả").click()
+    with page.expect_navigation():
+        menu.locator("a", has_text="Bảng công khai kết quả").click()
+    assert page.url.endswith("/public/003")
+
+
+@pytest.mark.parametrize("username", ["admin1", "unit_admin1", "official1", "leader1"])
+def test_the_top_menu_fits_one_row(page, live_server, live_org, username):
+    sign_in(page, live_server.url, username, PASSWORD)
+    bar = page.locator("header.topbar").bounding_box()
+    brand = page.locator("header.topbar .brand").bounding_box()
+    assert bar["height"] < brand["height"] * 2 + 24, "the top bar wraps onto a second row"
+    if username == "admin1":
+        screenshot(page, "top-menu-admin")
