@@ -62,7 +62,7 @@ def crawl(app, client, start: str) -> set[str]:
         if response.status_code != 200:
             continue
         reached.add(endpoint)
-        if not response.mimetype == "text/html":
+        if response.mimetype != "text/html":
             continue
         parser = Links()
         parser.feed(response.get_data(as_text=True))
