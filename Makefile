@@ -45,8 +45,13 @@ extract-messages: $(VENV)/.installed
 				survey_app/templates/$$name 2>/dev/null); \
 		$(BIN)/pybabel update -i $$dir/messages.pot -d $$dir --no-fuzzy-matching; done
 
-## Plotly's JavaScript is served from static/ (kiosks and offices sit on closed networks).
-assets: $(PLOTLY_JS)
+## Plotly's JavaScript is served from static/ (kiosks and offices sit on closed networks). Every static file
+## is then copied to build/static under a content-hashed name and pre-compressed (.br, .gz) for WhiteNoise.
+STATIC_BUILD := build/static/manifest.json
+assets: $(STATIC_BUILD)
+
+$(STATIC_BUILD): $(PLOTLY_JS) $(shell find static -type f -not -path 'static/vendor/*')
+	$(BIN)/python -m survey_app.core.assets static build/static
 
 $(PLOTLY_JS): $(VENV)/.installed
 	mkdir -p static/vendor
