@@ -89,7 +89,7 @@ format:
 	$(BIN)/ruff format survey_app tests bench
 	$(BIN)/ruff check --fix survey_app tests bench
 
-bench: install
+bench: install chromium
 	$(BIN)/python -m bench
 
 clean:

@@ -18,7 +18,7 @@
       modeBarButtonsToRemove: ["select2d", "lasso2d"],
       toImageButtonOptions: { format: "png", filename: title.replace(/[^\w\-]+/g, "_"), scale: 2 }
     };
-    window.Plotly.newPlot(element, figure.data || [], figure.layout || {}, config).then(function () {
+    return window.Plotly.newPlot(element, figure.data || [], figure.layout || {}, config).then(function () {
       element.classList.add("drawn");
     });
   }
@@ -32,9 +32,11 @@
       return;
     }
     var plots = document.querySelectorAll("[data-figure]");
+    var drawing = [];
     for (var i = 0; i < plots.length; i += 1) {
-      draw(plots[i]);
+      drawing.push(draw(plots[i]));
     }
+    Promise.all(drawing).then(function () { performance.mark("charts-drawn"); });
   }
 
   if (document.readyState === "loading") {
