@@ -34,8 +34,8 @@ TARGET_COLD_BYTES = 1.5e6
 TARGET_COLD_MS = 1000.0
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 ALL_DRAWN = (
-    "document.querySelectorAll('main .plot').length > 0 && document.querySelectorAll('main .plot.drawn').length"
-    " === document.querySelectorAll('main .plot').length"
+    "document.querySelectorAll('main .plot').length > 0 && document.querySelectorAll('main .plot.drawn')"
+    ".length === document.querySelectorAll('main .plot').length"
 )
 
 
@@ -59,7 +59,7 @@ def _app():
 
 
 def _load(context, url: str) -> tuple[int, float, list[str]]:
-    """Open `url` in a new tab: bytes received, ms until every chart is drawn, URLs fetched from the network."""
+    """Open `url` in a new tab: bytes received, ms until all charts are drawn, URLs from the network."""
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
