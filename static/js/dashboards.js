@@ -31,6 +31,7 @@
     if (!window.Plotly) {
       return;
     }
+    performance.mark("charts-start");
     var plots = document.querySelectorAll("[data-figure]");
     var drawing = [];
     for (var i = 0; i < plots.length; i += 1) {

@@ -323,27 +323,6 @@ def _wrap(text: str, width: int) -> str:
     return "<br>".join(lines_out)
 
 
-def radar(labels: list[str], values: list[float | None], name: str) -> str:
-    """Element indices as a radar chart."""
-    wrapped = [_wrap(label, 22) for label in labels]
-    trace = {
-        "type": "scatterpolar",
-        "r": values + values[:1],
-        "theta": wrapped + wrapped[:1],
-        "fill": "toself",
-        "name": name,
-        "line": {"color": BRAND},
-        "hovertemplate": "%{theta}: %{r:.2f}<extra></extra>",
-    }
-    layout = _layout(
-        polar={"radialaxis": {"range": [0, 100]}},
-        showlegend=False,
-        height=380,
-        margin={"l": 130, "r": 150, "t": 40, "b": 40},
-    )
-    return _figure([trace], layout)
-
-
 def grouped_bars(categories: list[str], series: list[tuple[str, list[float | None]]], axis_title: str) -> str:
     """Grouped vertical bars (e.g. conferences held vs required)."""
     colours = [BRAND, GREY, GOOD, BAD]
