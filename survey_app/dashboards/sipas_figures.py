@@ -132,7 +132,7 @@ def sipas_dashboard(filters: Filters) -> tuple[SipasSummary, list[Chart]]:
 
 
 def _elements_chart(chosen: _Campaign) -> Chart:
-    """The index of each element as bars (lengths compare better than a radar's areas), aspect in the table."""
+    """The index of each element as bars (lengths compare better than a radar's areas)."""
     lang = chosen.lang
     rows, names, values = [], [], []
     for aspect in chosen.questionnaire.aspects:

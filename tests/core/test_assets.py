@@ -60,7 +60,8 @@ def test_plotly_is_sent_compressed_under_a_hashed_url_with_an_immutable_cache(bu
     assert response.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(response.data) == original
 
-    plain = client.get("/static/vendor/plotly-cartesian.min.js")  # old links still work, but are not kept for good
+    # the unhashed name still works (old bookmarks, printed pages), but is not kept for good
+    plain = client.get("/static/vendor/plotly-cartesian.min.js")
     assert plain.status_code == 200 and "immutable" not in plain.headers.get("Cache-Control", "")
 
 
