@@ -3,6 +3,13 @@
 (function () {
   "use strict";
 
+  // The chart's title as a file name, Vietnamese letters kept; only what file systems refuse is dropped.
+  function fileName(element) {
+    var title = element.getAttribute("data-filename") || element.getAttribute("aria-label") || "chart";
+    var name = title.normalize("NFC").replace(/[\\/:*?"<>|\u0000-\u001f]+/g, " ").replace(/\s+/g, " ").trim();
+    return name || "chart";
+  }
+
   function draw(element) {
     var figure;
     try {
@@ -11,12 +18,15 @@
       element.textContent = "";
       return;
     }
-    var title = element.getAttribute("aria-label") || "chart";
     var config = {
       responsive: true,
+      locale: document.documentElement.lang === "vi" ? "vi" : "en",  // plotly-locale-vi.js registers "vi"
       displaylogo: false,
+      // no "Share chart…" (an upload to Plotly Cloud): the platform runs on closed networks
+      showSendToCloud: false,
+      plotlyServerURL: "",
       modeBarButtonsToRemove: ["select2d", "lasso2d"],
-      toImageButtonOptions: { format: "png", filename: title.replace(/[^\w\-]+/g, "_"), scale: 2 }
+      toImageButtonOptions: { format: "png", filename: fileName(element), scale: 2 }
     };
     return window.Plotly.newPlot(element, figure.data || [], figure.layout || {}, config).then(function () {
       element.classList.add("drawn");

@@ -164,7 +164,7 @@ def _criteria_chart(chosen: _Campaign) -> Chart:
         high = figures.ci_high if shown else None
         mean = figures.mean if shown else None
         rows.append([f"{criterion.code}. {criterion.text(chosen.lang)}", figures.n, value, low, high, mean])
-        labels.append(criterion.code)
+        labels.append(f"{criterion.code}. {criterion.text(chosen.lang)}")
         values.append(value)
         lows.append(low)
         highs.append(high)
