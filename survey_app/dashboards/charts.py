@@ -370,5 +370,8 @@ def grouped_bars(categories: list[str], series: list[tuple[str, list[float | Non
         }
         for i, (name, values) in enumerate(series)
     ]
-    layout = _layout(barmode="group", yaxis=_axis(axis_title), xaxis=_axis("", type="category"))
+    # whole numbers on a count axis: no "0,5 conference"
+    highest = max((v for _name, values in series for v in values if v is not None), default=0)
+    counts = _axis(axis_title, rangemode="tozero", **({"dtick": 1} if highest <= 8 else {}))
+    layout = _layout(barmode="group", yaxis=counts, xaxis=_axis("", type="category"))
     return _figure(traces, layout)

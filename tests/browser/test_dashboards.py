@@ -98,6 +98,9 @@ def test_public_scoreboard_without_login_shows_no_free_text(page, live_server, d
     assert "83,3%" in body and "không đủ mẫu" in body
     screenshot(page, "dashboards-public")
     assert_accessible(page)
+    page.goto(f"{live_server.url}/public/01")  # the city's board: its units listed, figures withheld or not
+    all_charts_drawn(page)
+    assert_accessible(page)
 
 
 def test_a_leader_reaches_every_dashboard_from_home_and_the_top_menu(page, live_server, dash_org):
