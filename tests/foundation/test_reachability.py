@@ -14,15 +14,11 @@ from survey_app.models import Role
 from tests.conftest import login
 from tests.foundation.test_route_matrix import all_routes, expected_status, matrix_org  # noqa: F401
 
-# Deep pages that need a parameter no link can know, or that are reached another way (justified):
+# Pages a role may open that no link leads to, and why (public pages are not asked for, except a leader's
+# scoreboard below; API routes neither).
 DEEP_PAGES = {
-    "core.healthz": "probed by load balancers, not people",
-    "api-docs.openapi_json": "read by API clients",
-    "org.staff_photo": "an image inside the kiosk screen and staff pages",
     "kiosk.feed_data": "JSON polled by the live feed page's script",
-    "sipas.public_thanks": "shown after a citizen submits the public form",
     "dossiers.dossier": "opened by its code; the unit's quarter page links only the dossiers returned late",
-    "dialogue.public": "a published conference's page, given to citizens by QR code and notices",
 }
 # Pages that change the session when fetched (never followed) and how many URLs of one endpoint to open.
 NOT_FOLLOWED = {"core.set_language"}
