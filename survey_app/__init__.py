@@ -21,6 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     setup.register_logging(app)
     setup.register_extensions(app)
+    setup.register_static_files(app)
     setup.register_blueprints(app)
     setup.register_api(app)
     setup.register_cli(app)

@@ -28,6 +28,10 @@ class BaseConfig:
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     APP_TIMEZONE = os.environ.get("APP_TIMEZONE", "Asia/Ho_Chi_Minh")  # read through survey_app.core.clock
     LANGUAGES = ("vi", "en")
+    # Where `make assets` puts the hashed, pre-compressed static files that WhiteNoise serves.
+    STATIC_BUILD_DIR = os.environ.get(
+        "STATIC_BUILD_DIR", str(Path(__file__).resolve().parent.parent / "build" / "static")
+    )
 
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=_env_int("SESSION_LIFETIME_MINUTES", 480))
     SESSION_COOKIE_HTTPONLY = True

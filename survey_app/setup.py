@@ -15,6 +15,7 @@ from survey_app.audit.views import bp as audit_bp
 from survey_app.auth.session import configure_login
 from survey_app.auth.views import bp as auth_bp
 from survey_app.cli import register as register_commands
+from survey_app.core import assets
 from survey_app.core.counters import init_counters
 from survey_app.core.errors import register_error_handlers
 from survey_app.core.formatting import register_filters
@@ -162,6 +163,11 @@ def register_api(app: Flask) -> None:
 def register_cli(app: Flask) -> None:
     """Add the flask commands."""
     register_commands(app)
+
+
+def register_static_files(app: Flask) -> None:
+    """Hashed, pre-compressed static files with a long cache (WhiteNoise), when `make assets` built them."""
+    assets.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -3,6 +3,13 @@
 (function () {
   "use strict";
 
+  // The chart's title as a file name, Vietnamese letters kept; only what file systems refuse is dropped.
+  function fileName(element) {
+    var title = element.getAttribute("data-filename") || element.getAttribute("aria-label") || "chart";
+    var name = title.normalize("NFC").replace(/[\\/:*?"<>|\u0000-\u001f]+/g, " ").replace(/\s+/g, " ").trim();
+    return name || "chart";
+  }
+
   function draw(element) {
     var figure;
     try {
@@ -11,14 +18,17 @@
       element.textContent = "";
       return;
     }
-    var title = element.getAttribute("aria-label") || "chart";
     var config = {
       responsive: true,
+      locale: document.documentElement.lang === "vi" ? "vi" : "en",  // plotly-locale-vi.js registers "vi"
       displaylogo: false,
+      // no "Share chart…" (an upload to Plotly Cloud): the platform runs on closed networks
+      showSendToCloud: false,
+      plotlyServerURL: "",
       modeBarButtonsToRemove: ["select2d", "lasso2d"],
-      toImageButtonOptions: { format: "png", filename: title.replace(/[^\w\-]+/g, "_"), scale: 2 }
+      toImageButtonOptions: { format: "png", filename: fileName(element), scale: 2 }
     };
-    window.Plotly.newPlot(element, figure.data || [], figure.layout || {}, config).then(function () {
+    return window.Plotly.newPlot(element, figure.data || [], figure.layout || {}, config).then(function () {
       element.classList.add("drawn");
     });
   }
@@ -31,10 +41,13 @@
     if (!window.Plotly) {
       return;
     }
+    performance.mark("charts-start");
     var plots = document.querySelectorAll("[data-figure]");
+    var drawing = [];
     for (var i = 0; i < plots.length; i += 1) {
-      draw(plots[i]);
+      drawing.push(draw(plots[i]));
     }
+    Promise.all(drawing).then(function () { performance.mark("charts-drawn"); });
   }
 
   if (document.readyState === "loading") {

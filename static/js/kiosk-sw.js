@@ -1,8 +1,10 @@
 /* Service worker of the kiosk: the screen and its assets load from cache when the server is unreachable. */
 "use strict";
 
-var CACHE = "kiosk-v2"; // a new name with each screen release: the old shell is dropped on activation
-var SHELL = ["/kiosk", "/static/js/kiosk.js", "/static/css/kiosk.css", "/static/css/app.css", "/static/favicon.svg"];
+// The server puts the screen's asset URLs (content-hashed) and their version in front of this file.
+var SHELL = self.KIOSK_SHELL || ["/kiosk", "/static/js/kiosk.js", "/static/css/kiosk.css", "/static/css/app.css",
+  "/static/js/nav.js", "/static/favicon.svg"];
+var CACHE = "kiosk-" + (self.KIOSK_SHELL_VERSION || "v2");
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.addAll(SHELL); }).then(function () {

@@ -248,3 +248,19 @@ def dialogue_counts_by_ancestor(
         for unit_id, n in session.execute(statement, params):
             out.setdefault(int(unit_id), [0, 0])[index] = int(n)
     return {unit_id: (held, published) for unit_id, (held, published) in out.items()}
+
+
+def months_with_data(session: Session, root_id: int, zone: ZoneInfo) -> tuple[date, date] | None:
+    """The first and the last local month (their first days) when the subtree's units held conferences."""
+    conference = dialogue_model.DialogueConference
+    first, last = session.execute(
+        select(sa.func.min(conference.held_at), sa.func.max(conference.held_at))
+        .join(UnitClosure, UnitClosure.descendant_id == conference.host_unit_id)
+        .where(UnitClosure.ancestor_id == root_id)
+    ).one()
+    if first is None:
+        return None
+    return tuple(  # type: ignore[return-value]
+        (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone).date().replace(day=1)
+        for moment in (first, last)
+    )

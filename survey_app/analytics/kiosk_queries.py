@@ -193,3 +193,13 @@ def kiosk_reason_counts(
     """(reason code, n) of dissatisfied ratings over whole months, most frequent first."""
     rows = session.execute(_CUBE_REASONS, {"root_id": root_id, "start": first_month, "end": last_month})
     return [(str(r), int(n)) for r, n in rows]
+
+
+def months_with_data(session: Session, root_id: int) -> tuple[date, date] | None:
+    """The first and the last month (their first days) holding kiosk ratings in a unit's subtree."""
+    first, last = session.execute(
+        select(func.min(kiosk_model.KioskUnitMonth.month), func.max(kiosk_model.KioskUnitMonth.month))
+        .join(UnitClosure, UnitClosure.descendant_id == kiosk_model.KioskUnitMonth.unit_id)
+        .where(UnitClosure.ancestor_id == root_id)
+    ).one()
+    return (first, last) if first is not None else None

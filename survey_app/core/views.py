@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from survey_app.auth.permissions import Capability, require, scope_root
-from survey_app.core.navigation import home_endpoint, safe_next
+from survey_app.core.navigation import home_endpoint, menu, safe_next
 from survey_app.extensions import db, limiter, talisman
 from survey_app.org.services import tree_rows
 
 bp = Blueprint("core", __name__)
+
+
+@bp.app_context_processor
+def main_menu() -> dict:
+    """The top menu of the signed-in user, grouped by job."""
+    if not current_user.is_authenticated:
+        return {"main_menu": []}
+    code = current_user.unit.code if current_user.unit else None
+    return {"main_menu": menu(current_user.role, code, set(current_app.view_functions))}
 
 
 @bp.get("/")

@@ -108,6 +108,26 @@ def _target_line(target: float, vertical: bool) -> dict:
     return line
 
 
+LABEL_WIDTH = 38  # characters of a bar's label before it is shortened (the full text is in the hover)
+
+
+def short_label(text: str, width: int = LABEL_WIDTH) -> str:
+    """A long label cut at a word boundary with an ellipsis, so the axis does not squash the plot."""
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1].rsplit(" ", 1)[0] if " " in text[: width - 1] else text[: width - 1]
+    return cut.rstrip(" ,;:-–") + "…"
+
+
+def _short_labels(labels: list[str], width: int = LABEL_WIDTH) -> list[str]:
+    """Shortened labels, each still unique (Plotly merges equal categories)."""
+    shown: list[str] = []
+    for label in labels:
+        short = short_label(label, width)
+        shown.append(label if short in shown else short)
+    return shown
+
+
 def _bar_height(count: int) -> int:
     return max(220, 40 + 28 * count)
 
@@ -150,21 +170,22 @@ def rate_over_time(periods: list[str], rates: list[float | None], ns: list[int],
 def rate_bars(labels: list[str], rates: list[float | None], ns: list[int], target: float | None) -> str:
     """Horizontal bars of rates; below-target bars red, withheld ones labelled "not enough sample"."""
     colours = [GREY if r is None else (BAD if target is not None and r < target else BRAND) for r in rates]
+    shown = _short_labels(labels)
     trace = {
         "type": "bar",
         "orientation": "h",
-        "y": labels,
+        "y": shown,
         "x": [0 if r is None else r for r in rates],
         "marker": {"color": colours},
-        "customdata": ns,
-        "hovertemplate": "%{y}: %{x:.1f}% (n = %{customdata:,})<extra></extra>",
+        "customdata": [[label, n] for label, n in zip(labels, ns, strict=True)],
+        "hovertemplate": "%{customdata[0]}: %{x:.1f}% (n = %{customdata[1]:,})<extra></extra>",
     }
     layout = _layout(
         xaxis=_axis(_("Satisfaction rate (%)"), range=[0, 105]),
         yaxis=_axis("", autorange="reversed", type="category"),
         height=_bar_height(len(labels)),
         margin={"l": 10, "r": 20, "t": 10, "b": 50},
-        annotations=_withheld_annotations(labels, rates),
+        annotations=_withheld_annotations(shown, rates),
         showlegend=False,
     )
     if target is not None:
@@ -178,14 +199,17 @@ def value_bars(
     """Plain bars (counts, indices); withheld values labelled "not enough sample"."""
     colours = [GREY if v is None else BRAND for v in values]
     drawn = [0 if v is None else v for v in values]
+    full = labels
     if horizontal:
+        labels = _short_labels(labels)
         trace = {
             "type": "bar",
             "orientation": "h",
             "y": labels,
             "x": drawn,
             "marker": {"color": colours},
-            "hovertemplate": "%{y}: %{x:,}<extra></extra>",
+            "customdata": full,
+            "hovertemplate": "%{customdata}: %{x:,}<extra></extra>",
         }
         layout = _layout(
             xaxis=_axis(axis_title),
@@ -194,12 +218,14 @@ def value_bars(
             margin={"l": 10, "r": 20, "t": 10, "b": 50},
         )
     else:
+        labels = [_wrap(label, 16) for label in _short_labels(labels, 32)]
         trace = {
             "type": "bar",
             "x": labels,
             "y": drawn,
             "marker": {"color": colours},
-            "hovertemplate": "%{x}: %{y:,}<extra></extra>",
+            "customdata": full,
+            "hovertemplate": "%{customdata}: %{y:,}<extra></extra>",
         }
         layout = _layout(yaxis=_axis(axis_title), xaxis=_axis("", type="category"))
     layout["annotations"] = _withheld_annotations(labels, values, horizontal)
@@ -214,7 +240,9 @@ def interval_bars(
     highs: list[float | None],
     axis_title: str,
 ) -> str:
-    """Index bars with their 95% intervals as error bars."""
+    """Index bars with their 95% intervals as error bars; long labels shortened, in full on hover."""
+    full = labels
+    labels = _short_labels(labels)
     plus = [None if v is None or h is None else h - v for v, h in zip(values, highs, strict=True)]
     minus = [None if v is None or lo is None else v - lo for v, lo in zip(values, lows, strict=True)]
     trace = {
@@ -224,7 +252,8 @@ def interval_bars(
         "x": [0 if v is None else v for v in values],
         "marker": {"color": [GREY if v is None else BRAND for v in values]},
         "error_x": {"type": "data", "array": plus, "arrayminus": minus, "color": "#1f2933"},
-        "hovertemplate": "%{y}: %{x:.2f}<extra></extra>",
+        "customdata": full,
+        "hovertemplate": "%{customdata}: %{x:.2f}<extra></extra>",
     }
     layout = _layout(
         xaxis=_axis(axis_title, range=[0, 105]),
@@ -249,15 +278,17 @@ def _level_colours(count: int) -> list[str]:
 def stacked_shares(categories: list[str], series: list[tuple[str, list[float | None]]]) -> str:
     """100% stacked horizontal bars: the share of each level per category."""
     colours = _level_colours(len(series))
+    shown = _short_labels(categories)
     traces = [
         {
             "type": "bar",
             "orientation": "h",
-            "y": categories,
+            "y": shown,
             "x": [0 if v is None else v for v in values],
             "name": name,
             "marker": {"color": colours[i]},
-            "hovertemplate": name + ": %{x:.1f}%<extra></extra>",
+            "customdata": categories,
+            "hovertemplate": "%{customdata}<br>" + name + ": %{x:.1f}%<extra></extra>",
         }
         for i, (name, values) in enumerate(series)
     ]
@@ -323,40 +354,24 @@ def _wrap(text: str, width: int) -> str:
     return "<br>".join(lines_out)
 
 
-def radar(labels: list[str], values: list[float | None], name: str) -> str:
-    """Element indices as a radar chart."""
-    wrapped = [_wrap(label, 22) for label in labels]
-    trace = {
-        "type": "scatterpolar",
-        "r": values + values[:1],
-        "theta": wrapped + wrapped[:1],
-        "fill": "toself",
-        "name": name,
-        "line": {"color": BRAND},
-        "hovertemplate": "%{theta}: %{r:.2f}<extra></extra>",
-    }
-    layout = _layout(
-        polar={"radialaxis": {"range": [0, 100]}},
-        showlegend=False,
-        height=380,
-        margin={"l": 130, "r": 150, "t": 40, "b": 40},
-    )
-    return _figure([trace], layout)
-
-
 def grouped_bars(categories: list[str], series: list[tuple[str, list[float | None]]], axis_title: str) -> str:
     """Grouped vertical bars (e.g. conferences held vs required)."""
     colours = [BRAND, GREY, GOOD, BAD]
+    shown = [_wrap(label, 16) for label in _short_labels(categories, 32)]  # long unit names on 2–3 lines
     traces = [
         {
             "type": "bar",
-            "x": categories,
+            "x": shown,
             "y": values,
             "name": name,
             "marker": {"color": colours[i % len(colours)]},
-            "hovertemplate": name + " %{x}: %{y:,}<extra></extra>",
+            "customdata": categories,
+            "hovertemplate": "%{customdata}<br>" + name + ": %{y:,}<extra></extra>",
         }
         for i, (name, values) in enumerate(series)
     ]
-    layout = _layout(barmode="group", yaxis=_axis(axis_title), xaxis=_axis("", type="category"))
+    # whole numbers on a count axis: no "0,5 conference"
+    highest = max((v for _name, values in series for v in values if v is not None), default=0)
+    counts = _axis(axis_title, rangemode="tozero", **({"dtick": 1} if highest <= 8 else {}))
+    layout = _layout(barmode="group", yaxis=counts, xaxis=_axis("", type="category"))
     return _figure(traces, layout)

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from survey_app.analytics import dialogue_queries, kiosk_queries
 from survey_app.analytics.periods import months_back, next_month
 from survey_app.auth.permissions import in_scope, scope_root
 from survey_app.core import clock
@@ -55,9 +56,33 @@ class Filters:
         return values
 
 
-def default_period(today: date) -> tuple[date, date]:
-    """The last twelve months up to today, starting on the first of a month."""
-    return months_back(today, 11), today
+def default_period(today: date, data_months: tuple[date, date] | None = None) -> tuple[date, date]:
+    """The period a dashboard opens on: the last twelve full months, narrowed to the months holding data.
+
+    `data_months` are the first and the last month (first days) with data for the unit. Months before the
+    first are left out (no column of "not enough sample"); when the data stopped earlier, the twelve months
+    end with its last month; when the only data is this month's, the period is this month up to today.
+    """
+    this_month = today.replace(day=1)
+    end = this_month - timedelta(days=1)
+    if data_months is not None:
+        first, last = data_months
+        if first >= this_month:
+            return this_month, today
+        if last < end.replace(day=1):
+            end = next_month(last) - timedelta(days=1)
+        return max(months_back(end, 11), first), end
+    return months_back(end, 11), end
+
+
+def kiosk_data_months(unit: Unit) -> tuple[date, date] | None:
+    """The first and last month with kiosk ratings under the unit (the kiosk view and the report)."""
+    return kiosk_queries.months_with_data(db.session, unit.id)
+
+
+def dialogue_data_months(unit: Unit) -> tuple[date, date] | None:
+    """The first and last month with dialogue conferences under the unit."""
+    return dialogue_queries.months_with_data(db.session, unit.id, clock.local_zone())
 
 
 _TOP_UNIT = sa.select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.code).limit(1)
@@ -94,9 +119,11 @@ def resolve_filters(
     granularity: str | None = None,
     channel: str | None = None,
     campaign: str | None = None,
+    data_months: tuple[date, date] | None = None,
 ) -> Filters:
-    """The filters of a view from checked values; a missing or backward period is the default one."""
-    default_start, default_end = default_period(clock.today())
+    """The filters of a view from checked values; a missing or backward period is the default one (which
+    holds the view's data, given as the first and last month with data)."""
+    default_start, default_end = default_period(clock.today(), data_months)
     start, end = start or default_start, end or default_end
     if end < start:
         start, end = default_start, default_end

@@ -135,7 +135,7 @@ def sipas_dashboard(filters: Filters) -> tuple[SipasSummary, list[Chart]]:
 
 
 def _elements_chart(chosen: _Campaign) -> Chart:
-    """The index of each element (a radar when there are at least three), with its aspect in the table."""
+    """The index of each element as bars (lengths compare better than a radar's areas)."""
     lang = chosen.lang
     rows, names, values = [], [], []
     for aspect in chosen.questionnaire.aspects:
@@ -146,11 +146,7 @@ def _elements_chart(chosen: _Campaign) -> Chart:
             values.append(value)
     figure = None
     if any(v is not None for v in values):
-        figure = (
-            charts.radar(names, values, _("Element index"))
-            if len(names) >= 3
-            else charts.value_bars(names, values, _("Index"))
-        )
+        figure = charts.value_bars(names, values, _("Index"))
     return Chart(
         "elements",
         _("Index of each element"),
@@ -171,7 +167,7 @@ def _criteria_chart(chosen: _Campaign) -> Chart:
         high = figures.ci_high if shown else None
         mean = figures.mean if shown else None
         rows.append([f"{criterion.code}. {criterion.text(chosen.lang)}", figures.n, value, low, high, mean])
-        labels.append(criterion.code)
+        labels.append(f"{criterion.code}. {criterion.text(chosen.lang)}")
         values.append(value)
         lows.append(low)
         highs.append(high)

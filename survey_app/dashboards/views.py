@@ -6,6 +6,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
+from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -33,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 def _read_filters(
     campaign_choices: Callable[[Unit], list[tuple[str, str]]] | None = None,
+    data_months: Callable[[Unit], tuple[date, date] | None] | None = None,
 ) -> tuple[DashboardFilterForm, Filters]:
     """The filter form of the query string and the filters it gives; a unit out of scope is a 404.
 
@@ -42,7 +44,8 @@ def _read_filters(
         unit = dashboard_filters.resolve_unit(request.args.get("unit"), current_user)
     except UnitNotFound:
         abort(404)
-    defaults = dashboard_filters.resolve_filters(unit)
+    months = data_months(unit) if data_months else None  # the default period holds the view's data
+    defaults = dashboard_filters.resolve_filters(unit, data_months=months)
     form = DashboardFilterForm(
         formdata=request.args or None,
         unit_choices=dashboard_filters.unit_choices(current_user, unit),
@@ -58,12 +61,12 @@ def _read_filters(
         return form, defaults
     form.validate()
     form.unit.data = unit.code
-    return form, dashboard_filters.resolve_filters(unit, **form.checked_values())
+    return form, dashboard_filters.resolve_filters(unit, data_months=months, **form.checked_values())
 
 
 def _kiosk_page():
     """Filters and figures of the kiosk view."""
-    form, filters = _read_filters()
+    form, filters = _read_filters(data_months=dashboard_filters.kiosk_data_months)
     summary, charts = kiosk_figures.kiosk_dashboard(filters, current_user)
     return form, filters, {"summary": summary, "levels": kiosk_figures.level_info()}, charts
 
@@ -78,7 +81,7 @@ def _sipas_page():
 
 def _dialogue_page():
     """Filters and figures of the dialogue view."""
-    form, filters = _read_filters()
+    form, filters = _read_filters(data_months=dashboard_filters.dialogue_data_months)
     summary, charts = dialogue_figures.dialogue_dashboard(filters)
     return form, filters, {"summary": summary}, charts
 
@@ -118,7 +121,7 @@ def dialogue():
 
 def _report_page():
     """Filters and figures of the leadership report."""
-    form, filters = _read_filters()
+    form, filters = _read_filters(data_months=dashboard_filters.kiosk_data_months)
     return form, filters, leadership.build(filters, current_user)
 
 

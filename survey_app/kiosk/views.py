@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
@@ -24,6 +26,8 @@ from survey_app.org.services import tree_rows
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 
+# What the kiosk screen loads, cached by its service worker under the URLs the page asks for.
+SHELL_ASSETS = ("js/kiosk.js", "css/kiosk.css", "css/app.css", "js/nav.js", "favicon.svg")
 SERVICE_WORKER = Path(__file__).resolve().parents[2] / "static" / "js" / "kiosk-sw.js"
 
 
@@ -45,7 +49,12 @@ def screen():
 @bp.get("/sw.js")
 def service_worker():
     """The kiosk's service worker, allowed to control /kiosk."""
-    response = current_app.response_class(SERVICE_WORKER.read_bytes(), mimetype="text/javascript")
+    shell = ["/kiosk", *(url_for("static", filename=name) for name in SHELL_ASSETS)]
+    version = hashlib.sha256(json.dumps(shell).encode()).hexdigest()[:12]  # new assets, new cache
+    preamble = f"self.KIOSK_SHELL = {json.dumps(shell)};\nself.KIOSK_SHELL_VERSION = {json.dumps(version)};\n"
+    response = current_app.response_class(
+        preamble.encode() + SERVICE_WORKER.read_bytes(), mimetype="text/javascript"
+    )
     response.headers["Service-Worker-Allowed"] = "/kiosk"
     response.headers["Cache-Control"] = "no-cache"
     return response

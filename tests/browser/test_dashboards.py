@@ -7,7 +7,7 @@ import pytest
 
 from survey_app.extensions import db
 from survey_app.models.dialogue import DialogueComment
-from tests.browser.conftest import screenshot, sign_in, wait_until
+from tests.browser.conftest import assert_accessible, screenshot, sign_in, wait_until
 from tests.conftest import PASSWORD
 from tests.factories import dashboard_dialogue_data, dashboard_kiosk_data, dashboard_sipas_data
 
@@ -46,6 +46,7 @@ def test_kiosk_filters_change_the_figures_and_live_in_the_url(page, live_server,
     rate = page.locator("[data-testid=kiosk-rate]")
     assert rate.inner_text() == "78,6%"
     screenshot(page, "dashboards-kiosk-district")
+    assert_accessible(page)
 
     page.select_option("main #unit", "00109")
     with page.expect_navigation():
@@ -70,6 +71,7 @@ def test_sipas_dialogue_and_report_views_render(page, live_server, dash_org):
     assert all_charts_drawn(page) >= 4
     assert page.locator("[data-testid=sipas-overall]").inner_text() == "84,89"
     screenshot(page, "dashboards-sipas")
+    assert_accessible(page)
 
     page.select_option("main #campaign", "C2024")
     with page.expect_navigation():
@@ -80,10 +82,12 @@ def test_sipas_dialogue_and_report_views_render(page, live_server, dash_org):
     assert all_charts_drawn(page) >= 3
     assert page.locator("[data-testid=overdue]").inner_text() == "2"
     screenshot(page, "dashboards-dialogue")
+    assert_accessible(page)
 
     page.goto(f"{live_server.url}/dashboards/report?unit=003&start=01/01/2026&end=31/01/2026")
     assert page.locator("main article svg").count() >= 3
     screenshot(page, "dashboards-report")
+    assert_accessible(page)
 
 
 def test_public_scoreboard_without_login_shows_no_free_text(page, live_server, dash_org):
@@ -93,3 +97,62 @@ def test_public_scoreboard_without_login_shows_no_free_text(page, live_server, d
     assert "SECRET-COMMENT" not in body and "Đối thoại quý I" not in body
     assert "83,3%" in body and "không đủ mẫu" in body
     screenshot(page, "dashboards-public")
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/public/01")  # the city's board: its units listed, figures withheld or not
+    all_charts_drawn(page)
+    assert_accessible(page)
+
+
+def test_a_leader_reaches_every_dashboard_from_home_and_the_top_menu(page, live_server, dash_org):
+    sign_in(page, live_server.url, "leader1", PASSWORD)
+    assert page.url.endswith("/leader")
+    tiles = page.locator("main .tiles a.tile")
+    for name in ("Bảng điều khiển đánh giá qua kiosk", "Bảng điều khiển SIPAS", "Báo cáo lãnh đạo"):
+        assert tiles.filter(has_text=name).count() == 1, name
+    screenshot(page, "leader-home")
+    assert_accessible(page)
+
+    page.click("main .tiles a.tile:has-text('Bảng điều khiển SIPAS')")
+    assert "/dashboards/sipas" in page.url
+    all_charts_drawn(page)
+
+    menu = page.locator("header .mainnav")
+    menu.locator("summary", has_text="Kết quả").click()
+    with page.expect_navigation():
+        menu.locator("a", has_text="Bảng công khai kết quả").click()
+    assert page.url.endswith("/public/003")
+
+
+@pytest.mark.parametrize("username", ["admin1", "unit_admin1", "official1", "leader1"])
+def test_the_top_menu_fits_one_row(page, live_server, live_org, username):
+    sign_in(page, live_server.url, username, PASSWORD)
+    bar = page.locator("header.topbar").bounding_box()
+    brand = page.locator("header.topbar .brand").bounding_box()
+    assert bar["height"] < brand["height"] * 2 + 24, "the top bar wraps onto a second row"
+    if username == "admin1":
+        screenshot(page, "top-menu-admin")
+
+
+def test_charts_speak_vietnamese_offer_no_cloud_and_download_under_their_title(page, live_server, dash_org):
+    sign_in(page, live_server.url, "leader1", PASSWORD)
+    page.goto(f"{live_server.url}/dashboards/kiosk?unit=003&start=01/01/2026&end=31/01/2026")
+    all_charts_drawn(page)
+    chart = page.locator("main .plot").first
+    chart.hover()
+    titles = chart.locator(".modebar-btn").evaluate_all("buttons => buttons.map(b => b.dataset.title)")
+    assert "Tải biểu đồ dạng ảnh PNG" in titles and "Đặt lại trục" in titles, titles
+    assert not any("Share" in t or "Plotly" in t for t in titles), titles
+    assert page.locator("main .modebar-btn--logo, main .modebar-btn[data-title*='Share']").count() == 0
+
+    title = chart.get_attribute("aria-label")
+    with page.expect_download() as download:
+        chart.locator(".modebar-btn[data-title='Tải biểu đồ dạng ảnh PNG']").click()
+    assert download.value.suggested_filename == f"{title}.png"  # "Tỷ lệ hài lòng theo thời gian.png"
+
+    page.goto(f"{live_server.url}/dashboards/sipas?unit=003")
+    all_charts_drawn(page)
+    ticks = page.locator("#chart-criteria .plot .yaxislayer-above text")
+    criteria = ticks.evaluate_all("texts => texts.map(t => t.textContent)")
+    assert criteria and all(". " in label and len(label) <= 38 for label in criteria), criteria
+    assert any(label.endswith("…") for label in criteria), criteria
+    screenshot(page, "dashboards-sipas-criteria")

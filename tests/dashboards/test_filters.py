@@ -11,6 +11,7 @@ from survey_app.dashboards.filters import (
     UnitNotFound,
     bucket_label,
     buckets,
+    default_period,
     default_unit,
     resolve_filters,
     resolve_unit,
@@ -38,23 +39,52 @@ def test_units_are_looked_up_in_the_users_scope(app, org):
 
 
 @time_machine.travel(datetime(2026, 3, 2, 9, tzinfo=UTC), tick=False)
-def test_the_default_period_is_the_last_twelve_months(app, org):
+def test_the_default_period_is_the_last_twelve_full_months(app, org):
     filters = resolve_filters(org.ward)
-    assert (filters.start, filters.end, filters.granularity) == (date(2025, 4, 1), date(2026, 3, 2), "month")
+    assert (filters.start, filters.end, filters.granularity) == (date(2025, 3, 1), date(2026, 2, 28), "month")
     backwards = resolve_filters(org.ward, start=date(2026, 2, 1), end=date(2026, 1, 1), granularity="year")
     assert (backwards.start, backwards.end, backwards.granularity) == (
-        date(2025, 4, 1),
-        date(2026, 3, 2),
+        date(2025, 3, 1),
+        date(2026, 2, 28),
         "month",
     )
     chosen = resolve_filters(org.ward, start=date(2026, 1, 1), granularity="week", channel="paper")
     assert (chosen.start, chosen.end, chosen.granularity, chosen.channel) == (
         date(2026, 1, 1),
-        date(2026, 3, 2),
+        date(2026, 2, 28),
         "week",
         "paper",
     )
     assert chosen.args()["start"] == "01/01/2026" and chosen.args(granularity="day")["granularity"] == "day"
+
+
+def test_the_default_period_holds_the_months_with_data():
+    today = date(2026, 12, 4)
+    # the demo: ratings from June to today → June–November, no empty month before June
+    assert default_period(today, (date(2026, 6, 1), date(2026, 12, 1))) == (
+        date(2026, 6, 1),
+        date(2026, 11, 30),
+    )
+    # years of data → the last twelve full months
+    assert default_period(today, (date(2020, 1, 1), date(2026, 12, 1))) == (
+        date(2025, 12, 1),
+        date(2026, 11, 30),
+    )
+    # the kiosk stopped in May 2025 → the twelve months up to May 2025
+    assert default_period(today, (date(2020, 1, 1), date(2025, 5, 1))) == (
+        date(2024, 6, 1),
+        date(2025, 5, 31),
+    )
+    # a kiosk installed this month → this month up to today
+    assert default_period(today, (date(2026, 12, 1), date(2026, 12, 1))) == (date(2026, 12, 1), today)
+
+
+@time_machine.travel(datetime(2026, 3, 2, 9, tzinfo=UTC), tick=False)
+def test_the_kiosk_dashboard_opens_on_the_months_with_ratings(client, kiosk_data):
+    login(client, "leader1")
+    html = client.get("/dashboards/kiosk").get_data(as_text=True)
+    # the test ratings are of December 2025 and January 2026; February, though full, holds none
+    assert 'value="01/12/2025"' in html and 'value="31/01/2026"' in html
 
 
 def test_buckets_cover_the_period_gaps_included(app):
