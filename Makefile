@@ -53,11 +53,16 @@ PLOTLY_VERSION := 4.1.1
 STATIC_BUILD := build/static/manifest.json
 assets: $(STATIC_BUILD)
 
-$(PLOTLY_JS):
+## Without npm (or its registry) the full bundle shipped inside the plotly package stands in: 3x larger.
+$(PLOTLY_JS): | $(VENV)/.installed
 	mkdir -p static/vendor build/npm
-	cd build/npm && npm pack --silent plotly.js-cartesian-dist-min@$(PLOTLY_VERSION) >/dev/null
-	tar -xzf build/npm/plotly.js-cartesian-dist-min-$(PLOTLY_VERSION).tgz -C build/npm
-	cp build/npm/package/plotly-cartesian.min.js $@
+	if command -v npm >/dev/null && (cd build/npm && npm pack --silent plotly.js-cartesian-dist-min@$(PLOTLY_VERSION) >/dev/null); then \
+		tar -xzf build/npm/plotly.js-cartesian-dist-min-$(PLOTLY_VERSION).tgz -C build/npm && \
+		cp build/npm/package/plotly-cartesian.min.js $@; \
+	else \
+		echo "npm unavailable: using the full Plotly bundle of the plotly package"; \
+		cp "$$($(BIN)/python -c 'import plotly, pathlib; print(pathlib.Path(plotly.__file__).parent / "package_data" / "plotly.min.js")')" $@; \
+	fi
 
 $(STATIC_BUILD): $(VENV)/.installed $(PLOTLY_JS) $(shell find static -type f -not -path 'static/vendor/*')
 	$(BIN)/python -m survey_app.core.assets static build/static
