@@ -30,6 +30,14 @@
     };
     return window.Plotly.newPlot(element, figure.data || [], figure.layout || {}, config).then(function () {
       element.classList.add("drawn");
+      // A bar that carries a link (a unit's own dashboard) opens it: the drill-down of a unit chart.
+      element.on("plotly_click", function (event) {
+        var point = event && event.points && event.points[0];
+        var link = point && point.customdata && point.customdata[2];
+        if (typeof link === "string" && link.charAt(0) === "/") {
+          window.location.assign(link);
+        }
+      });
     });
   }
 

@@ -167,17 +167,27 @@ def rate_over_time(periods: list[str], rates: list[float | None], ns: list[int],
     return _figure([trace], layout)
 
 
-def rate_bars(labels: list[str], rates: list[float | None], ns: list[int], target: float | None) -> str:
-    """Horizontal bars of rates; below-target bars red, withheld ones labelled "not enough sample"."""
+def rate_bars(
+    labels: list[str],
+    rates: list[float | None],
+    ns: list[int],
+    target: float | None,
+    links: list[str] | None = None,
+) -> str:
+    """Horizontal bars of rates; below-target bars red, withheld ones labelled "not enough sample".
+
+    With `links`, a click on a bar opens that bar's page (dashboards.js follows customdata[2]).
+    """
     colours = [GREY if r is None else (BAD if target is not None and r < target else BRAND) for r in rates]
     shown = _short_labels(labels)
+    targets = links or [""] * len(labels)
     trace = {
         "type": "bar",
         "orientation": "h",
         "y": shown,
         "x": [0 if r is None else r for r in rates],
         "marker": {"color": colours},
-        "customdata": [[label, n] for label, n in zip(labels, ns, strict=True)],
+        "customdata": [[label, n, link] for label, n, link in zip(labels, ns, targets, strict=True)],
         "hovertemplate": "%{customdata[0]}: %{x:.1f}% (n = %{customdata[1]:,})<extra></extra>",
     }
     layout = _layout(

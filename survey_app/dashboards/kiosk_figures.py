@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask import url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -227,15 +228,25 @@ def _units_chart(context: _Context, size: int) -> Chart | None:
     prev_start, prev_end = previous_period(filters.start, filters.end)
     now = _by_key(kiosk_queries.kiosk_counts_by_ancestor(session, ids, filters.start, filters.end))
     before = _by_key(kiosk_queries.kiosk_counts_by_ancestor(session, ids, prev_start, prev_end))
-    rows, highlight, names, rates, ns = [], [], [], [], []
-    for child_id, _code, name in children:
+    rows, highlight, names, rates, ns, links = [], [], [], [], [], []
+    silent = 0
+    for child_id, code, name in children:
         rate = context.rate(now.get(child_id, {}))
         previous = context.rate(before.get(child_id, {}))
+        if not rate.n and not previous.n:
+            silent += 1  # no kiosk there (or none used): a row of "not enough sample" says nothing
+            continue
         rows.append([name, rate.n, rate.value, previous.value, difference(rate.value, previous.value)])
         highlight.append(rate.value is not None and rate.value < context.target)
         names.append(name)
         rates.append(rate.value)
         ns.append(rate.n)
+        links.append(url_for("dashboards.kiosk", **filters.args(unit=code)))
+    if not rows:
+        return None
+    note = _("Units below the target of %(target)s%% are highlighted.", target=f"{context.target:g}")
+    if silent:
+        note += " " + _("%(n)d units without kiosk ratings in either period are not shown.", n=silent)
     return Chart(
         "units",
         _("Satisfaction rate by unit"),
@@ -247,8 +258,8 @@ def _units_chart(context: _Context, size: int) -> Chart | None:
             Column(_("Change (points)"), "pp"),
         ],
         rows,
-        charts.rate_bars(names, rates, ns, context.target),
-        note=_("Units below the target of %(target)s%% are highlighted.", target=f"{context.target:g}"),
+        charts.rate_bars(names, rates, ns, context.target, links),
+        note=note,
         highlight=highlight,
     )
 

@@ -21,5 +21,10 @@ def board(code: str):
     month, error = scoreboard.parse_month(request.args.get("month"))
     board_data = scoreboard.build(unit, month)
     return render_template(
-        "dashboards/public.html", unit=unit, board=board_data, month_error=error, min_n=settings.min_n()
+        "dashboards/public.html",
+        unit=unit,
+        board=board_data,
+        month_error=error,
+        min_n=settings.min_n(),
+        board_link=scoreboard.board_link,
     )

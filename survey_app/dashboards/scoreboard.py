@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask import url_for
 from flask_babel import gettext as _
 
 from survey_app.analytics import dialogue_queries, kiosk_queries, pooling, sipas_queries
@@ -72,6 +73,11 @@ def parse_month(text: str | None) -> tuple[date, str | None]:
     return default, _("Enter a month as mm/yyyy.")
 
 
+def board_link(code: str, month: date) -> str:
+    """The public scoreboard of a unit for a month (the drill-down from its parent's board)."""
+    return url_for("scoreboard.board", code=code, month=month.strftime("%m/%Y"))
+
+
 def build(unit: Unit, month: date) -> Scoreboard:
     """The scoreboard of a unit's children (or the unit itself when it has none) for one month."""
     session = db.session
@@ -113,7 +119,11 @@ def build(unit: Unit, month: date) -> Scoreboard:
             [Column(_("Unit")), Column(_("Ratings"), "int"), Column(_("Satisfaction rate"), "pct")],
             [[r.name, r.kiosk_n, r.kiosk_rate] for r in rows],
             charts.rate_bars(
-                [r.name for r in rows], [r.kiosk_rate for r in rows], [r.kiosk_n for r in rows], target
+                [r.name for r in rows],
+                [r.kiosk_rate for r in rows],
+                [r.kiosk_n for r in rows],
+                target,
+                [board_link(r.code, month) if r.code != unit.code else "" for r in rows],
             )
             if any(r.kiosk_rate is not None for r in rows)
             else None,

@@ -65,6 +65,19 @@ def test_kiosk_filters_change_the_figures_and_live_in_the_url(page, live_server,
     assert page.locator("[data-testid=kiosk-rate]").inner_text() == "83,3%"
 
 
+def test_clicking_a_units_bar_opens_that_units_dashboard(page, live_server, dash_org):
+    sign_in(page, live_server.url, "leader1", PASSWORD)
+    page.goto(f"{live_server.url}/dashboards/kiosk?unit=003&start=01/01/2026&end=31/01/2026")
+    all_charts_drawn(page)
+    chart = page.locator("main .plot").filter(has=page.locator("text=Phường Bưởi")).first
+    chart.scroll_into_view_if_needed()
+    box = chart.locator(".bars .point path").first.bounding_box()
+    with page.expect_navigation():  # Plotly takes clicks on its drag layer, over the bar's place
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert "unit=00109" in page.url and "start=01" in page.url
+    assert page.locator("[data-testid=kiosk-rate]").inner_text() == "83,3%"
+
+
 def test_sipas_dialogue_and_report_views_render(page, live_server, dash_org):
     sign_in(page, live_server.url, "leader1", PASSWORD)
     page.goto(f"{live_server.url}/dashboards/sipas?unit=003")

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
+from html import unescape
+from urllib.parse import parse_qs
+
 from survey_app.extensions import db
 from survey_app.models import Role
 from tests.conftest import login, make_user
@@ -92,3 +97,38 @@ def test_the_previous_period_is_the_same_by_day_as_by_month(client, kiosk_data):
         html = page(client, f"unit=003&start=01/01/2026&end=31/01/2026&granularity={granularity}")
         # January 78,6%; December 30 of 40 = 75,0%; change +3,6 points
         assert "78,6%" in html and "75,0%" in html and "+3,6" in html, granularity
+
+
+def _units_figure(html: str) -> dict:
+    """The Plotly figure of the 'Satisfaction rate by unit' chart on a kiosk dashboard page."""
+    figures = [json.loads(unescape(raw)) for raw in re.findall(r'data-figure="([^"]*)"', html)]
+    for figure in figures:
+        trace = figure["data"][0] if figure.get("data") else {}
+        if trace.get("orientation") == "h" and len(trace.get("customdata", [[]])[0]) == 3:
+            return figure
+    raise AssertionError("no units chart on the page")
+
+
+def test_a_units_bar_opens_that_units_dashboard_with_the_same_filters(client, kiosk_data):
+    login(client, "leader1")
+    trace = _units_figure(page(client, JANUARY))["data"][0]
+    links = {row[0]: row[2] for row in trace["customdata"]}
+    path, query = links["Phường Bưởi"].split("?")
+    assert path == "/dashboards/kiosk"
+    assert parse_qs(query) == {
+        "unit": ["00109"],
+        "start": ["01/01/2026"],
+        "end": ["31/01/2026"],
+        "granularity": ["month"],
+    }
+    assert client.get(links["Phường Bưởi"]).status_code == 200
+
+
+def test_units_without_any_kiosk_rating_are_left_out_of_the_units_chart(client, kiosk_data):
+    make_user("city_leader", Role.leader, kiosk_data.city)
+    db.session.commit()
+    login(client, "city_leader")
+    html = page(client, JANUARY.replace("unit=003", "unit=01"))
+    names = [row[0] for row in _units_figure(html)["data"][0]["customdata"]]
+    assert names == ["Quận Tây Hồ"]  # Quận Thanh Xuân has no kiosk rating in January or December
+    assert "Không hiển thị 1 đơn vị không có lượt đánh giá tại kiosk trong cả hai kỳ." in html

@@ -42,3 +42,10 @@ def test_bad_month_and_unknown_unit(client, kiosk_data):
 def test_other_month_changes_the_figures(client, kiosk_data):
     html = client.get("/public/003?month=12/2025").get_data(as_text=True)
     assert 'data-testid="total-rate">75,0%' in html  # December: 30 of 40
+
+
+def test_the_scoreboard_links_to_the_boards_of_the_units_under_it(client, kiosk_data):
+    html = client.get("/public/003?month=01/2026").get_data(as_text=True)
+    assert 'href="/public/00109?month=01/2026"' in html
+    child = client.get("/public/00109?month=01/2026")
+    assert child.status_code == 200 and "Phường Bưởi" in child.get_data(as_text=True)
