@@ -313,6 +313,9 @@ def stacked_shares(categories: list[str], series: list[tuple[str, list[float | N
     return _figure(traces, layout)
 
 
+HEATMAP_SCALE = [[0.0, "#d73027"], [0.25, "#fc8d59"], [0.5, "#fee090"], [0.75, "#91bfdb"], [1.0, "#4575b4"]]
+
+
 def heatmap(z: list[list[float | None]], x: list[str], y: list[str], label: str) -> str:
     """Weekday × hour heatmap; withheld cells are blank."""
     trace = {
@@ -320,7 +323,9 @@ def heatmap(z: list[list[float | None]], x: list[str], y: list[str], label: str)
         "z": z,
         "x": x,
         "y": y,
-        "colorscale": "RdYlGn",
+        # Spelled out: plotly.js has no "RdYlGn" and fell back to RdBu, red at 100%. Red (low) to blue
+        # (high) through yellow, ColorBrewer's RdYlBu, reads for colour-blind eyes too.
+        "colorscale": HEATMAP_SCALE,
         "zmin": 50,
         "zmax": 100,
         "hoverongaps": False,

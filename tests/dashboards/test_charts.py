@@ -28,3 +28,11 @@ def test_bars_show_short_unique_labels_and_the_full_text_on_hover(app):
     assert trace["customdata"] == [f"S01. {LONG}", f"S02. {LONG}"]
     assert "%{customdata}" in trace["hovertemplate"]
     assert figure["layout"]["annotations"][0]["y"] == trace["y"][1]  # "not enough sample" beside its bar
+
+
+def test_the_heatmap_runs_from_red_at_its_lowest_rate_to_blue_at_its_highest(app):
+    with app.test_request_context():
+        figure = json.loads(charts.heatmap([[60.0, 95.0]], ["8", "9"], ["Thứ Hai"], "%"))
+    scale = figure["data"][0]["colorscale"]
+    assert isinstance(scale, list)  # a name plotly.js does not know would silently become RdBu
+    assert scale[0] == [0.0, "#d73027"] and scale[-1] == [1.0, "#4575b4"]
