@@ -18,7 +18,7 @@ from survey_app.forms.org import (
     UnitImportForm,
 )
 from survey_app.models import Counter, ProcedureField, Staff, Unit, UnitKind
-from survey_app.org import people, procedure_fields, services, transfer
+from survey_app.org import browse, people, procedure_fields, services, transfer
 from survey_app.org.photos import normalise_photo
 
 bp = Blueprint("org", __name__, url_prefix="/org")
@@ -43,10 +43,16 @@ def _active_unit_choices(exclude: Unit | None = None) -> list[tuple[int, str]]:
 @bp.get("/units")
 @require(Capability.manage_people)
 def units():
-    """The unit tree of the user's scope."""
+    """The unit tree of the user's scope, collapsed below its top, or the units a search finds."""
+    root = scope_root(current_user)
+    query = request.args.get("q", "").strip()[: browse.MAX_QUERY]
+    matches, more = browse.search_units(root, query) if query else ([], False)
     return render_template(
         "org/units.html",
-        rows=services.tree_rows(scope_root(current_user)),
+        tree=None if query else browse.unit_tree(root),
+        query=query,
+        matches=matches,
+        more=more,
         kind_labels={value: str(label) for value, label in UnitKind.choices()},
     )
 
