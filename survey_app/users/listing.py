@@ -47,12 +47,13 @@ def find_users(root_id: int | None, query: str = "", *, page: int = 1) -> UserPa
     users = list(db.session.scalars(statement))
     words = fold(query[:MAX_QUERY]).split()
     if words:
-        users = [
-            user
-            for user in users
-            if all(w in fold(f"{user.username} {user.full_name} {user.unit.name} {user.unit.code}") for w in words)
-        ]
+        users = [user for user in users if all(word in _haystack(user) for word in words)]
     pages = max(1, -(-len(users) // PAGE_SIZE))
     page = min(max(page, 1), pages)
     start = (page - 1) * PAGE_SIZE
     return UserPage(users[start : start + PAGE_SIZE], page, pages, len(users))
+
+
+def _haystack(user: User) -> str:
+    """The folded text a user is found by."""
+    return fold(f"{user.username} {user.full_name} {user.unit.name} {user.unit.code}")

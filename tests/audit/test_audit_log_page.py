@@ -45,9 +45,8 @@ def test_the_date_range_keeps_local_days(app, org, client):
     entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
     # the first unit on 31/5/2025 at 23:30 in Hanoi (16:30 UTC), the rest on 2/6/2025
     db.session.execute(update(AuditEntry).values(at=datetime(2025, 6, 2, 3, 0, tzinfo=UTC)))
-    db.session.execute(
-        update(AuditEntry).where(AuditEntry.id == entries[0].id).values(at=datetime(2025, 5, 31, 16, 30, tzinfo=UTC))
-    )
+    late_in_may = datetime(2025, 5, 31, 16, 30, tzinfo=UTC)
+    db.session.execute(update(AuditEntry).where(AuditEntry.id == entries[0].id).values(at=late_in_may))
     db.session.commit()
     login(client, "admin1")
     may = audit_page(client, "?date_from=31/05/2025&date_to=31/05/2025")
