@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
-from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from survey_app.forms.common import VnDateField
@@ -39,9 +39,21 @@ class UnitForm(FlaskForm):
 class MergeForm(FlaskForm):
     """Merge a unit into a successor."""
 
-    successor_id = SelectField(_l("Successor unit"), coerce=int, choices=[])
+    successor_id = SelectField(
+        _l("Successor unit"),
+        coerce=int,
+        choices=[],
+        default=0,
+        validate_choice=False,  # the view says why a unit is refused (another level, another province)
+        validators=[DataRequired(_l("Choose the unit it merges into."))],
+    )
     on = VnDateField(_l("Merged on"), validators=[DataRequired(_l("Enter the date of the merger."))])
-    submit = SubmitField(_l("Merge"))
+    confirmed = HiddenField()
+    submit = SubmitField(_l("Continue"))
+
+    def __init__(self, *args, successor_choices: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.successor_id.choices = [(0, _l("— choose the successor —")), *successor_choices]
 
 
 class CloseForm(FlaskForm):

@@ -241,14 +241,65 @@ def close_unit(unit: Unit, *, on: date) -> Unit:
     return unit
 
 
-def merge_unit(unit: Unit, *, into: Unit, on: date) -> Unit:
-    """Merge a unit into a successor: its ratings stay its own and roll up into the successor."""
+# Wards, communes and special zones are one level since 01/7/2025 and merge into one another.
+LOCAL_KINDS = frozenset({UnitKind.ward, UnitKind.commune, UnitKind.special_zone})
+
+
+def successor_kinds(kind: UnitKind) -> frozenset[UnitKind]:
+    """The kinds a unit of `kind` may merge into: a ward into a ward, commune or special zone, a
+    department into a department, and so on: never across levels."""
+    return LOCAL_KINDS if kind in LOCAL_KINDS else frozenset({kind})
+
+
+def _province_of(unit: Unit) -> Unit | None:
+    """The province (or centrally-run city) a unit lies in, following parent links."""
+    node: Unit | None = unit
+    while node is not None and node.kind != UnitKind.province:
+        node = node.parent
+    return node
+
+
+def check_merge(unit: Unit, into: Unit) -> None:
+    """Refuse a merger the rules do not allow (see merge_unit); the message says why."""
     if not unit.is_active:
         raise OrgError(_("This unit is already closed or merged."))
     if into.id == unit.id or not into.is_active:
         raise OrgError(_("Choose another, active unit as the successor."))
     if is_within(into.id, unit.id):
         raise OrgError(_("A unit cannot be merged into its own sub-unit."))
+    if into.kind not in successor_kinds(unit.kind):
+        raise OrgError(
+            _(
+                "A unit of kind “%(kind)s” cannot be merged into one of kind “%(into_kind)s”: "
+                "choose a unit of the same level.",
+                kind=unit.kind.label,
+                into_kind=into.kind.label,
+            )
+        )
+    province = _province_of(unit)
+    if province is not None and _province_of(into) is not province:
+        raise OrgError(_("The successor must be in the same province as %(name)s.", name=unit.name))
+
+
+def merge_candidates(unit: Unit, root_id: int | None) -> list[Unit]:
+    """Active units of the scope that `unit` may merge into (the rules of check_merge), by name.
+
+    Three queries whatever the size of the province: an active unit's ancestors in the closure are its
+    parents (only closed predecessors roll up into successors), so "in the province" is a subtree test.
+    """
+    own_subtree = set(db.session.scalars(subtree_ids_query(unit.id)))
+    province = _province_of(unit)
+    in_province = set(db.session.scalars(subtree_ids_query(province.id))) if province else None
+    return [
+        into
+        for into in units_in_subtree(root_id, kinds=successor_kinds(unit.kind))
+        if into.is_active and into.id not in own_subtree and (in_province is None or into.id in in_province)
+    ]
+
+
+def merge_unit(unit: Unit, *, into: Unit, on: date) -> Unit:
+    """Merge a unit into a successor: its ratings stay its own and roll up into the successor."""
+    check_merge(unit, into)
     before = snapshot(unit)
     unit.status, unit.active_to = UnitStatus.merged, on
     unit.successor_links.append(UnitSuccession(successor=into, effective_on=on, kind=SuccessionKind.merge))

@@ -18,7 +18,7 @@ from survey_app.forms.org import (
     UnitImportForm,
 )
 from survey_app.models import Counter, ProcedureField, Staff, Unit, UnitKind
-from survey_app.org import people, procedure_fields, services, transfer
+from survey_app.org import browse, people, procedure_fields, services, transfer
 from survey_app.org.photos import normalise_photo
 
 bp = Blueprint("org", __name__, url_prefix="/org")
@@ -43,10 +43,16 @@ def _active_unit_choices(exclude: Unit | None = None) -> list[tuple[int, str]]:
 @bp.get("/units")
 @require(Capability.manage_people)
 def units():
-    """The unit tree of the user's scope."""
+    """The unit tree of the user's scope, collapsed below its top, or the units a search finds."""
+    root = scope_root(current_user)
+    query = request.args.get("q", "").strip()[: browse.MAX_QUERY]
+    matches, more = browse.search_units(root, query) if query else ([], False)
     return render_template(
         "org/units.html",
-        rows=services.tree_rows(scope_root(current_user)),
+        tree=None if query else browse.unit_tree(root),
+        query=query,
+        matches=matches,
+        more=more,
         kind_labels={value: str(label) for value, label in UnitKind.choices()},
     )
 
@@ -146,20 +152,33 @@ def edit_unit(unit_id: int):
 @bp.route("/units/<int:unit_id>/merge", methods=["GET", "POST"])
 @require(Capability.manage_tree)
 def merge_unit(unit_id: int):
-    """Merge a unit into a successor."""
+    """Merge a unit into a successor: choose it, see what will happen, confirm."""
     unit = _unit_or_404(unit_id)
-    form = MergeForm()
-    form.successor_id.choices = _active_unit_choices(exclude=unit)
+    root = scope_root(current_user)
+    candidates = services.merge_candidates(unit, root)
+    form = MergeForm(successor_choices=[(u.id, f"{u.name} ({u.code})") for u in candidates])
     if form.validate_on_submit():
         successor = db.session.get(Unit, form.successor_id.data)
         try:
-            services.merge_unit(unit, into=successor, on=form.on.data)
+            if successor is None or (root is not None and not services.is_within(successor.id, root)):
+                raise services.OrgError(_("Choose the successor from the list."))
+            services.check_merge(unit, successor)
         except services.OrgError as exc:
             form.successor_id.errors.append(str(exc))
         else:
-            db.session.commit()
-            flash(_("%(name)s merged into %(into)s.", name=unit.name, into=successor.name), "success")
-            return redirect(url_for("org.unit", unit_id=unit.id))
+            changing = "change" in request.form
+            if form.confirmed.data == "yes" and not changing:
+                services.merge_unit(unit, into=successor, on=form.on.data)
+                db.session.commit()
+                flash(_("%(name)s merged into %(into)s.", name=unit.name, into=successor.name), "success")
+                return redirect(url_for("org.unit", unit_id=unit.id))
+            if not changing:
+                form.confirmed.data = "yes"
+                moving = [child for child in unit.children if child.is_active]
+                return render_template(
+                    "org/merge_confirm.html", form=form, unit=unit, successor=successor, moving=moving
+                )
+    form.confirmed.data = ""
     return render_template("org/unit_action.html", form=form, unit=unit, action="merge")
 
 

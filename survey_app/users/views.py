@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from survey_app.auth import services
 from survey_app.auth.permissions import Capability, ensure_in_scope, require, scope_root
@@ -13,7 +12,8 @@ from survey_app.extensions import db
 from survey_app.forms.common import ActionForm
 from survey_app.forms.users import UserForm
 from survey_app.models import Role, Unit, User
-from survey_app.org.services import subtree_ids_query, tree_rows
+from survey_app.org.services import tree_rows
+from survey_app.users import listing
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -47,12 +47,10 @@ def _prepare(form: UserForm) -> None:
 @bp.get("/")
 @require(Capability.manage_people)
 def index():
-    """Users of the current user's subtree."""
-    query = select(User).join(User.unit).order_by(Unit.name, User.username)
-    root = scope_root(current_user)
-    if root is not None:
-        query = query.where(User.unit_id.in_(subtree_ids_query(root)))
-    return render_template("users/index.html", users=db.session.scalars(query).all())
+    """Users of the current user's subtree, found by name, username or unit, a page at a time."""
+    query = request.args.get("q", "").strip()[: listing.MAX_QUERY]
+    page = listing.find_users(scope_root(current_user), query, page=request.args.get("page", 1, type=int))
+    return render_template("users/index.html", page=page, query=query)
 
 
 @bp.route("/new", methods=["GET", "POST"])

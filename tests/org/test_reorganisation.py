@@ -339,7 +339,7 @@ def test_the_admin_merge_form_records_a_succession(app, org, client):
     response = post_form(
         client,
         f"/org/units/{org.ward2.id}/merge",
-        {"successor_id": org.ward.id, "on": "01/07/2025"},
+        {"successor_id": org.ward.id, "on": "01/07/2025", "confirmed": "yes"},
     )
     assert response.status_code == 302
     link = db.session.scalars(select(UnitSuccession)).one()
