@@ -112,11 +112,50 @@
     list.insertBefore(item, list.firstChild);
     counter.textContent = String(list.children.length);
   }
+  // A message beside its field (as the server renders it without script), read out by screen readers.
+  function fieldError(name, messages) {
+    var el = form.elements[name];
+    if (!el || el.length) return false; // radios: the status line says it
+    var box = el.closest(".field") || el.parentNode;
+    var id = el.id + "-err";
+    var list = document.getElementById(id);
+    if (!list) {
+      list = document.createElement("ul");
+      list.id = id;
+      list.className = "errors";
+      list.setAttribute("role", "alert");
+      box.appendChild(list);
+    }
+    list.textContent = "";
+    messages.forEach(function (text) {
+      var item = document.createElement("li");
+      item.textContent = text;
+      list.appendChild(item);
+    });
+    box.classList.add("has-error");
+    el.setAttribute("aria-invalid", "true");
+    el.setAttribute("aria-describedby", id);
+    return true;
+  }
+  function clearErrors() {
+    Array.prototype.forEach.call(form.querySelectorAll(".field.has-error"), function (box) {
+      box.classList.remove("has-error");
+      Array.prototype.forEach.call(box.querySelectorAll("ul.errors"), function (list) {
+        list.remove();
+      });
+      Array.prototype.forEach.call(box.querySelectorAll("[aria-invalid]"), function (el) {
+        el.setAttribute("aria-invalid", "false");
+        el.removeAttribute("aria-describedby");
+      });
+    });
+  }
   function showErrors(body) {
     var lines = [];
+    clearErrors();
     if (body && body.errors) {
       Object.keys(body.errors).forEach(function (k) {
         lines = lines.concat(body.errors[k]);
+        fieldError(k, body.errors[k]);
       });
     }
     say(msg("rejected") + (lines.length ? " " + lines.join(" ") : ""), true);
@@ -172,6 +211,9 @@
       });
   }
 
+  function noDepartment(data) {
+    return !Number(data.department_id || 0) && !Number(data.addressed_department_id || 0);
+  }
   function record(event) {
     if (event) event.preventDefault();
     var data = values();
@@ -185,6 +227,15 @@
       form.elements["category"].focus();
       return;
     }
+    if (data.outcome === "written" && noDepartment(data)) {
+      // Nobody to answer in writing: say so beside the department field, keep the comment in the form.
+      clearErrors();
+      fieldError("department_id", [msg("department")]);
+      say(msg("department"), true);
+      form.elements["department_id"].focus();
+      return;
+    }
+    clearErrors();
     data.client_key = data.client_key || newKey();
     var pending = queue();
     pending.push(data);
