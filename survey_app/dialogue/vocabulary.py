@@ -75,7 +75,7 @@ def category_names(language: str) -> dict[str, str]:
 # an answer holding one, and the packaged templates are written with it.
 PLACEHOLDER = re.compile(r"\[[^\[\]\n]{0,80}\]|(?<!\w)…")
 TEMPLATE_NAME_SEPARATOR = "|"
-UNNAMED_TEMPLATE_WORDS = 6
+UNNAMED_TEMPLATE_WORDS = 8  # Vietnamese words are syllables: eight make a short phrase
 
 
 @dataclass(frozen=True)
