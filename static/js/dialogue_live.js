@@ -112,18 +112,17 @@
     list.insertBefore(item, list.firstChild);
     counter.textContent = String(list.children.length);
   }
-  // A message beside its field (as the server renders it without script), read out by screen readers.
+  // A message beside its field (as the server renders it without script), tied to it by aria-describedby.
   function fieldError(name, messages) {
     var el = form.elements[name];
-    if (!el || el.length) return false; // radios: the status line says it
+    if (!el || !el.tagName) return false; // radios (a RadioNodeList): the status line says it
     var box = el.closest(".field") || el.parentNode;
     var id = el.id + "-err";
     var list = document.getElementById(id);
     if (!list) {
       list = document.createElement("ul");
       list.id = id;
-      list.className = "errors";
-      list.setAttribute("role", "alert");
+      list.className = "errors"; // no role=alert on a list (axe: listitem); the status line announces it
       box.appendChild(list);
     }
     list.textContent = "";

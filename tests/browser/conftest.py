@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from werkzeug.serving import make_server
 
 from survey_app.extensions import db
@@ -123,3 +124,19 @@ def sign_in(page, base_url: str, username: str, password: str) -> None:
     page.fill("#password", password)
     with page.expect_navigation():
         page.click("main button[type=submit]")
+
+
+AXE = Axe()
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def assert_accessible(page) -> None:
+    """axe-core (axe-playwright-python) finds no serious or critical violation on the page as it is now."""
+    results = AXE.run(page)
+    blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    summary = [
+        f"{v['id']} ({v['impact']}, {len(v['nodes'])} node(s)): {v['help']} — "
+        + "; ".join(" ".join(node["target"]) for node in v["nodes"][:3])
+        for v in blocking
+    ]
+    assert summary == [], f"axe-core on {page.url}:\n" + "\n".join(summary)
