@@ -271,6 +271,11 @@
   });
   form.addEventListener("change", function (event) {
     if (event.target.name === "outcome") showOutcome();
+    var picker = event.target.name;
+    if ((picker === "department_id" || picker === "addressed_department_id") && !noDepartment(values())) {
+      clearErrors(); // a department is known now: the reason given for none no longer holds
+      if (status.textContent === msg("department")) say("", false);
+    }
     store(draftKey, values());
   });
   form.addEventListener("keydown", function (event) {

@@ -115,11 +115,15 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
     assert page.get_attribute("#department_id", "aria-invalid") == "true"
     assert page.evaluate("document.activeElement.id") == "department_id"
     expect(page.locator("#logged-count")).to_have_text("5")
+    screenshot(page, "dialogue-live-no-department")
+    assert_accessible(page)
     page.fill("#department_id-filter", "zzz")
     expect(page.locator("#department_id-filter-count")).to_have_text("Không có tên nào chứa nội dung này")
     page.fill("#department_id-filter", "đô thị")
     expect(page.locator("#department_id-filter-count")).to_have_text("1 đơn vị phù hợp")
     assert page.input_value("#department_id") == str(org.dept_qldt.id)
+    expect(page.locator("#department_id-err")).to_have_count(0)  # a department chosen: the reason goes
+    expect(page.locator("#live-status")).to_have_text("")
     screenshot(page, "dialogue-live-department")
     assert_accessible(page)
     page.fill("#department_id-filter", "")
