@@ -173,6 +173,7 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
     with page.expect_navigation():
         page.click("#answer-form button[type=submit]")  # the blank left as is: refused beside the answer
     assert "còn chỗ trống của mẫu: [ngày]" in page.inner_text("#a-answer-err")
+    screenshot(page, "dialogue-answer-blank")
     page.fill(
         "#a-answer",
         "Phòng Tư pháp đã bố trí thêm người ký chứng thực; hồ sơ nộp trước 15 giờ trả trong ngày.",
