@@ -191,7 +191,10 @@ def add_comment(conference: DialogueConference, data: CommentInput, actor: User 
     elif data.outcome == Outcome.written:
         if not (data.department_id or data.addressed_department_id):
             raise DialogueError(
-                _("Choose the department that answers in writing (or the department the comment is addressed to)."),
+                _(
+                    "Choose the department that answers in writing "
+                    "(or the department the comment is addressed to)."
+                ),
                 field="department",
             )
         department = department_for(conference, data.department_id or data.addressed_department_id)

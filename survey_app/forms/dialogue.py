@@ -124,9 +124,7 @@ class CommentForm(FlaskForm):
     name_consent = BooleanField(_l("The speaker agrees to the name being published"))
     channel = SelectField(_l("Channel"), choices=[])
     field_id = SelectField(_l("Procedure field"), coerce=int, choices=[])
-    addressed_department_id = SelectField(
-        _l("Addressed to"), coerce=int, choices=[], render_kw=UNIT_FILTER
-    )
+    addressed_department_id = SelectField(_l("Addressed to"), coerce=int, choices=[], render_kw=UNIT_FILTER)
     outcome = RadioField(_l("Response"), choices=[], default="on_spot")
     answered_by = StringField(_l("Answered by"), validators=[Optional(), Length(max=200)])
     answer = TextAreaField(

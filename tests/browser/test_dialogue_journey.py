@@ -55,7 +55,8 @@ def log_comment(page, index, content, outcome, name, consent, department_id):
     elif outcome == "written":
         page.keyboard.press("Alt+2")  # focuses the department's search box
         assert page.evaluate("document.activeElement.id") == "department_id-filter"
-        page.keyboard.type("tu phap")  # anywhere in the name, accents optional: every name starts with "Phòng"
+        # Anywhere in the name, accents optional: every name starts with "Phòng".
+        page.keyboard.type("tu phap")
         assert page.input_value("#department_id") == str(department_id)
     else:
         page.keyboard.press("Alt+3")
@@ -168,8 +169,11 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
     page.click(f"text={COMMENTS[7][0]}")
     page.click("text=Tiếp thu, hẹn ngày báo kết quả")  # templates are named
     assert page.input_value("#a-answer").startswith("Tiếp thu ý kiến")
-    assert page.evaluate("getSelection().toString() || document.activeElement.value.substring("
-                         "document.activeElement.selectionStart, document.activeElement.selectionEnd)") == "[ngày]"
+    selected = page.evaluate(
+        "document.activeElement.value.substring("
+        "document.activeElement.selectionStart, document.activeElement.selectionEnd)"
+    )
+    assert selected == "[ngày]"  # the template's blank, selected: typing fills it in
     with page.expect_navigation():
         page.click("#answer-form button[type=submit]")  # the blank left as is: refused beside the answer
     assert "còn chỗ trống của mẫu: [ngày]" in page.inner_text("#a-answer-err")

@@ -16,7 +16,8 @@ BLANK = "Câu trả lời vẫn còn chỗ trống của mẫu: [ngày]. Hãy đ
 
 def test_packaged_templates_have_names_and_bracketed_blanks(app):
     templates = vocabulary.answer_templates()
-    assert [t.name for t in templates][:2] == ["Tiếp thu, hẹn ngày báo kết quả", "Đã giải quyết theo quy định"]
+    names = [t.name for t in templates]
+    assert names[:2] == ["Tiếp thu, hẹn ngày báo kết quả", "Đã giải quyết theo quy định"]
     assert templates[0].text.endswith("thông báo kết quả trước ngày [ngày].")
     assert vocabulary.unfilled_placeholders(templates[0].text) == ["[ngày]"]
 

@@ -65,7 +65,8 @@ def comment(comment_id: int):
                     start_work(comment, current_user)
             except DialogueError as exc:
                 if kind == "answer" and exc.field == "answer":
-                    answer_form.answer.errors = [*answer_form.answer.errors, refused(exc)]  # beside the answer
+                    # shown beside the answer it is about
+                    answer_form.answer.errors = [*answer_form.answer.errors, refused(exc)]
                 else:
                     flash(refused(exc), "error")
             else:

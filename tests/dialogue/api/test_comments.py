@@ -76,7 +76,7 @@ def test_a_written_comment_without_a_department_is_refused_naming_the_department
     db.session.commit()
     response = client.post(
         f"/api/v1/dialogue/conferences/{conference.id}/comments",
-        json={"content": "Cần trả lời bằng văn bản.", "category": "procedure_questions", "outcome": "written"},
+        json={"content": "Cần văn bản.", "category": "procedure_questions", "outcome": "written"},
         headers=bearer(org.users["official"]),
     )
     why = "Hãy chọn phòng, ban trả lời bằng văn bản (hoặc chọn đơn vị được hỏi)."
