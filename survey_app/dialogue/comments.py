@@ -187,7 +187,7 @@ def add_comment(conference: DialogueConference, data: CommentInput, actor: User 
     if data.outcome == Outcome.on_spot:
         answer = _check_answer(data.answer, _("Enter the answer given at the conference."))
         if not data.answered_by.strip():
-            raise DialogueError(_("Enter who answered at the conference."))
+            raise DialogueError(_("Enter who answered at the conference."), field="answered_by")
     elif data.outcome == Outcome.written:
         if not (data.department_id or data.addressed_department_id):
             raise DialogueError(

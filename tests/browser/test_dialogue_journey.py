@@ -155,6 +155,7 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
     page.check("#comment-11 input[type=checkbox]")
     page.fill("#department_id-filter", "quan ly do thi")
     assert page.input_value("#department_id") == str(org.dept_qldt.id)
+    page.locator("#assign-form fieldset").screenshot(path=str(screenshot(page, "dialogue-assign-filter")))
     assert_accessible(page)
     with page.expect_navigation():
         page.click("#assign-form button[type=submit]")

@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 
 MAX_CLIENT_KEY = 64
 # The form field beside which a rule's refusal is shown (DialogueError.field → CommentForm field).
-FORM_FIELDS = {"answer": "answer", "department": "department_id"}
+FORM_FIELDS = {"answer": "answer", "answered_by": "answered_by", "department": "department_id"}
 
 
 def _comment_form(conference: DialogueConference) -> CommentForm:

@@ -84,3 +84,15 @@ def test_the_department_pickers_offer_a_search_box(app, org):
         assert 'data-filter-label="Tìm trong tên"' in select
         assert 'data-filter-count="{n} đơn vị phù hợp"' in select
     assert "js/select_filter.js" in page
+
+
+def test_a_refusal_about_the_answer_on_the_spot_names_its_field(app, org):
+    conference = make_conference(org)
+    client = signed_in(app, org.users["official"].username)
+    url, live = f"/dialogue/{conference.id}/comments", f"/dialogue/{conference.id}/live"
+    response = post_form(client, url, live_form(answered_by=" "), token_from=live, headers=JSON)
+    assert response.status_code == 400
+    assert response.json["errors"] == {"answered_by": ["Hãy nhập người đã trả lời tại hội nghị."]}
+    response = post_form(client, url, live_form(answer=""), token_from=live, headers=JSON)
+    assert response.json["errors"] == {"answer": ["Hãy nhập nội dung đã trả lời tại hội nghị."]}
+    assert comment_count() == 0
