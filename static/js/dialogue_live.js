@@ -231,7 +231,8 @@
       clearErrors();
       fieldError("department_id", [msg("department")]);
       say(msg("department"), true);
-      form.elements["department_id"].focus();
+      // Into the department's search box when there is one: typing part of a name finds it.
+      (document.getElementById("department_id-filter") || form.elements["department_id"]).focus();
       return;
     }
     clearErrors();

@@ -64,8 +64,8 @@
       var found = matches().filter(function (o) {
         return plain(o.text).indexOf(query) >= 0;
       });
-      show(keep.concat(found));
-      choose(found[0] || keep[0]);
+      show(found.length ? keep.concat(found) : all); // nothing found: the whole list, never an empty one
+      if (found.length) choose(found[0]);
       count.textContent = found.length
         ? select.getAttribute("data-filter-count").replace("{n}", String(found.length))
         : select.getAttribute("data-filter-none");

@@ -114,7 +114,7 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
     why = "Hãy chọn phòng, ban trả lời bằng văn bản (hoặc chọn đơn vị được hỏi)."
     expect(page.locator("#department_id-err")).to_have_text(why)
     assert page.get_attribute("#department_id", "aria-invalid") == "true"
-    assert page.evaluate("document.activeElement.id") == "department_id"
+    assert page.evaluate("document.activeElement.id") == "department_id-filter"
     expect(page.locator("#logged-count")).to_have_text("5")
     screenshot(page, "dialogue-live-no-department")
     assert_accessible(page)
