@@ -90,7 +90,7 @@ class BaseConfig:
     DIALOGUE_ANSWER_WORKING_DAYS = 10  # default deadline of a written answer
     DIALOGUE_HOLIDAYS_FILE = ""  # public holidays CSV (default: the packaged data/holidays_vn.csv)
     DIALOGUE_CATEGORIES_FILE = ""  # comment categories CSV (default: the packaged data/categories.csv)
-    DIALOGUE_ANSWER_TEMPLATES_FILE = ""  # answer templates, one per line (default: packaged)
+    DIALOGUE_ANSWER_TEMPLATES_FILE = ""  # answer templates, one `name|text` a line (default: packaged)
     DIALOGUE_REQUIRED_PER_HALF_YEAR = 1  # conferences each unit must hold per half-year
     DRAFT_LIFETIME_HOURS = 24  # server-side form drafts (survey_app.core.drafts) expire after this
     DRAFT_MAX_BYTES = 64 * 1024  # largest draft kept

@@ -112,11 +112,49 @@
     list.insertBefore(item, list.firstChild);
     counter.textContent = String(list.children.length);
   }
+  // A message beside its field (as the server renders it without script), tied to it by aria-describedby.
+  function fieldError(name, messages) {
+    var el = form.elements[name];
+    if (!el || !el.tagName) return false; // radios (a RadioNodeList): the status line says it
+    var box = el.closest(".field") || el.parentNode;
+    var id = el.id + "-err";
+    var list = document.getElementById(id);
+    if (!list) {
+      list = document.createElement("ul");
+      list.id = id;
+      list.className = "errors"; // no role=alert on a list (axe: listitem); the status line announces it
+      box.appendChild(list);
+    }
+    list.textContent = "";
+    messages.forEach(function (text) {
+      var item = document.createElement("li");
+      item.textContent = text;
+      list.appendChild(item);
+    });
+    box.classList.add("has-error");
+    el.setAttribute("aria-invalid", "true");
+    el.setAttribute("aria-describedby", id);
+    return true;
+  }
+  function clearErrors() {
+    Array.prototype.forEach.call(form.querySelectorAll(".field.has-error"), function (box) {
+      box.classList.remove("has-error");
+      Array.prototype.forEach.call(box.querySelectorAll("ul.errors"), function (list) {
+        list.remove();
+      });
+      Array.prototype.forEach.call(box.querySelectorAll("[aria-invalid]"), function (el) {
+        el.setAttribute("aria-invalid", "false");
+        el.removeAttribute("aria-describedby");
+      });
+    });
+  }
   function showErrors(body) {
     var lines = [];
+    clearErrors();
     if (body && body.errors) {
       Object.keys(body.errors).forEach(function (k) {
         lines = lines.concat(body.errors[k]);
+        fieldError(k, body.errors[k]);
       });
     }
     say(msg("rejected") + (lines.length ? " " + lines.join(" ") : ""), true);
@@ -172,6 +210,9 @@
       });
   }
 
+  function noDepartment(data) {
+    return !Number(data.department_id || 0) && !Number(data.addressed_department_id || 0);
+  }
   function record(event) {
     if (event) event.preventDefault();
     var data = values();
@@ -185,6 +226,16 @@
       form.elements["category"].focus();
       return;
     }
+    if (data.outcome === "written" && noDepartment(data)) {
+      // Nobody to answer in writing: say so beside the department field, keep the comment in the form.
+      clearErrors();
+      fieldError("department_id", [msg("department")]);
+      say(msg("department"), true);
+      // Into the department's search box when there is one: typing part of a name finds it.
+      (document.getElementById("department_id-filter") || form.elements["department_id"]).focus();
+      return;
+    }
+    clearErrors();
     data.client_key = data.client_key || newKey();
     var pending = queue();
     pending.push(data);
@@ -221,6 +272,11 @@
   });
   form.addEventListener("change", function (event) {
     if (event.target.name === "outcome") showOutcome();
+    var picker = event.target.name;
+    if ((picker === "department_id" || picker === "addressed_department_id") && !noDepartment(values())) {
+      clearErrors(); // a department is known now: the reason given for none no longer holds
+      if (status.textContent === msg("department")) say("", false);
+    }
     store(draftKey, values());
   });
   form.addEventListener("keydown", function (event) {

@@ -20,7 +20,7 @@ from survey_app.core import clock
 from survey_app.dialogue.deadlines import default_due_on, forward_deadline
 from survey_app.dialogue.errors import DialogueError
 from survey_app.dialogue.scope import department_for
-from survey_app.dialogue.vocabulary import category_codes
+from survey_app.dialogue.vocabulary import category_codes, unfilled_placeholders
 from survey_app.extensions import db
 from survey_app.models import ProcedureField, User
 from survey_app.models.base import LabelledEnum
@@ -114,6 +114,24 @@ def _check_text(text: str, limit: int, empty_message: str) -> str:
     return text
 
 
+def _check_answer(text: str, empty_message: str) -> str:
+    """An answer to store as given: not empty, not too long, and no template blank left unfilled."""
+    try:
+        answer = _check_text(text, MAX_ANSWER, empty_message)
+    except DialogueError as error:
+        raise DialogueError(str(error), field="answer") from None
+    blanks = unfilled_placeholders(answer)
+    if blanks:
+        raise DialogueError(
+            _(
+                "The answer still holds a blank of the template: %(blanks)s. Fill it in before saving.",
+                blanks=", ".join(dict.fromkeys(blanks)),
+            ),
+            field="answer",
+        )
+    return answer
+
+
 def _check_due(conference: DialogueConference, due_on: date | None) -> date:
     if due_on is None:
         return default_due_on(conference)
@@ -167,10 +185,18 @@ def add_comment(conference: DialogueConference, data: CommentInput, actor: User 
     # Everything is checked before anything is stored, so a refused comment leaves no trace.
     answer = department = due_on = None
     if data.outcome == Outcome.on_spot:
-        answer = _check_text(data.answer, MAX_ANSWER, _("Enter the answer given at the conference."))
+        answer = _check_answer(data.answer, _("Enter the answer given at the conference."))
         if not data.answered_by.strip():
-            raise DialogueError(_("Enter who answered at the conference."))
+            raise DialogueError(_("Enter who answered at the conference."), field="answered_by")
     elif data.outcome == Outcome.written:
+        if not (data.department_id or data.addressed_department_id):
+            raise DialogueError(
+                _(
+                    "Choose the department that answers in writing "
+                    "(or the department the comment is addressed to)."
+                ),
+                field="department",
+            )
         department = department_for(conference, data.department_id or data.addressed_department_id)
         due_on = _check_due(conference, data.due_on)
     comment = DialogueComment(
@@ -285,7 +311,7 @@ def answer_on_spot(
     """Record the answer a comment logged earlier received at the conference itself."""
     if comment.status != CommentStatus.received:
         raise DialogueError(_("Comment %(n)d is already answered.", n=comment.number))
-    answer = _check_text(text, MAX_ANSWER, _("Enter the answer given at the conference."))
+    answer = _check_answer(text, _("Enter the answer given at the conference."))
     who = _check_text(answered_by, MAX_NAME, _("Enter who answered at the conference."))
     comment.answered_on_spot = True
     comment.answered_by = who
@@ -300,7 +326,7 @@ def answer_in_writing(comment: DialogueComment, text: str, actor: User | None) -
     _check_open(comment)
     if comment.department_id is None:
         raise DialogueError(_("Assign the comment to a department first."))
-    comment.answer = _check_text(text, MAX_ANSWER, _("Enter the answer."))
+    comment.answer = _check_answer(text, _("Enter the answer."))
     comment.answered_by = actor_label(actor) if actor else comment.answered_by
     comment.answered_at = clock.now()
     record_event(comment, CommentStatus.answered, actor)

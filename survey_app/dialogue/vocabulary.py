@@ -7,6 +7,7 @@ Each list is read from the file a setting names (`DIALOGUE_*_FILE`, empty for th
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -69,15 +70,48 @@ def category_names(language: str) -> dict[str, str]:
     return {category.code: category.name_in(language) for category in categories()}
 
 
+# A blank an answer template leaves for the department to fill in: text in square brackets ("[ngày]"), or an
+# ellipsis standing on its own ("trước ngày …", not "hộ khẩu…"). The one definition: the service refuses
+# an answer holding one, and the packaged templates are written with it.
+PLACEHOLDER = re.compile(r"\[[^\[\]\n]{0,80}\]|(?<!\w)…")
+TEMPLATE_NAME_SEPARATOR = "|"
+UNNAMED_TEMPLATE_WORDS = 8  # Vietnamese words are syllables: eight make a short phrase
+
+
+@dataclass(frozen=True)
+class AnswerTemplate:
+    """An answer template offered to departments: the name its button shows and the text it inserts."""
+
+    name: str
+    text: str
+
+
+def unfilled_placeholders(text: str) -> list[str]:
+    """The template blanks still in a text, in order (an empty list when every blank is filled)."""
+    return [match.group(0) for match in PLACEHOLDER.finditer(text or "")]
+
+
+def _template_of(line: str) -> AnswerTemplate:
+    """`name|text`; a line of the older format (the text alone) is named by its first words."""
+    name, separator, text = line.partition(TEMPLATE_NAME_SEPARATOR)
+    if separator and name.strip() and text.strip():
+        return AnswerTemplate(name.strip(), text.strip())
+    words = line.split()
+    short = " ".join(words[:UNNAMED_TEMPLATE_WORDS])
+    return AnswerTemplate(short + (" …" if len(words) > UNNAMED_TEMPLATE_WORDS else ""), line)
+
+
 @lru_cache(maxsize=4)
-def _load_lines(path: str) -> tuple[str, ...]:
+def _load_templates(path: str) -> tuple[AnswerTemplate, ...]:
     with Path(path).open(encoding="utf-8") as handle:
-        return tuple(line.strip() for line in handle if line.strip())
+        lines = (line.strip() for line in handle)
+        return tuple(_template_of(line) for line in lines if line and not line.startswith("#"))
 
 
-def answer_templates() -> tuple[str, ...]:
-    """Answer templates offered to departments (DIALOGUE_ANSWER_TEMPLATES_FILE, one per line)."""
-    return _load_lines(_configured_file("DIALOGUE_ANSWER_TEMPLATES_FILE", DATA / "answer_templates.txt"))
+def answer_templates() -> tuple[AnswerTemplate, ...]:
+    """Answer templates offered to departments (DIALOGUE_ANSWER_TEMPLATES_FILE, one `name|text` a line;
+    `#` starts a comment line; a line without `|` is a template of the older format, named by its words)."""
+    return _load_templates(_configured_file("DIALOGUE_ANSWER_TEMPLATES_FILE", DATA / "answer_templates.txt"))
 
 
 def holidays() -> frozenset[date]:

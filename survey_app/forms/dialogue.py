@@ -96,6 +96,14 @@ class ConferencePlanForm(FlaskForm):
         return datetime.combine(self.held_on.data, _time_of(self.held_time.data))
 
 
+# A select of units gets a search box over it (static/js/select_filter.js): most names start with "Phòng".
+UNIT_FILTER = {
+    "data-filter-label": _l("Search in names"),
+    "data-filter-count": _l("{n} unit(s) match"),
+    "data-filter-none": _l("No name holds this text"),
+}
+
+
 class CommentForm(FlaskForm):
     """One comment on the live-logging screen."""
 
@@ -116,13 +124,15 @@ class CommentForm(FlaskForm):
     name_consent = BooleanField(_l("The speaker agrees to the name being published"))
     channel = SelectField(_l("Channel"), choices=[])
     field_id = SelectField(_l("Procedure field"), coerce=int, choices=[])
-    addressed_department_id = SelectField(_l("Addressed to"), coerce=int, choices=[])
+    addressed_department_id = SelectField(_l("Addressed to"), coerce=int, choices=[], render_kw=UNIT_FILTER)
     outcome = RadioField(_l("Response"), choices=[], default="on_spot")
     answered_by = StringField(_l("Answered by"), validators=[Optional(), Length(max=200)])
     answer = TextAreaField(
         _l("Answer given"), validators=[Optional(), Length(max=8000)], render_kw={"rows": 3}
     )
-    department_id = SelectField(_l("Department to answer in writing"), coerce=int, choices=[])
+    department_id = SelectField(
+        _l("Department to answer in writing"), coerce=int, choices=[], render_kw=UNIT_FILTER
+    )
     due_on = VnDateField(_l("Due date"), validators=[Optional()])
 
 
@@ -130,7 +140,7 @@ class AssignForm(FlaskForm):
     """Assign ticked comments to a department."""
 
     comment_ids = MultiCheckboxField(_l("Comments"), coerce=int, choices=[])
-    department_id = SelectField(_l("Department"), coerce=int, choices=[])
+    department_id = SelectField(_l("Department"), coerce=int, choices=[], render_kw=UNIT_FILTER)
     due_on = VnDateField(_l("Due date"), validators=[Optional()])
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from survey_app.extensions import db
 from survey_app.models.dialogue import CommentStatus, DialogueComment, DialogueConference
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import assert_accessible, screenshot, sign_in
 from tests.conftest import PASSWORD
 from tests.dialogue.helpers import add_departments, make_conference, pdf_text
 
@@ -53,8 +53,11 @@ def log_comment(page, index, content, outcome, name, consent, department_id):
         page.keyboard.press("Tab")
         page.keyboard.type(f"Trả lời tại chỗ cho ý kiến {index}.")
     elif outcome == "written":
-        page.keyboard.press("Alt+2")  # focuses the department
-        page.select_option("#department_id", str(department_id))
+        page.keyboard.press("Alt+2")  # focuses the department's search box
+        assert page.evaluate("document.activeElement.id") == "department_id-filter"
+        # Anywhere in the name, accents optional: every name starts with "Phòng".
+        page.keyboard.type("tu phap")
+        assert page.input_value("#department_id") == str(department_id)
     else:
         page.keyboard.press("Alt+3")
     page.keyboard.press("Control+Enter")
@@ -103,10 +106,37 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
     assert page.input_value("#content") == "Bản nháp chưa gửi"
     assert page.locator("#live-status").inner_text() != ""
     page.fill("#content", "")
+    # Alt+2 left on the default department: the reason beside the department field, nothing sent.
+    page.keyboard.type("Ý kiến chưa chọn phòng, ban")
+    page.select_option("#category", "procedure_questions")
+    page.keyboard.press("Alt+2")
+    page.keyboard.press("Control+Enter")
+    why = "Hãy chọn phòng, ban trả lời bằng văn bản (hoặc chọn đơn vị được hỏi)."
+    expect(page.locator("#department_id-err")).to_have_text(why)
+    assert page.get_attribute("#department_id", "aria-invalid") == "true"
+    assert page.evaluate("document.activeElement.id") == "department_id-filter"
+    expect(page.locator("#logged-count")).to_have_text("5")
+    screenshot(page, "dialogue-live-no-department")
+    assert_accessible(page)
+    page.fill("#department_id-filter", "zzz")
+    expect(page.locator("#department_id-filter-count")).to_have_text("Không có tên nào chứa nội dung này")
+    page.fill("#department_id-filter", "đô thị")
+    expect(page.locator("#department_id-filter-count")).to_have_text("1 đơn vị phù hợp")
+    assert page.input_value("#department_id") == str(org.dept_qldt.id)
+    expect(page.locator("#department_id-err")).to_have_count(0)  # a department chosen: the reason goes
+    expect(page.locator("#live-status")).to_have_text("")
+    screenshot(page, "dialogue-live-department")
+    assert_accessible(page)
+    page.fill("#department_id-filter", "")
+    page.select_option("#department_id", "0")
+    page.fill("#content", "")
+    page.keyboard.press("Alt+3")
     for index, (content, outcome, name, consent) in enumerate(COMMENTS[5:], start=6):
         log_comment(page, index, content, outcome, name, consent, tp)
     assert "Đã ghi nhận ý kiến số 11." in page.inner_text("#live-status")
+    assert page.locator("#department_id-err").count() == 0  # the refusal went with the comment it was about
     screenshot(page, "dialogue-live")
+    assert_accessible(page)
     comments = db.session.scalars(select(DialogueComment).order_by(DialogueComment.number)).all()
     assert [c.content for c in comments] == [c[0] for c in COMMENTS]
     assert [c.status for c in comments].count(CommentStatus.answered_on_spot) == 7
@@ -123,7 +153,10 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
         page.click("#confirm-button")
     assert page.locator("#conference-state").inner_text() == "Đã kết thúc"
     page.check("#comment-11 input[type=checkbox]")
-    page.select_option("#department_id", str(org.dept_qldt.id))
+    page.fill("#department_id-filter", "quan ly do thi")
+    assert page.input_value("#department_id") == str(org.dept_qldt.id)
+    page.locator("#assign-form fieldset").screenshot(path=str(screenshot(page, "dialogue-assign-filter")))
+    assert_accessible(page)
     with page.expect_navigation():
         page.click("#assign-form button[type=submit]")
     assert "Đã giao 1 ý kiến." in page.inner_text("main")
@@ -135,8 +168,17 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
     rows = page.locator("#inbox tbody tr")
     assert rows.count() == 3  # the three written comments of Tư pháp, not Quản lý đô thị's
     page.click(f"text={COMMENTS[7][0]}")
-    page.click("[data-template]")
+    page.click("text=Tiếp thu, hẹn ngày báo kết quả")  # templates are named
     assert page.input_value("#a-answer").startswith("Tiếp thu ý kiến")
+    selected = page.evaluate(
+        "document.activeElement.value.substring("
+        "document.activeElement.selectionStart, document.activeElement.selectionEnd)"
+    )
+    assert selected == "[ngày]"  # the template's blank, selected: typing fills it in
+    with page.expect_navigation():
+        page.click("#answer-form button[type=submit]")  # the blank left as is: refused beside the answer
+    assert "còn chỗ trống của mẫu: [ngày]" in page.inner_text("#a-answer-err")
+    screenshot(page, "dialogue-answer-blank")
     page.fill(
         "#a-answer",
         "Phòng Tư pháp đã bố trí thêm người ký chứng thực; hồ sơ nộp trước 15 giờ trả trong ngày.",

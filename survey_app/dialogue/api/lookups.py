@@ -59,4 +59,6 @@ def refuse(error: DialogueError) -> None:
     """Undo the request's changes and answer 422 with the rule that refused them."""
     db.session.rollback()
     logger.info("dialogue API change refused: %s", error)
+    if error.field:
+        abort(422, message=str(error), errors={"json": {error.field: [str(error)]}})
     abort(422, message=str(error))

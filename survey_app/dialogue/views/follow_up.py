@@ -15,7 +15,7 @@ from survey_app.dialogue.errors import DialogueError
 from survey_app.dialogue.scope import can_see_conference, inbox_query
 from survey_app.dialogue.views import bp
 from survey_app.dialogue.views.context import comment_or_404, labels, refused
-from survey_app.dialogue.vocabulary import answer_templates
+from survey_app.dialogue.vocabulary import PLACEHOLDER, answer_templates
 from survey_app.extensions import db
 from survey_app.forms.common import ActionForm
 from survey_app.forms.dialogue import AnswerForm, ForwardForm
@@ -64,7 +64,11 @@ def comment(comment_id: int):
                 else:
                     start_work(comment, current_user)
             except DialogueError as exc:
-                flash(refused(exc), "error")
+                if kind == "answer" and exc.field == "answer":
+                    # shown beside the answer it is about
+                    answer_form.answer.errors = [*answer_form.answer.errors, refused(exc)]
+                else:
+                    flash(refused(exc), "error")
             else:
                 db.session.commit()
                 flash(
@@ -80,6 +84,7 @@ def comment(comment_id: int):
         forward_form=forward_form,
         progress_form=progress_form,
         templates=answer_templates(),
+        placeholder_pattern=PLACEHOLDER.pattern,
         today=clock.today(),
         is_overdue=is_overdue,
         forward_deadline=forward_deadline(comment),

@@ -30,6 +30,8 @@ from survey_app.org.procedure_fields import active_fields
 logger = logging.getLogger(__name__)
 
 MAX_CLIENT_KEY = 64
+# The form field beside which a rule's refusal is shown (DialogueError.field → CommentForm field).
+FORM_FIELDS = {"answer": "answer", "answered_by": "answered_by", "department": "department_id"}
 
 
 def _comment_form(conference: DialogueConference) -> CommentForm:
@@ -115,7 +117,8 @@ def add_comment(conference_id: int):
         try:
             comment = add_comment_and(db.session.commit, conference, _comment_input(form), current_user)
         except DialogueError as exc:
-            form.content.errors = [*form.content.errors, refused(exc)]
+            target = getattr(form, FORM_FIELDS.get(exc.field or "", "content"))
+            target.errors = [*target.errors, refused(exc)]
         else:
             if _wants_json():
                 return jsonify(_comment_json(comment)), 201

@@ -69,3 +69,17 @@ def test_comment_answered_on_the_spot_after_it_was_logged(client, org):
     assert response.json["status"] == "answered_on_spot" and response.json["answered_on_spot"] is True
     assert response.json["answered_at"].startswith("2018-06-01T03:30:00")
     assert date.fromisoformat(response.json["history"][-1]["at"][:10]) == date(2018, 6, 1)
+
+
+def test_a_written_comment_without_a_department_is_refused_naming_the_department(client, org):
+    conference = make_conference(org)
+    db.session.commit()
+    response = client.post(
+        f"/api/v1/dialogue/conferences/{conference.id}/comments",
+        json={"content": "Cần văn bản.", "category": "procedure_questions", "outcome": "written"},
+        headers=bearer(org.users["official"]),
+    )
+    why = "Hãy chọn phòng, ban trả lời bằng văn bản (hoặc chọn đơn vị được hỏi)."
+    assert response.status_code == 422
+    assert response.json["message"] == why and response.json["errors"] == {"json": {"department": [why]}}
+    assert db.session.scalar(select(func.count()).select_from(DialogueComment)) == 0

@@ -46,3 +46,53 @@ def test_live_logging_records_comments_and_refuses_bad_ones(app, org):
     assert response.status_code == 200
     assert "Hãy nhập nội dung đã trả lời tại hội nghị." in page and "Nội dung giữ lại" in page
     assert comment_count() == 2
+
+
+def test_a_written_comment_without_a_department_says_why_beside_the_department_field(app, org):
+    add_departments(org)
+    conference = make_conference(org)
+    client = signed_in(app, org.users["official"].username)
+    url = f"/dialogue/{conference.id}/comments"
+    live = f"/dialogue/{conference.id}/live"
+    why = "Hãy chọn phòng, ban trả lời bằng văn bản (hoặc chọn đơn vị được hỏi)."
+    # Alt+2 with both department pickers left on their defaults: the reason, under the department field.
+    written = live_form(outcome="written", answered_by="", answer="")
+    response = post_form(client, url, written, token_from=live, headers=JSON)
+    assert response.status_code == 400
+    assert response.json["errors"] == {"department_id": [why]}
+    assert comment_count() == 0
+    # Without the script, the page shows it beside the field, which is marked invalid.
+    page = post_form(client, url, written, token_from=live).get_data(as_text=True)
+    assert f'<ul class="errors" id="department_id-err" role="alert"><li>{why}</li></ul>' in page
+    assert '<select aria-describedby="department_id-err" aria-invalid="true"' in page
+    assert comment_count() == 0
+    # The department the comment was addressed to answers by default ("— same as addressed —").
+    addressed = {**written, "addressed_department_id": str(org.dept_qldt.id)}
+    response = post_form(client, url, addressed, token_from=live, headers=JSON)
+    assert response.status_code == 201
+    assert response.json["department"] == "Phòng Quản lý đô thị quận Tây Hồ"
+
+
+def test_the_department_pickers_offer_a_search_box(app, org):
+    add_departments(org)
+    conference = make_conference(org)
+    client = signed_in(app, org.users["official"].username)
+    page = client.get(f"/dialogue/{conference.id}/live").get_data(as_text=True)
+    for name in ("addressed_department_id", "department_id"):
+        select = page.split(f'id="{name}"', 1)[0].rsplit("<select", 1)[1] + page.split(f'id="{name}"', 1)[1]
+        select = select.split(">", 1)[0]
+        assert 'data-filter-label="Tìm trong tên"' in select
+        assert 'data-filter-count="{n} đơn vị phù hợp"' in select
+    assert "js/select_filter.js" in page
+
+
+def test_a_refusal_about_the_answer_on_the_spot_names_its_field(app, org):
+    conference = make_conference(org)
+    client = signed_in(app, org.users["official"].username)
+    url, live = f"/dialogue/{conference.id}/comments", f"/dialogue/{conference.id}/live"
+    response = post_form(client, url, live_form(answered_by=" "), token_from=live, headers=JSON)
+    assert response.status_code == 400
+    assert response.json["errors"] == {"answered_by": ["Hãy nhập người đã trả lời tại hội nghị."]}
+    response = post_form(client, url, live_form(answer=""), token_from=live, headers=JSON)
+    assert response.json["errors"] == {"answer": ["Hãy nhập nội dung đã trả lời tại hội nghị."]}
+    assert comment_count() == 0
