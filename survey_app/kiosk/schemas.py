@@ -175,10 +175,11 @@ class KioskItemResultSchema(ma.Schema):
     reason = ma.fields.Enum(
         RejectReason,
         metadata={
-            "description": "Only when rejected for a reason beyond the item's fields, for the kiosk to act on: "
-            "`unit_closed` — the rating is dated (local calendar) on or after the closing day of the device's "
-            "unit (merged, split or closed by a reorganisation); nobody collects it, and sending it again "
-            "will not help. A rating dated before the closing, sent late from an offline queue, is stored."
+            "description": "Only when rejected for a reason beyond the item's fields, for the kiosk to act "
+            "on: `unit_closed` — the rating is dated (local calendar) on or after the closing day of the "
+            "device's unit (merged, split or closed by a reorganisation); nobody collects it, and sending it "
+            "again will not help. A rating dated before the closing, sent late from an offline queue, is "
+            "stored."
         },
     )
     flag = ma.fields.Enum(

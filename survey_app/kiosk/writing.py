@@ -150,11 +150,16 @@ def _unit_closed(candidate: Candidate, device_id: int, closes_on: date) -> ItemR
     """The rejection of a rating dated on or after the closing day of the device's unit."""
     logger.warning("kiosk rating rejected from device %s: unit_closed", device_id)
     message = (
-        _("The unit closed on %(date)s: ratings from that day on are not accepted.", date=closes_on.strftime("%d/%m/%Y"))
+        _(
+            "The unit closed on %(date)s: ratings from that day on are not accepted.",
+            date=closes_on.strftime("%d/%m/%Y"),
+        )
         if closes_on != date.min
         else _("The unit is closed: ratings are not accepted.")
     )
-    return ItemResult(candidate.sent_id, ItemStatus.rejected, {"unit": message}, code=RejectReason.unit_closed)
+    return ItemResult(
+        candidate.sent_id, ItemStatus.rejected, {"unit": message}, code=RejectReason.unit_closed
+    )
 
 
 def _insert_new(

@@ -1,4 +1,4 @@
-"""Why a unit refuses data on a day: the one sentence every feature shows when a closed unit is asked to collect.
+"""Why a unit refuses data on a day: the sentence every feature shows when a closed unit is asked to collect.
 
 The rule itself is `org.services.accepts_data` / `is_open_on`; this module only words the refusal, naming
 the closing day and the successors that collect since then, so a kiosk admin, a SIPAS typist and a
@@ -46,4 +46,3 @@ def closed_refusal(unit: Unit, at: datetime | date) -> str | None:
         name=unit.name,
         date=unit.active_to.strftime("%d/%m/%Y"),
     )
-

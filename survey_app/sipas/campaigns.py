@@ -206,7 +206,9 @@ def ensure_unit_collects(unit: Unit, moment: datetime | date) -> None:
     """Paper, online and imported responses go only to a unit that operates on their (local) day."""
     refusal = closed_refusal(unit, moment)
     if refusal:
-        raise SipasError(_("No response can be recorded for this unit on this date: %(reason)s", reason=refusal))
+        raise SipasError(
+            _("No response can be recorded for this unit on this date: %(reason)s", reason=refusal)
+        )
 
 
 def remove_campaign_unit(campaign: SipasCampaign, link: SipasCampaignUnit) -> None:
@@ -257,7 +259,9 @@ def period_refusal(campaign: SipasCampaign) -> SipasError:
     )
 
 
-def ensure_accepts_online(campaign: SipasCampaign, now: datetime | None = None, unit: Unit | None = None) -> None:
+def ensure_accepts_online(
+    campaign: SipasCampaign, now: datetime | None = None, unit: Unit | None = None
+) -> None:
     """The public form answers only while the campaign is open and in its period (and, given a unit,
     while that unit still operates: a closed ward's QR poster leads to a page saying who took over)."""
     now = now or clock.now()

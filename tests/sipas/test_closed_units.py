@@ -43,7 +43,9 @@ def test_the_cli_refuses_to_add_a_closed_unit(app, org):
     close_by_reorganisation()
     make_sipas_campaign(org.district, {org.ward2: 50}, code="TH-2026B")
     db.session.commit()
-    result = app.test_cli_runner().invoke(args=["sipas", "campaign", "add-unit", "TH-2026B", "00109", "--target", "9"])
+    result = app.test_cli_runner().invoke(
+        args=["sipas", "campaign", "add-unit", "TH-2026B", "00109", "--target", "9"]
+    )
     assert result.exit_code != 0 and "01/07/2025" in result.output
     assert db.session.scalar(select(func.count()).select_from(SipasCampaignUnit)) == 1
 
@@ -69,7 +71,12 @@ def test_paper_forms_for_a_closed_unit_are_refused(open_campaign, org):
         enter_paper_form(early, {"S01": 4}, "", None)
     with pytest.raises(SipasError, match="01/07/2025"):
         open_batch(
-            open_campaign, org.ward, place="Một cửa", collected_on=date(2026, 3, 9), forms_in_hand=1, user_id=None
+            open_campaign,
+            org.ward,
+            place="Một cửa",
+            collected_on=date(2026, 3, 9),
+            forms_in_hand=1,
+            user_id=None,
         )
     assert responses() == 0
 
