@@ -125,14 +125,29 @@ def write_batches(connection, batches: list[Batch]) -> list[list[ItemResult] | D
         if index in refused:
             continue
         closes_on = places[batch.device.id].closes_on
+        closed_message, closed_count = None, 0
         for position, candidate in enumerate(batch.candidates):
             if closes_on is not None and candidate.rated_at.astimezone(zone).date() >= closes_on:
-                results[index][position] = _unit_closed(candidate, batch.device.id, closes_on)
+                closed_message = closed_message or _closed_message(closes_on)
+                closed_count += 1
+                results[index][position] = ItemResult(
+                    candidate.sent_id,
+                    ItemStatus.rejected,
+                    {"unit": closed_message},
+                    code=RejectReason.unit_closed,
+                )
             elif candidate.uuid in first:  # the same id twice, in one batch or in two requests at once
                 results[index][position] = ItemResult(candidate.sent_id, ItemStatus.duplicate)
             else:
                 first.add(candidate.uuid)
                 to_write.append((index, position))
+        if closed_count:
+            logger.warning(
+                "kiosk ratings rejected from device %s: unit_closed (%d dated on or after %s)",
+                batch.device.id,
+                closed_count,
+                closes_on,
+            )
     if len(to_write) > 1:  # a drained queue may resend part of a batch; a single item needs no look-up
         ids = [batches[i].candidates[p].uuid for i, p in to_write]
         existing = set(connection.scalars(select(KioskRating.uuid).where(KioskRating.uuid.in_(ids))))
@@ -146,19 +161,13 @@ def write_batches(connection, batches: list[Batch]) -> list[list[ItemResult] | D
     return [DeviceNotActive() if index in refused else results[index] for index in range(len(batches))]
 
 
-def _unit_closed(candidate: Candidate, device_id: int, closes_on: date) -> ItemResult:
-    """The rejection of a rating dated on or after the closing day of the device's unit."""
-    logger.warning("kiosk rating rejected from device %s: unit_closed", device_id)
-    message = (
-        _(
-            "The unit closed on %(date)s: ratings from that day on are not accepted.",
-            date=closes_on.strftime("%d/%m/%Y"),
-        )
-        if closes_on != date.min
-        else _("The unit is closed: ratings are not accepted.")
-    )
-    return ItemResult(
-        candidate.sent_id, ItemStatus.rejected, {"unit": message}, code=RejectReason.unit_closed
+def _closed_message(closes_on: date) -> str:
+    """Why a rating dated on or after the closing day of the device's unit is not stored."""
+    if closes_on == date.min:
+        return _("The unit is closed: ratings are not accepted.")
+    return _(
+        "The unit closed on %(date)s: ratings from that day on are not accepted.",
+        date=closes_on.strftime("%d/%m/%Y"),
     )
 
 
