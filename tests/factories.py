@@ -43,6 +43,23 @@ def make_user(username: str, role: Role, unit: Unit, password: str = PASSWORD) -
     return user
 
 
+# --- org ------------------------------------------------------------------------------------
+
+# 1/7/2025, the two-tier reform: the test org's Phường Bưởi (00109, with its one-stop centre) merges into
+# Phường Tây Hồ (00103), opened from the official list under Thành phố Hà Nội.
+REFORM_DAY = date(2025, 7, 1)
+BUOI_MERGES = "old_code,new_code,effective_date\n00109,00103,2025-07-01\n"
+
+
+def close_by_reorganisation(text: str = BUOI_MERGES) -> None:
+    """Apply a reorganisation file as `units reorganise` does (the closed units keep their history)."""
+    from survey_app.org.reorganisation import reorganise_csv
+
+    result = reorganise_csv(text)
+    assert result.ok, result.errors
+    db.session.commit()
+
+
 # --- kiosk ----------------------------------------------------------------------------------
 
 # The section's own imports, here so that the sections of the four features merge without conflict.

@@ -16,6 +16,7 @@ from survey_app.dialogue.scope import invitable_units
 from survey_app.extensions import db
 from survey_app.models import Unit, User
 from survey_app.models.dialogue import ConferenceForm, ConferenceState, DialogueConference, DialogueInvitee
+from survey_app.org.closing import closed_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +55,10 @@ def _check_conference(data: ConferenceData, host: Unit) -> list[Unit]:
         raise DialogueError(_("The title is longer than %(n)d characters.", n=MAX_TITLE))
     if data.held_at.tzinfo is None or not 2000 <= data.held_at.year <= 2100:
         raise DialogueError(_("Enter the date and time of the conference."))
-    if not host.is_active:
-        raise DialogueError(_("The host unit is closed or merged."))
+    # A closed unit hosts nothing after its closing day; a conference it held before (entered late, or
+    # corrected now) stays its own.
+    if refusal := closed_refusal(host, data.held_at):
+        raise DialogueError(_("This unit cannot host a conference on that date: %(reason)s", reason=refusal))
     allowed = {u.id: u for u in invitable_units(host)}
     missing = [i for i in data.invitee_ids if i not in allowed]
     if missing:

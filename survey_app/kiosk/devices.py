@@ -19,6 +19,7 @@ from survey_app.kiosk import statements
 from survey_app.kiosk.errors import KioskError
 from survey_app.models import Counter, Staff, Unit
 from survey_app.models.kiosk import DeviceStatus, KioskDevice
+from survey_app.org.closing import closed_refusal
 from survey_app.org.services import subtree_ids_query
 
 logger = logging.getLogger(__name__)
@@ -59,11 +60,17 @@ def _check_device_place(unit: Unit, counter: Counter | None, name: str) -> str:
     name = (name or "").strip()
     if not name or len(name) > MAX_NAME:
         raise KioskError(_("The device name must have 1 to 120 characters."))
-    if not unit.is_active:
-        raise KioskError(_("The unit is closed or merged."))
+    _ensure_unit_collects(unit)
     if counter is not None and counter.unit_id != unit.id:
         raise KioskError(_("The counter belongs to another unit."))
     return name
+
+
+def _ensure_unit_collects(unit: Unit) -> None:
+    """A closed unit receives no new device (its successor's centre does); the refusal says since when."""
+    if not unit.is_active:
+        refusal = closed_refusal(unit, clock.now()) or _("The unit is closed or merged.")
+        raise KioskError(_("No kiosk can be placed here: %(reason)s", reason=refusal))
 
 
 def register_device(unit: Unit, *, counter: Counter | None, name: str) -> tuple[KioskDevice, str]:
@@ -92,6 +99,7 @@ def register_device_with_token(unit: Unit, *, counter: Counter | None, name: str
 
 def renew_pairing_code(device: KioskDevice) -> str:
     """A new pairing code for a device; its current token stops working until it is paired again."""
+    _ensure_unit_collects(device.unit)
     before = snapshot(device)
     device.token_hash = None
     device.status = DeviceStatus.pending
@@ -119,6 +127,7 @@ def pair_device(code: str) -> tuple[KioskDevice, str]:
     ):
         logger.info("kiosk pairing refused: unknown, used or expired code")
         raise KioskError(_("This pairing code is not valid. Ask the administrator for a new one."))
+    _ensure_unit_collects(device.unit)  # the unit closed since the code was given
     token = _new_token(device)
     device.pairing_code_hash, device.pairing_expires_at = None, None
     device.status, device.paired_at = DeviceStatus.active, now

@@ -18,6 +18,12 @@ class ItemStatus(enum.StrEnum):
     rejected = "rejected"  # not valid: nothing stored, `errors` says why
 
 
+class RejectReason(enum.StrEnum):
+    """Machine-readable reasons of a rejection that no field of the item explains."""
+
+    unit_closed = "unit_closed"  # dated on or after the closing day of the device's unit: nobody collects it
+
+
 # Not frozen: a frozen dataclass takes eight times as long to build, and a batch builds 500 of each.
 @dataclass(slots=True)
 class ItemResult:
@@ -27,10 +33,13 @@ class ItemResult:
     status: ItemStatus
     errors: dict[str, str] = field(default_factory=dict)  # rejected: field -> translated message
     flag: Flag | None = None  # created but set aside until an admin reviews it
+    code: RejectReason | None = None  # rejected for a reason a kiosk can act on, beyond its fields
 
     @property
     def reason(self) -> str:
-        """Why the item was rejected or set aside, as codes: the failing fields, or the flag."""
+        """Why the item was rejected or set aside, as codes: the reason, the failing fields, or the flag."""
+        if self.code:
+            return self.code.value
         if self.errors:
             return ",".join(self.errors)
         return self.flag.value if self.flag else ""
@@ -40,6 +49,8 @@ class ItemResult:
         body: dict = {"id": self.id, "status": self.status}  # string enums: JSON writes their values
         if self.errors:
             body["errors"] = self.errors
+        if self.code:
+            body["reason"] = self.code
         if self.flag:
             body["flag"] = self.flag
         return body

@@ -9,7 +9,7 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
-from survey_app.kiosk.items import ItemStatus
+from survey_app.kiosk.items import ItemStatus, RejectReason
 from survey_app.kiosk.levels import LEVEL_SETS, level_by_code, reason_codes
 from survey_app.kiosk.validation import (
     MAX_BATCH,
@@ -167,7 +167,20 @@ class KioskItemResultSchema(ma.Schema):
     errors = ma.fields.Dict(
         keys=ma.fields.String(),
         values=ma.fields.String(),
-        metadata={"description": "Only when rejected: each failing field (`_item`: not an object) and why"},
+        metadata={
+            "description": "Only when rejected: each failing field (`_item`: not an object; `unit`: the "
+            "device's unit no longer collects on the rating's day) and why"
+        },
+    )
+    reason = ma.fields.Enum(
+        RejectReason,
+        metadata={
+            "description": "Only when rejected for a reason beyond the item's fields, for the kiosk to act "
+            "on: `unit_closed` — the rating is dated (local calendar) on or after the closing day of the "
+            "device's unit (merged, split or closed by a reorganisation); nobody collects it, and sending it "
+            "again will not help. A rating dated before the closing, sent late from an offline queue, is "
+            "stored."
+        },
     )
     flag = ma.fields.Enum(
         Flag, metadata={"description": "Only when created but set aside until an administrator reviews it"}

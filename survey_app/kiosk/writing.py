@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import JSON, and_, bindparam, select, text
 from sqlalchemy.dialects import postgresql
 
@@ -19,9 +20,9 @@ from survey_app.kiosk import statements
 from survey_app.kiosk.devices import forget_device
 from survey_app.kiosk.errors import DeviceNotActive
 from survey_app.kiosk.flags import FlagRules, min_interval, too_close
-from survey_app.kiosk.items import Batch, Candidate, Device, ItemResult, ItemStatus
+from survey_app.kiosk.items import Batch, Candidate, Device, ItemResult, ItemStatus, RejectReason
 from survey_app.kiosk.levels import level_by_code
-from survey_app.models import Staff
+from survey_app.models import Staff, Unit, UnitStatus
 from survey_app.models.kiosk import (
     DeviceStatus,
     FlagState,
@@ -41,19 +42,20 @@ class DeviceNow:
     unit_id: int
     counter_id: int | None
     nearby: list[datetime]
+    closes_on: date | None = None  # the unit's first local day without collecting (org.services.is_open_on)
 
 
 def _device_window():
-    """SELECT of an active device's place, joined to its stored presses in a time window."""
-    devices, ratings = KioskDevice.__table__, KioskRating.__table__
+    """SELECT of an active device's place and its unit's closing, joined to its stored presses in a window."""
+    devices, ratings, units = KioskDevice.__table__, KioskRating.__table__, Unit.__table__
     window = and_(
         ratings.c.device_id == devices.c.id,
         ratings.c.rated_at > bindparam("after", type_=ratings.c.rated_at.type),
         ratings.c.rated_at < bindparam("before", type_=ratings.c.rated_at.type),
     )
     return (
-        select(devices.c.unit_id, devices.c.counter_id, ratings.c.rated_at)
-        .select_from(devices.outerjoin(ratings, window))
+        select(devices.c.unit_id, devices.c.counter_id, units.c.status, units.c.active_to, ratings.c.rated_at)
+        .select_from(devices.join(units, units.c.id == devices.c.unit_id).outerjoin(ratings, window))
         .where(
             devices.c.id == bindparam("device_id"),
             devices.c.token_hash == bindparam("token_hash"),
@@ -63,10 +65,12 @@ def _device_window():
 
 
 def device_now(connection, device: Device, times: list[datetime]) -> DeviceNow | None:
-    """The device's current place and stored presses around these times; None if no longer active.
+    """The device's current place, its unit's closing and stored presses around these times; None if no
+    longer active.
 
-    One statement does both: every batch needs the too-close window, and reading the device in the
-    writing transaction is what lets the API remember tokens (devices.known_device_for_token).
+    One statement does all: every batch needs the too-close window, reading the device in the writing
+    transaction is what lets the API remember tokens (devices.known_device_for_token), and the unit's
+    closing day is read once per batch, not per rating.
     """
     gap = min_interval()
     if times and gap > timedelta(0):
@@ -77,7 +81,11 @@ def device_now(connection, device: Device, times: list[datetime]) -> DeviceNow |
     rows = statements.run("check_device", _device_window, params, connection)
     if not rows:
         return None
-    return DeviceNow(rows[0].unit_id, rows[0].counter_id, [r.rated_at for r in rows if r.rated_at])
+    first = rows[0]
+    closes_on = first.active_to
+    if closes_on is None and first.status != UnitStatus.active.value:
+        closes_on = date.min  # closed without a date: collects nothing
+    return DeviceNow(first.unit_id, first.counter_id, [r.rated_at for r in rows if r.rated_at], closes_on)
 
 
 def opens_follow_up(candidate: Candidate) -> bool:
@@ -112,15 +120,34 @@ def write_batches(connection, batches: list[Batch]) -> list[list[ItemResult] | D
     results: list[list[ItemResult | None]] = [[None] * len(batch.candidates) for batch in batches]
     first: set[str] = set()
     to_write: list[tuple[int, int]] = []  # (batch, item) of each id's first occurrence
+    zone = clock.local_zone()
     for index, batch in enumerate(batches):
         if index in refused:
             continue
+        closes_on = places[batch.device.id].closes_on
+        closed_message, closed_count = None, 0
         for position, candidate in enumerate(batch.candidates):
-            if candidate.uuid in first:  # the same id twice, in one batch or in two requests at once
+            if closes_on is not None and candidate.rated_at.astimezone(zone).date() >= closes_on:
+                closed_message = closed_message or _closed_message(closes_on)
+                closed_count += 1
+                results[index][position] = ItemResult(
+                    candidate.sent_id,
+                    ItemStatus.rejected,
+                    {"unit": closed_message},
+                    code=RejectReason.unit_closed,
+                )
+            elif candidate.uuid in first:  # the same id twice, in one batch or in two requests at once
                 results[index][position] = ItemResult(candidate.sent_id, ItemStatus.duplicate)
             else:
                 first.add(candidate.uuid)
                 to_write.append((index, position))
+        if closed_count:
+            logger.warning(
+                "kiosk ratings rejected from device %s: unit_closed (%d dated on or after %s)",
+                batch.device.id,
+                closed_count,
+                closes_on,
+            )
     if len(to_write) > 1:  # a drained queue may resend part of a batch; a single item needs no look-up
         ids = [batches[i].candidates[p].uuid for i, p in to_write]
         existing = set(connection.scalars(select(KioskRating.uuid).where(KioskRating.uuid.in_(ids))))
@@ -132,6 +159,16 @@ def write_batches(connection, batches: list[Batch]) -> list[list[ItemResult] | D
     if to_write:
         _insert_new(connection, batches, to_write, places, results)
     return [DeviceNotActive() if index in refused else results[index] for index in range(len(batches))]
+
+
+def _closed_message(closes_on: date) -> str:
+    """Why a rating dated on or after the closing day of the device's unit is not stored."""
+    if closes_on == date.min:
+        return _("The unit is closed: ratings are not accepted.")
+    return _(
+        "The unit closed on %(date)s: ratings from that day on are not accepted.",
+        date=closes_on.strftime("%d/%m/%Y"),
+    )
 
 
 def _insert_new(

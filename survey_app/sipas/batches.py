@@ -15,7 +15,13 @@ from survey_app.extensions import db
 from survey_app.models import Unit
 from survey_app.models.sipas import BatchState, Channel, SipasBatch, SipasCampaign, SipasResponse
 from survey_app.org.services import subtree_ids_query
-from survey_app.sipas.campaigns import SipasError, ensure_accepts_entry, ensure_not_published, period_refusal
+from survey_app.sipas.campaigns import (
+    SipasError,
+    ensure_accepts_entry,
+    ensure_not_published,
+    ensure_unit_collects,
+    period_refusal,
+)
 from survey_app.sipas.questionnaire import Questionnaire
 from survey_app.sipas.responses import record_response
 
@@ -33,6 +39,7 @@ def open_batch(
         raise SipasError(_("This campaign does not collect paper forms."))
     if not campaign.start_on <= collected_on <= campaign.end_on:
         raise period_refusal(campaign)
+    ensure_unit_collects(unit, collected_on)
     if forms_in_hand < 1:
         raise SipasError(_("The number of forms must be at least 1."))
     if not place.strip():
@@ -86,6 +93,7 @@ def enter_paper_form(batch: SipasBatch, answers: dict[str, int], comment: str, u
     # Noon local time of the collection day: the day is what the form records.
     moment = datetime.combine(batch.collected_on, time(12), clock.local_zone()).astimezone(UTC)
     ensure_accepts_entry(campaign, moment)
+    ensure_unit_collects(batch.unit, batch.collected_on)
     return record_response(
         campaign,
         batch.unit,

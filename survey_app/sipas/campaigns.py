@@ -16,7 +16,8 @@ from survey_app.core import clock
 from survey_app.extensions import db
 from survey_app.models import Unit
 from survey_app.models.sipas import CampaignState, Channel, SipasCampaign, SipasCampaignUnit, SipasResponse
-from survey_app.org.services import subtree_ids_query
+from survey_app.org.closing import closed_refusal
+from survey_app.org.services import is_open_on, subtree_ids_query
 from survey_app.sipas.questionnaire import (
     Questionnaire,
     QuestionnaireError,
@@ -179,12 +180,35 @@ def set_campaign_unit(
     )
     before = snapshot(link) if link else None
     if link is None:
+        ensure_open_during(unit, campaign)
         link = SipasCampaignUnit(campaign=campaign, unit=unit)
         db.session.add(link)
     link.target, link.population = target, population
     db.session.flush()
     record("sipas.campaign_unit.save", link, before=before, summary=f"{campaign.code} {unit.code} {target}")
     return link
+
+
+def ensure_open_during(unit: Unit, campaign: SipasCampaign) -> None:
+    """A unit joins a campaign only if it operates on some day of its period (a closed ward cannot join
+    a 2026 campaign; a 2024 campaign may still take it in, to enter its backlog)."""
+    first_day = max(campaign.start_on, unit.active_from or campaign.start_on)
+    if first_day > campaign.end_on or not is_open_on(unit, first_day):
+        refusal = closed_refusal(unit, first_day)
+        raise SipasError(
+            _("This unit cannot take part in the campaign: %(reason)s", reason=refusal)
+            if refusal
+            else _("This unit does not operate during the campaign period.")
+        )
+
+
+def ensure_unit_collects(unit: Unit, moment: datetime | date) -> None:
+    """Paper, online and imported responses go only to a unit that operates on their (local) day."""
+    refusal = closed_refusal(unit, moment)
+    if refusal:
+        raise SipasError(
+            _("No response can be recorded for this unit on this date: %(reason)s", reason=refusal)
+        )
 
 
 def remove_campaign_unit(campaign: SipasCampaign, link: SipasCampaignUnit) -> None:
@@ -235,13 +259,18 @@ def period_refusal(campaign: SipasCampaign) -> SipasError:
     )
 
 
-def ensure_accepts_online(campaign: SipasCampaign, now: datetime | None = None) -> None:
-    """The public form answers only while the campaign is open and in its period."""
+def ensure_accepts_online(
+    campaign: SipasCampaign, now: datetime | None = None, unit: Unit | None = None
+) -> None:
+    """The public form answers only while the campaign is open and in its period (and, given a unit,
+    while that unit still operates: a closed ward's QR poster leads to a page saying who took over)."""
     now = now or clock.now()
     if campaign.state != CampaignState.open or not within_period(campaign, now):
         raise SipasError(_("This survey is not accepting answers now."))
     if Channel.online not in campaign.channel_list:
         raise SipasError(_("This survey is not collected online."))
+    if unit is not None:
+        ensure_unit_collects(unit, now)
 
 
 def ensure_accepts_entry(campaign: SipasCampaign, submitted_at: datetime) -> None:

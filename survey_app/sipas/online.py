@@ -19,7 +19,7 @@ from survey_app.core import clock, drafts
 from survey_app.extensions import db
 from survey_app.models import Unit
 from survey_app.models.sipas import Channel, SipasCampaign, SipasDeviceMark
-from survey_app.sipas.campaigns import SipasError, ensure_accepts_online, participates
+from survey_app.sipas.campaigns import SipasError, ensure_accepts_online, ensure_unit_collects, participates
 from survey_app.sipas.questionnaire import Element, Question, Questionnaire
 from survey_app.sipas.responses import record_response
 
@@ -137,6 +137,7 @@ def submit_online(
         raise SipasError(_("This unit does not take part in the survey."))
     # The submission minute is enough for period checks and keeps timing from pairing records.
     minute = clock.now().replace(second=0, microsecond=0)
+    ensure_unit_collects(unit, minute)
     given = {code: value for code, value in answers.items() if value}
     record_response(
         campaign, unit, channel=Channel.online, answers=given, submitted_at=minute, comment=comment

@@ -22,8 +22,9 @@ from survey_app.audit.service import record
 from survey_app.core import clock, import_runs
 from survey_app.core.spreadsheets import imported_id_problem
 from survey_app.extensions import db
-from survey_app.models import Unit
+from survey_app.models import Unit, UnitStatus
 from survey_app.models.sipas import CampaignState, Channel, SipasAnswer, SipasCampaign, SipasResponse
+from survey_app.org.services import is_open_on
 from survey_app.sipas.campaigns import questionnaire_of, within_period
 from survey_app.sipas.count_cube import CubeKey, UnitNKey, apply_to_cube, driver_executemany
 from survey_app.sipas.questionnaire import Questionnaire
@@ -140,7 +141,8 @@ def import_csv(
     if problems:
         return _refused(campaign, [_("Line %(line)d: ", line=1) + "; ".join(problems) + "."], [1])
 
-    units = dict(db.session.execute(select(Unit.code, Unit.id)).all())
+    units = _units_by_code()
+    taking_part = {link.unit_id for link in campaign.units}
     known_ids = set(
         db.session.scalars(select(SipasResponse.external_id).where(SipasResponse.campaign_id == campaign.id))
     )
@@ -184,16 +186,22 @@ def import_csv(
             problems.append(
                 _("response_id %(id)s repeats line %(other)d", id=response_id, other=seen[response_id])
             )
-        unit_id = units.get(unit_code)
+        moment = parse_moment(moment_text)
+        unit_id = None
         if unit_problem := imported_id_problem(row[1], column="unit_code"):
             problems.append(unit_problem)
-        elif unit_id is None:
+        elif unit_code not in units:
             problems.append(_("unknown unit %(code)s", code=unit_code))
-        elif allowed_unit_ids is not None and unit_id not in allowed_unit_ids:
-            problems.append(_("unit %(code)s is outside your units", code=unit_code))
+        else:
+            unit_id, unit_problem = _unit_on(units[unit_code], unit_code, moment)
+            if unit_problem:
+                problems.append(unit_problem)
+            elif allowed_unit_ids is not None and unit_id not in allowed_unit_ids:
+                problems.append(_("unit %(code)s is outside your units", code=unit_code))
+            elif unit_id not in taking_part:
+                problems.append(_("unit %(code)s does not take part in the campaign", code=unit_code))
         if channel not in channels:
             problems.append(_("channel must be online, paper, phone or interview"))
-        moment = parse_moment(moment_text)
         if moment is None:
             problems.append(_("submitted_at is not an ISO 8601 date and time"))
         elif not within_period(campaign, moment):
@@ -225,6 +233,42 @@ def import_csv(
     if not rows and not skipped:
         return _refused(campaign, [_("The file holds no responses.")], [])
     return write_import(campaign, questionnaire, rows, skipped, after_chunk=after_chunk)
+
+
+def _units_by_code() -> dict[str, list]:
+    """Each code's holders (id, status, active_from, active_to), today's holder first: a closed unit may
+    share its code with its successor (org.services.unit_for_code_on)."""
+    rows = db.session.execute(
+        select(Unit.code, Unit.id, Unit.status, Unit.active_from, Unit.active_to).order_by(
+            (Unit.status != UnitStatus.active), Unit.id.desc()
+        )
+    ).all()
+    units: dict[str, list] = {}
+    for row in rows:
+        units.setdefault(row.code, []).append(row)
+    return units
+
+
+def _unit_on(holders: list, code: str, moment: datetime | None) -> tuple[int | None, str | None]:
+    """The unit a row's code names on its response day, or why none collects then (closed, not yet open).
+
+    Without a readable moment the code's current holder stands in (the moment's own problem is reported).
+    """
+    if moment is None:
+        return holders[0].id, None
+    day = clock.local_date(moment)
+    for holder in holders:
+        if is_open_on(holder, day):
+            return holder.id, None
+    closed = [h.active_to for h in holders if h.active_to is not None and h.active_to <= day]
+    if closed or all(h.status != UnitStatus.active and h.active_to is None for h in holders):
+        return None, _(
+            "unit %(code)s no longer operated on %(date)s (closed on %(closed)s)",
+            code=code,
+            date=day.strftime("%d/%m/%Y"),
+            closed=max(closed).strftime("%d/%m/%Y") if closed else "–",
+        )
+    return None, _("unit %(code)s did not exist yet on %(date)s", code=code, date=day.strftime("%d/%m/%Y"))
 
 
 def write_import(

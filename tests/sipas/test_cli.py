@@ -18,6 +18,13 @@ def test_cli_create_import_report_json_and_csv(app, org, tmp_path):
         ]
     )  # fmt: skip
     assert created.exit_code == 0, created.output
+    for unit_code in ("00109", "00112"):  # an import takes rows of the campaign's units only
+        assert (
+            runner.invoke(
+                args=["sipas", "campaign", "add-unit", "TH-2026", unit_code, "--target", "9"]
+            ).exit_code
+            == 0
+        )
     path = tmp_path / "forms.csv"
     path.write_text(CSV_TEXT, encoding="utf-8")
     imported = runner.invoke(args=["sipas", "import", str(path), "--campaign", "TH-2026"])
@@ -58,6 +65,10 @@ def test_cli_units_states_and_export(app, org, tmp_path):
     )  # fmt: skip
     added = runner.invoke(args=["sipas", "campaign", "add-unit", "TH-2026", "00112", "--dossiers", "6100"])
     assert added.exit_code == 0 and "00112: target 376" in added.output
+    assert (
+        runner.invoke(args=["sipas", "campaign", "add-unit", "TH-2026", "00109", "--target", "9"]).exit_code
+        == 0
+    )
     opened = runner.invoke(args=["sipas", "campaign", "state", "TH-2026", "open"])
     assert opened.exit_code == 0 and "TH-2026: open" in opened.output
     refused = runner.invoke(args=["sipas", "campaign", "state", "TH-2026", "publish"])

@@ -35,7 +35,11 @@ LIST_LIMIT = 200
 def _plan_form(conference: DialogueConference | None) -> ConferencePlanForm:
     form = ConferencePlanForm(obj=conference)
     root_id = scope_root(current_user)
-    hosts = [u for u in units_in_subtree(root_id, kinds=HOST_KINDS) if u.is_active]
+    # Offered: the open units; accepted on a post: closed ones too, so the service says why it refuses
+    # one after its closing (and takes a conference it held before, entered late).
+    hosts = [
+        u for u in units_in_subtree(root_id, kinds=HOST_KINDS) if u.is_active or request.method == "POST"
+    ]
     hosts.sort(key=lambda u: u.id != current_user.unit_id)  # the official's own unit first
     form.host_unit_id.choices = [(u.id, f"{u.name} ({u.code})") for u in hosts]
     form.form.choices = ConferenceForm.choices()

@@ -112,7 +112,7 @@ def campaign(code: str):
 def add_unit(code: str):
     """Add a participating unit (or change its target)."""
     campaign = managed_campaign_or_404(code)
-    form = CampaignUnitForm(units=unit_choices())
+    form = CampaignUnitForm(units=unit_choices(with_closed=True))  # a closed unit is refused with its reason
     if form.validate_on_submit():
         unit = db.session.get(Unit, form.unit_id.data)
         if unit is None or not in_scope(current_user, unit.id):

@@ -59,10 +59,11 @@ def batch_or_404(batch_id: int) -> SipasBatch:
     return batch
 
 
-def unit_choices() -> list[tuple[int, str]]:
-    """Active units of the user's subtree as indented select choices."""
+def unit_choices(*, with_closed: bool = False) -> list[tuple[int, str]]:
+    """Active units of the user's subtree as indented select choices (closed ones too when asked, so
+    that the service, not the select, says why a closed unit is refused)."""
     return [
         (unit.id, "\u2003" * level + f"{unit.name} ({unit.code})")
         for unit, level in tree_rows(scope_root(current_user))
-        if unit.is_active
+        if with_closed or unit.is_active
     ]

@@ -84,10 +84,10 @@ def _public_target(code: str, unit_code: str) -> tuple[SipasCampaign, Unit]:
     return campaign, unit
 
 
-def _closed_reason(campaign: SipasCampaign, device_token: str | None) -> str | None:
-    """Why the form takes no answer from this device now, if it does not."""
+def _closed_reason(campaign: SipasCampaign, unit: Unit, device_token: str | None) -> str | None:
+    """Why the form takes no answer from this device for this unit now, if it does not."""
     try:
-        ensure_accepts_online(campaign)
+        ensure_accepts_online(campaign, unit=unit)
     except SipasError as exc:
         return str(exc)
     if device_has_answered(campaign, device_token):
@@ -107,7 +107,7 @@ def public_form(code: str, unit_code: str):
     campaign, unit = _public_target(code, unit_code)
     questionnaire = questionnaire_of(campaign)
     token = request.cookies.get(DEVICE_COOKIE)
-    closed_reason = _closed_reason(campaign, token)
+    closed_reason = _closed_reason(campaign, unit, token)
     if closed_reason:
         return render_template("sipas/public_closed.html", campaign=campaign, unit=unit, reason=closed_reason)
 
