@@ -67,6 +67,11 @@ def test_kiosk_filters_change_the_figures_and_live_in_the_url(page, live_server,
     assert page.locator("[data-testid=kiosk-rate]").inner_text() == "83,3%"
     assert_accessible(page)
 
+    page.goto(f"{live_server.url}/dashboards/kiosk?unit=003&start=31/02/2026&end=31/01/2026")
+    assert page.locator("main form.filters .errors").count() == 1  # the impossible date, beside its field
+    all_charts_drawn(page)
+    assert_accessible(page)
+
 
 def test_clicking_a_units_bar_opens_that_units_dashboard(page, live_server, dash_org):
     sign_in(page, live_server.url, "leader1", PASSWORD)
@@ -116,6 +121,10 @@ def test_public_scoreboard_without_login_shows_no_free_text(page, live_server, d
     assert "SECRET-COMMENT" not in body and "Đối thoại quý I" not in body
     assert "83,3%" in body and "không đủ mẫu" in body
     screenshot(page, "dashboards-public")
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/public/003?month=13/2026")
+    assert page.locator("#month-err").is_visible()
+    all_charts_drawn(page)
     assert_accessible(page)
     page.goto(f"{live_server.url}/public/01")  # the city's board: its units listed, figures withheld or not
     all_charts_drawn(page)

@@ -40,6 +40,11 @@ def test_self_assessment_verification_and_quarterly_table(live_server, page, dos
     assert "10,67" in page.inner_text("main")
     assert_accessible(page)
     page.click("main >> text=Nhập điểm tự chấm")
+    page.fill("#i1", "9")  # above the maximum: refused beside its box
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert page.locator("#i1-err").is_visible()
+    assert_accessible(page)
     for number, value in {1: "2", 2: "2", 3: "1,5", 4: "2", 5: "2", 6: "2", 7: "2", 8: "1", 9: "2"}.items():
         page.fill(f"#i{number}", value)
     assert_accessible(page)
