@@ -118,14 +118,16 @@
     if (!el || !el.tagName) return false; // radios (a RadioNodeList): the status line says it
     var box = el.closest(".field") || el.parentNode;
     var id = el.id + "-err";
-    var list = document.getElementById(id);
-    if (!list) {
-      list = document.createElement("ul");
-      list.id = id;
-      list.className = "errors"; // no role=alert on a list (axe: listitem); the status line announces it
-      box.appendChild(list);
+    var wrap = document.getElementById(id);
+    if (!wrap) {
+      wrap = document.createElement("div"); // as the server renders it; the status line announces it
+      wrap.id = id;
+      wrap.className = "errors";
+      box.appendChild(wrap);
     }
-    list.textContent = "";
+    wrap.textContent = "";
+    var list = document.createElement("ul"); // a list's items stay inside their list (axe: listitem)
+    wrap.appendChild(list);
     messages.forEach(function (text) {
       var item = document.createElement("li");
       item.textContent = text;
@@ -139,8 +141,8 @@
   function clearErrors() {
     Array.prototype.forEach.call(form.querySelectorAll(".field.has-error"), function (box) {
       box.classList.remove("has-error");
-      Array.prototype.forEach.call(box.querySelectorAll("ul.errors"), function (list) {
-        list.remove();
+      Array.prototype.forEach.call(box.querySelectorAll(".errors"), function (wrap) {
+        wrap.remove();
       });
       Array.prototype.forEach.call(box.querySelectorAll("[aria-invalid]"), function (el) {
         el.setAttribute("aria-invalid", "false");

@@ -86,7 +86,7 @@ def browser():
 def page(browser, request):
     """A fresh browser page (desktop size) that fails the test on any console error."""
     context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="vi-VN")
-    page = context.new_page()
+    page = watch(context.new_page())
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -94,6 +94,7 @@ def page(browser, request):
     yield page
     context.close()
     assert errors == [], f"console errors: {errors}"
+    assert_every_page_checked(page)
 
 
 def screenshot(page, name: str) -> Path:
@@ -118,20 +119,55 @@ def wait_until(page, expression: str, timeout: float = 10.0) -> None:
 
 
 def sign_in(page, base_url: str, username: str, password: str) -> None:
-    """Sign in through the login form."""
+    """Sign in through the login form; axe-core checks the form and the home page the first time this tab
+    shows them."""
     page.goto(f"{base_url}/auth/login")
+    check_once(page)
     page.fill("#username", username)
     page.fill("#password", password)
     with page.expect_navigation():
         page.click("main button[type=submit]")
+    check_once(page)
+
+
+def check_once(page) -> None:
+    """assert_accessible, unless this tab has already checked this address."""
+    if address(page.url) not in getattr(page, "axe_checked", ()):
+        assert_accessible(page)
 
 
 AXE = Axe()
 BLOCKING_IMPACTS = ("serious", "critical")
 
 
+def address(url: str) -> str:
+    """A page's address without its fragment (a kiosk's #token=… is the same page)."""
+    return url.split("#", 1)[0]
+
+
+def watch(page):
+    """Record every page the tab opens, so that assert_every_page_checked can say which axe-core missed."""
+    page.axe_visited = []
+    page.axe_checked = set()
+
+    def navigated(frame) -> None:
+        if frame.parent_frame is None and frame.url != "about:blank":
+            page.axe_visited.append(address(frame.url))
+
+    page.on("framenavigated", navigated)
+    return page
+
+
+def assert_every_page_checked(page) -> None:
+    """Each page the tab opened (form answers and redirects included) was checked by assert_accessible."""
+    missed = [url for url in dict.fromkeys(page.axe_visited) if url not in page.axe_checked]
+    assert missed == [], f"pages never checked by axe-core (call assert_accessible on them): {missed}"
+
+
 def assert_accessible(page) -> None:
     """axe-core (axe-playwright-python) finds no serious or critical violation on the page as it is now."""
+    if hasattr(page, "axe_checked"):
+        page.axe_checked.add(address(page.url))
     results = AXE.run(page)
     blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
     summary = [

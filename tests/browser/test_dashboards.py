@@ -54,21 +54,30 @@ def test_kiosk_filters_change_the_figures_and_live_in_the_url(page, live_server,
     assert "unit=00109" in page.url
     assert rate.inner_text() == "83,3%"
     all_charts_drawn(page)
+    assert_accessible(page)
 
     page.select_option("main #unit", "00112")  # Thụy Khuê: 10 ratings
     with page.expect_navigation():
         page.click("main form.filters button[type=submit]")
     assert rate.inner_text() == "không đủ mẫu"
     screenshot(page, "dashboards-kiosk-small-unit")
+    assert_accessible(page)
 
     page.go_back()
     assert page.locator("[data-testid=kiosk-rate]").inner_text() == "83,3%"
+    assert_accessible(page)
+
+    page.goto(f"{live_server.url}/dashboards/kiosk?unit=003&start=31/02/2026&end=31/01/2026")
+    assert page.locator("main form.filters .errors").count() == 1  # the impossible date, beside its field
+    all_charts_drawn(page)
+    assert_accessible(page)
 
 
 def test_clicking_a_units_bar_opens_that_units_dashboard(page, live_server, dash_org):
     sign_in(page, live_server.url, "leader1", PASSWORD)
     page.goto(f"{live_server.url}/dashboards/kiosk?unit=003&start=01/01/2026&end=31/01/2026")
     all_charts_drawn(page)
+    assert_accessible(page)
     chart = page.locator("main .plot").filter(has=page.locator("text=Phường Bưởi")).first
     chart.scroll_into_view_if_needed()
     box = chart.locator(".bars .point path").first.bounding_box()
@@ -76,6 +85,7 @@ def test_clicking_a_units_bar_opens_that_units_dashboard(page, live_server, dash
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     assert "unit=00109" in page.url and "start=01" in page.url
     assert page.locator("[data-testid=kiosk-rate]").inner_text() == "83,3%"
+    assert_accessible(page)
 
 
 def test_sipas_dialogue_and_report_views_render(page, live_server, dash_org):
@@ -90,6 +100,7 @@ def test_sipas_dialogue_and_report_views_render(page, live_server, dash_org):
     with page.expect_navigation():
         page.click("main form.filters button[type=submit]")
     assert page.locator("[data-testid=sipas-overall]").inner_text() == "80,00"
+    assert_accessible(page)
 
     page.goto(f"{live_server.url}/dashboards/dialogue?unit=003&start=01/01/2025&end=31/12/2025")
     assert all_charts_drawn(page) >= 3
@@ -111,6 +122,10 @@ def test_public_scoreboard_without_login_shows_no_free_text(page, live_server, d
     assert "83,3%" in body and "không đủ mẫu" in body
     screenshot(page, "dashboards-public")
     assert_accessible(page)
+    page.goto(f"{live_server.url}/public/003?month=13/2026")
+    assert page.locator("#month-err").is_visible()
+    all_charts_drawn(page)
+    assert_accessible(page)
     page.goto(f"{live_server.url}/public/01")  # the city's board: its units listed, figures withheld or not
     all_charts_drawn(page)
     assert_accessible(page)
@@ -128,12 +143,15 @@ def test_a_leader_reaches_every_dashboard_from_home_and_the_top_menu(page, live_
     page.click("main .tiles a.tile:has-text('Bảng điều khiển SIPAS')")
     assert "/dashboards/sipas" in page.url
     all_charts_drawn(page)
+    assert_accessible(page)
 
     menu = page.locator("header .mainnav")
     menu.locator("summary", has_text="Kết quả").click()
     with page.expect_navigation():
         menu.locator("a", has_text="Bảng công khai kết quả").click()
     assert page.url.endswith("/public/003")
+    all_charts_drawn(page)
+    assert_accessible(page)
 
 
 @pytest.mark.parametrize("username", ["admin1", "unit_admin1", "official1", "leader1"])
@@ -156,6 +174,7 @@ def test_charts_speak_vietnamese_offer_no_cloud_and_download_under_their_title(p
     assert "Tải biểu đồ dạng ảnh PNG" in titles and "Đặt lại trục" in titles, titles
     assert not any("Share" in t or "Plotly" in t for t in titles), titles
     assert page.locator("main .modebar-btn--logo, main .modebar-btn[data-title*='Share']").count() == 0
+    assert_accessible(page)
 
     title = chart.get_attribute("aria-label")
     with page.expect_download() as download:
@@ -169,3 +188,4 @@ def test_charts_speak_vietnamese_offer_no_cloud_and_download_under_their_title(p
     assert criteria and all(". " in label and len(label) <= 38 for label in criteria), criteria
     assert any(label.endswith("…") for label in criteria), criteria
     screenshot(page, "dashboards-sipas-criteria")
+    assert_accessible(page)

@@ -73,6 +73,7 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
 
     # 1. Plan the conference and print its invitation.
     page.goto(f"{base}/dialogue/new")
+    assert_accessible(page)
     page.fill("#title", "Hội nghị đối thoại về thủ tục hành chính lần thứ nhất năm 2018")
     page.select_option("#host_unit_id", str(org.district.id))
     page.fill("#held_on", "01/06/2018")
@@ -85,19 +86,23 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
     with page.expect_navigation():
         page.click("main button[type=submit]")
     assert page.locator("#conference-state").inner_text() == "Đã lên kế hoạch"
+    assert_accessible(page)
     conference_url = page.url
     page.click("text=Giấy mời")
     assert "GIẤY MỜI" in page.inner_text("article")
     assert "Phòng Tư pháp quận Tây Hồ" in page.inner_text("article")
+    assert_accessible(page)
     screenshot(page, "dialogue-invitation")
     page.goto(conference_url)
     with page.expect_navigation():
         page.click("#state-button")  # open the session
     assert page.locator("#conference-state").inner_text() == "Đang diễn ra"
+    assert_accessible(page)
 
     # 2. Live logging by keyboard; a draft survives a reload.
     page.click("#live-link")
     page.wait_for_selector("#live-form")
+    assert_accessible(page)
     for index, (content, outcome, name, consent) in enumerate(COMMENTS[:5], start=1):
         log_comment(page, index, content, outcome, name, consent, tp)
     page.focus("#content")
@@ -149,6 +154,7 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
         page.click("#state-button")
     assert "Kết thúc hội nghị?" in page.inner_text("main")  # asked, with what is still unanswered
     assert page.inner_text("#unanswered").startswith("4 trong số 11 ý kiến chưa được trả lời.")
+    assert_accessible(page)
     with page.expect_navigation():
         page.click("#confirm-button")
     assert page.locator("#conference-state").inner_text() == "Đã kết thúc"
@@ -160,6 +166,7 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
     with page.expect_navigation():
         page.click("#assign-form button[type=submit]")
     assert "Đã giao 1 ý kiến." in page.inner_text("main")
+    assert_accessible(page)
     page.click("header form button[type=submit]")
 
     # 4. The department answers one comment from its inbox, using a template.
@@ -167,9 +174,11 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
     page.goto(f"{base}/dialogue/inbox")
     rows = page.locator("#inbox tbody tr")
     assert rows.count() == 3  # the three written comments of Tư pháp, not Quản lý đô thị's
+    assert_accessible(page)
     page.click(f"text={COMMENTS[7][0]}")
     page.click("text=Tiếp thu, hẹn ngày báo kết quả")  # templates are named
     assert page.input_value("#a-answer").startswith("Tiếp thu ý kiến")
+    assert_accessible(page)
     selected = page.evaluate(
         "document.activeElement.value.substring("
         "document.activeElement.selectionStart, document.activeElement.selectionEnd)"
@@ -178,6 +187,7 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
     with page.expect_navigation():
         page.click("#answer-form button[type=submit]")  # the blank left as is: refused beside the answer
     assert "còn chỗ trống của mẫu: [ngày]" in page.inner_text("#a-answer-err")
+    assert_accessible(page)  # the error beside the answer
     screenshot(page, "dialogue-answer-blank")
     page.fill(
         "#a-answer",
@@ -186,6 +196,7 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
     with page.expect_navigation():
         page.click("#answer-form button[type=submit]")
     assert "Đã trả lời bằng văn bản" in page.inner_text("#history")
+    assert_accessible(page)
 
     # 5. Time passes: on 18/6/2018 the two unanswered comments are overdue. (A session cookie signed
     # today would come from the future then: the department signs in again inside the travel.)
@@ -195,6 +206,7 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
         page.goto(f"{base}/dialogue/inbox")
         assert page.locator("#inbox tr.overdue").count() == 2
         assert page.locator(".overdue-badge").count() == 2
+        assert_accessible(page)
         screenshot(page, "dialogue-inbox-overdue")
         page.click("header form button[type=submit]")
 
@@ -204,20 +216,24 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
     with page.expect_navigation():
         page.click("#state-button")
     assert "chưa được trả lời" in page.inner_text("#unanswered")
+    assert_accessible(page)
     screenshot(page, "dialogue-confirm-publish")
     with page.expect_navigation():
         page.click("#confirm-button")
     assert page.locator("#conference-state").inner_text() == "Đã công bố"
+    assert_accessible(page)
     screenshot(page, "dialogue-ledger")
     page.click("#public-link")
     public = page.inner_text("main")
     assert "Phòng Tư pháp đã bố trí thêm người ký chứng thực" in public
     assert "Nguyễn Văn An" in public
     assert "Trần Thị Bích" not in public and "Lê Văn Cường" not in public
+    assert_accessible(page)
     screenshot(page, "dialogue-public")
 
     # 7. Download the minutes and check their content.
     page.goto(conference_url)
+    assert_accessible(page)
     with page.expect_download() as download:
         page.click("#minutes-docx")
     data = download.value.path().read_bytes()
@@ -231,6 +247,7 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
     conference = db.session.scalar(select(DialogueConference))
     page.goto(f"{base}/dialogue/{conference.id}/minutes")
     assert "BIÊN BẢN" in page.inner_text("article")
+    assert_accessible(page)
     screenshot(page, "dialogue-minutes")
     with page.expect_download() as download:
         page.click("text=Tải về PDF")
@@ -239,6 +256,7 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
     assert "BIÊN BẢN" in pdf and "Hội nghị đã nhận được 11 ý kiến:" in pdf
     assert "Trưởng phòng Tư pháp trả lời tại hội nghị: Trả lời tại chỗ cho ý kiến 1." in pdf
     page.goto(f"{base}/dialogue/{conference.id}/conclusion")
+    assert_accessible(page)
     screenshot(page, "dialogue-conclusion")  # the comments answered in writing, under their ledger numbers
 
 
@@ -246,6 +264,7 @@ def test_comments_typed_while_offline_are_kept_and_resent(page, live_server, liv
     conference = make_conference(live_org)
     sign_in(page, live_server.url, "official1", PASSWORD)
     page.goto(f"{live_server.url}/dialogue/{conference.id}/live")
+    assert_accessible(page)
     page.context.set_offline(True)
     page.focus("#content")
     page.keyboard.type("Ý kiến ghi khi mất mạng")
@@ -253,6 +272,7 @@ def test_comments_typed_while_offline_are_kept_and_resent(page, live_server, liv
     page.keyboard.press("Control+Enter")  # no category chosen: asked for, nothing queued
     expect(page.locator("#live-status")).to_have_text("Hãy chọn nhóm nội dung của ý kiến.")
     assert page.evaluate("document.activeElement.id") == "category"
+    assert_accessible(page)
     page.select_option("#category", "procedure_questions")
     page.keyboard.press("Control+Enter")
     expect(page.locator("#live-status")).to_contain_text("Mất kết nối: 1 ý kiến")
@@ -271,6 +291,7 @@ def test_a_refused_comment_comes_back_into_the_form(page, live_server, live_org)
     conference = make_conference(live_org)
     sign_in(page, live_server.url, "official1", PASSWORD)
     page.goto(f"{live_server.url}/dialogue/{conference.id}/live")
+    assert_accessible(page)
     page.focus("#content")
     page.keyboard.type("Ý kiến thiếu nội dung trả lời")
     page.select_option("#category", "procedure_questions")
@@ -278,6 +299,7 @@ def test_a_refused_comment_comes_back_into_the_form(page, live_server, live_org)
     page.keyboard.press("Control+Enter")
     expect(page.locator("#live-status")).to_contain_text("Hãy nhập nội dung đã trả lời tại hội nghị.")
     assert page.input_value("#content") == "Ý kiến thiếu nội dung trả lời"
+    assert_accessible(page)
     page.fill("#answered_by", "Chánh Văn phòng")
     page.fill("#answer", "Đã trả lời.")
     page.keyboard.press("Control+Enter")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from survey_app.extensions import db
 from survey_app.models import Counter, Staff, Unit
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import assert_accessible, screenshot, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -25,11 +25,13 @@ def test_each_role_signs_in_and_lands_home(page, live_server, live_org, role):
     screenshot(page, f"home-{role}")
     page.click("header form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/auth/login")
+    assert_accessible(page)  # signed out
 
 
 def test_wrong_password_shows_an_error(page, live_server, live_org):
     sign_in(page, live_server.url, "leader1", "wrong-password-0")
     assert page.locator(".flash-error").inner_text().startswith("Sai tên đăng nhập")
+    assert_accessible(page)
 
 
 def test_admin_creates_unit_counter_and_staff(page, live_server, live_org, live_app, tmp_path):
@@ -40,15 +42,19 @@ def test_admin_creates_unit_counter_and_staff(page, live_server, live_org, live_
     page.fill("#name", "Bộ phận Một cửa phường Nhật Tân")
     page.select_option("#kind", "centre")
     page.fill("#active_from", "01/07/2025")
+    assert_accessible(page)
     screenshot(page, "unit-form")
     page.click("main button[type=submit]")
     page.wait_for_selector("dl.facts")
+    assert_accessible(page)
     with live_app.app_context():
         unit = db.session.scalar(select(Unit).where(Unit.code == "00115"))
         assert unit.parent_id == live_org.district.id and unit.active_from.isoformat() == "2025-07-01"
         unit_id = unit.id
 
     page.click("a[href$='/counters/new']")
+    page.wait_for_selector("#code")
+    assert_accessible(page)
     page.fill("#code", "Q1")
     page.fill("#name", "Quầy 1 - Tư pháp, Hộ tịch")
     page.click("main button[type=submit]")
@@ -59,6 +65,8 @@ def test_admin_creates_unit_counter_and_staff(page, live_server, live_org, live_
     Image.new("RGB", (400, 400), (40, 90, 160)).save(buffer, format="PNG")
     photo.write_bytes(buffer.getvalue())
     page.click("a[href$='/staff/new']")
+    page.wait_for_selector("#full_name")
+    assert_accessible(page)
     page.fill("#full_name", "Nguyễn Thị Thu Trang")
     page.fill("#title", "Công chức Tư pháp - Hộ tịch")
     page.select_option("#counter_id", label="Quầy 1 - Tư pháp, Hộ tịch (Q1)")
@@ -66,6 +74,7 @@ def test_admin_creates_unit_counter_and_staff(page, live_server, live_org, live_
     page.click("main button[type=submit]")
     page.wait_for_url(f"{base}/org/units/{unit_id}")
     assert page.locator(".staff-card img.avatar").count() == 1
+    assert_accessible(page)
     screenshot(page, "unit-detail")
     with live_app.app_context():
         counter = db.session.scalar(select(Counter).where(Counter.unit_id == unit_id))
@@ -76,12 +85,14 @@ def test_admin_creates_unit_counter_and_staff(page, live_server, live_org, live_
 def test_invalid_unit_form_shows_messages(page, live_server, live_org):
     sign_in(page, live_server.url, "admin1", PASSWORD)
     page.goto(f"{live_server.url}/org/units/new")
+    assert_accessible(page)
     page.fill("#code", "003")
     page.fill("#name", "Trùng mã")
     page.click("main button[type=submit]")
     # expect() waits for the answer page: is_visible() right after the click could still see the form
     expect(page.locator(".errors").first).to_be_visible()
     expect(page.locator(".errors").first).to_contain_text("đã tồn tại")
+    assert_accessible(page)  # the field errors announced without breaking their list
 
 
 def test_switch_language(page, live_server, live_org):
@@ -90,7 +101,9 @@ def test_switch_language(page, live_server, live_org):
     assert "Đơn vị" in page.locator("h1").inner_text()
     page.click("text=English")
     page.wait_for_selector("h1:has-text('Organisational units')")
+    assert_accessible(page)
     screenshot(page, "units-en")
     page.click("text=Tiếng Việt")
     page.wait_for_selector("h1:has-text('Đơn vị')")
+    assert_accessible(page)
     screenshot(page, "units-vi")

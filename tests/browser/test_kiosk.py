@@ -15,7 +15,7 @@ from survey_app.extensions import db
 from survey_app.kiosk import devices
 from survey_app.models import Counter, ProcedureField, Staff, Unit
 from survey_app.models.kiosk import KioskDevice, KioskFollowUp, KioskRating
-from tests.browser.conftest import screenshot, wait_until
+from tests.browser.conftest import assert_accessible, assert_every_page_checked, screenshot, wait_until, watch
 
 pytestmark = pytest.mark.browser
 
@@ -71,7 +71,7 @@ def shop(live_app, live_org, monkeypatch):
 def tablet(browser) -> Iterator:
     """A tablet-sized page; offline network errors and a bad pairing code's 422 are expected, nothing else."""
     context = browser.new_context(viewport=TABLET, locale="vi-VN", has_touch=True)
-    page = context.new_page()
+    page = watch(context.new_page())
     errors: list[str] = []
     page.expected_console = ["net::ERR_", "status of 422"]  # a test answering other errors adds them
 
@@ -85,6 +85,7 @@ def tablet(browser) -> Iterator:
     yield page
     context.close()
     assert errors == [], f"console errors: {errors}"
+    assert_every_page_checked(page)
 
 
 def stored(live_app) -> list[KioskRating]:
@@ -115,9 +116,11 @@ def test_pair_rate_each_path_offline_queue_and_idle_reset(live_server, live_app,
     page = tablet
     page.goto(f"{live_server.url}/kiosk")
     page.wait_for_selector("#k-pair:not([hidden])")
+    assert_accessible(page)
     page.fill("#k-pair-code", "00000000")
     page.click("#k-pair button[type=submit]")
     page.wait_for_selector("#k-pair-error:has-text('Mã ghép nối không hợp lệ')")
+    assert_accessible(page)
     page.fill("#k-pair-code", shop["code"])
     page.click("#k-pair button[type=submit]")
     page.wait_for_selector("#k-start:not([hidden])")
@@ -126,6 +129,7 @@ def test_pair_rate_each_path_offline_queue_and_idle_reset(live_server, live_app,
     assert page.locator(".k-person .k-name").all_inner_texts() == ["Nguyễn Thị Lan", "Trần Văn Bình"]
     wait_until(page, "document.querySelector('.k-person img').naturalWidth > 0")
     screenshot(page, "kiosk-start-vi")
+    assert_accessible(page)
 
     # 1. very satisfied, with the civil servant; the procedure field and dossier code follow the tap
     page.click(".k-person:has-text('Nguyễn Thị Lan')")
@@ -133,6 +137,7 @@ def test_pair_rate_each_path_offline_queue_and_idle_reset(live_server, live_app,
     page.click(".k-level[data-level=very_satisfied]")
     page.wait_for_selector("#k-thanks:not([hidden])")
     assert "Cảm ơn Ông/Bà đã đánh giá!" in page.inner_text("#k-thanks")
+    assert_accessible(page)
     page.wait_for_timeout(700)  # the follow-up ignores the second tap of a double tap
     page.click(".k-chip:has-text('Hộ tịch')")
     page.fill("#k-dossier", "000.00.09.H49-260301-0001")
@@ -148,8 +153,10 @@ def test_pair_rate_each_path_offline_queue_and_idle_reset(live_server, live_app,
     page.click(".k-level[data-level=dissatisfied]")
     page.wait_for_selector("#k-reasons:not([hidden])")
     screenshot(page, "kiosk-reasons-vi")
+    assert_accessible(page)
     page.click("#k-send")
     assert page.inner_text("#k-reasons-error") == "Vui lòng chọn ít nhất một lý do."
+    assert_accessible(page)
     page.click(".k-reason:has-text('Thời gian chờ lâu')")
     page.click(".k-reason:has-text('Hướng dẫn chưa rõ')")
     page.fill("#k-comment", "Phải đi lại 3 lần mới nộp được hồ sơ")
@@ -176,6 +183,7 @@ def test_pair_rate_each_path_offline_queue_and_idle_reset(live_server, live_app,
     page.wait_for_selector("#k-start:not([hidden])")
     page.wait_for_selector("#k-pending:has-text('Chờ gửi: 5')")
     screenshot(page, "kiosk-offline-pending-vi")
+    assert_accessible(page)
     page.context.set_offline(False)
     page.wait_for_selector("#k-pending", state="hidden", timeout=15000)
     rows = wait_for_rows(live_app, 7)
@@ -214,12 +222,14 @@ def test_language_toggle_and_keyboard_use(live_server, live_app, shop, tablet):
     assert page.inner_text("#k-question") == "How satisfied are you with the service you received today?"
     assert page.locator(".k-level").all_inner_texts() == ["Very satisfied", "Satisfied", "Dissatisfied"]
     screenshot(page, "kiosk-start-en")
+    assert_accessible(page)
     # keyboard only: Tab to the first level button and press Enter
     page.focus(".k-level >> nth=1")
     page.keyboard.press("Enter")
     page.wait_for_selector("#k-thanks:not([hidden])")
     assert "Thank you for your rating!" in page.inner_text("#k-thanks")
     assert page.inner_text("#k-fields .k-chip >> nth=0") == "Civil status"  # the follow-up, in English too
+    assert_accessible(page)
     rows = wait_for_rows(live_app, 1)
     assert [(r.level, r.staff_id) for r in rows] == [("satisfied", None)]
     back_at_start(page)  # the next citizen starts in Vietnamese
@@ -231,9 +241,10 @@ def test_unit_admin_registers_a_kiosk_and_an_official_watches_the_feed(live_serv
     from tests.browser.conftest import sign_in
     from tests.conftest import PASSWORD
 
-    admin = browser.new_context(viewport={"width": 1280, "height": 860}, locale="vi-VN").new_page()
+    admin = watch(browser.new_context(viewport={"width": 1280, "height": 860}, locale="vi-VN").new_page())
     sign_in(admin, live_server.url, "unit_admin1", PASSWORD)
     admin.goto(f"{live_server.url}/kiosk/devices")
+    assert_accessible(admin)
     counter_option = admin.locator("#place option", has_text="Quầy 1 - Hộ tịch, chứng thực")
     admin.select_option("#place", counter_option.get_attribute("value"))
     admin.fill("#name", "Kiosk quầy 1 (mới)")
@@ -241,14 +252,18 @@ def test_unit_admin_registers_a_kiosk_and_an_official_watches_the_feed(live_serv
     code = admin.inner_text("#pairing-code").replace(" ", "")
     assert len(code) == 8
     screenshot(admin, "kiosk-admin-devices")
+    assert_accessible(admin)
 
-    tablet = browser.new_context(viewport=TABLET, locale="vi-VN").new_page()
+    tablet = watch(browser.new_context(viewport=TABLET, locale="vi-VN").new_page())
     tablet.goto(f"{live_server.url}/kiosk")
+    tablet.wait_for_selector("#k-pair:not([hidden])")
+    assert_accessible(tablet)
     tablet.fill("#k-pair-code", code)
     tablet.click("#k-pair button[type=submit]")
     tablet.click(".k-level[data-level=dissatisfied]")
     tablet.click(".k-reason:has-text('Thái độ phục vụ chưa tốt')")
     tablet.fill("#k-comment", "Cán bộ trả lời cộc lốc")
+    assert_accessible(tablet)
     tablet.click("#k-send")
     tablet.wait_for_selector("#k-thanks:not([hidden])")
     assert len(wait_for_rows(live_app, 1)) == 1
@@ -256,9 +271,11 @@ def test_unit_admin_registers_a_kiosk_and_an_official_watches_the_feed(live_serv
     admin.goto(f"{live_server.url}/kiosk/devices")
     row = admin.locator("#devices tr", has_text="Kiosk quầy 1 (mới)")
     assert "đã ghép nối" in row.inner_text() and "kiosk-1.1" in row.inner_text()
+    assert_accessible(admin)
     admin.context.close()
+    assert_every_page_checked(admin)
 
-    official = browser.new_context(viewport={"width": 1280, "height": 860}, locale="vi-VN").new_page()
+    official = watch(browser.new_context(viewport={"width": 1280, "height": 860}, locale="vi-VN").new_page())
     sign_in(official, live_server.url, "official1", PASSWORD)
     official.goto(f"{live_server.url}/kiosk/feed")
     assert "Cán bộ trả lời cộc lốc" in official.inner_text("#feed")
@@ -266,14 +283,20 @@ def test_unit_admin_registers_a_kiosk_and_an_official_watches_the_feed(live_serv
     tablet.click(".k-level[data-level=very_satisfied]")
     official.wait_for_selector("#feed li:has-text('Rất hài lòng')", timeout=15000)  # arrives without a reload
     screenshot(official, "kiosk-feed")
+    assert_accessible(official)
     official.goto(f"{live_server.url}/kiosk/follow-ups")
+    assert_accessible(official)
     official.fill("textarea[name=note]", "Đã nhắc nhở cán bộ, xin lỗi công dân qua điện thoại")
     official.click("main button[value=done]")
     assert "Đã cập nhật việc xử lý." in official.inner_text("main")
+    assert_accessible(official)
     official.goto(f"{live_server.url}/kiosk/follow-ups?state=done")
     screenshot(official, "kiosk-follow-ups-done")
+    assert_accessible(official)
     official.context.close()
     tablet.context.close()
+    assert_every_page_checked(official)
+    assert_every_page_checked(tablet)
 
 
 def wait_for_rows_in(page, live_app, n: int, timeout: float = 15) -> list[KioskRating]:
@@ -294,15 +317,6 @@ def open_paired(page, live_server, live_app, shop) -> None:
     page.goto(f"{live_server.url}/kiosk#token={token}")  # the address `kiosk register` prints
     page.wait_for_selector("#k-start:not([hidden])")
     assert page.url == f"{live_server.url}/kiosk"  # the token left the address bar
-
-
-def no_serious_axe_violations(page) -> None:
-    """axe-core finds no serious or critical violation on the page as it is now."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
-    assert bad == [], results.generate_report()
 
 
 def test_queue_drops_what_the_server_refuses_and_keeps_what_failed(live_server, live_app, shop, tablet):
@@ -331,6 +345,7 @@ def test_queue_drops_what_the_server_refuses_and_keeps_what_failed(live_server, 
 
     open_paired(page, live_server, live_app, shop)
     page.route("**/api/v1/kiosk/ratings", ratings)
+    assert_accessible(page)
 
     # a server error keeps the rating queued and retries it
     page.click(".k-level[data-level=satisfied]")
@@ -350,6 +365,7 @@ def test_queue_drops_what_the_server_refuses_and_keeps_what_failed(live_server, 
     page.wait_for_selector("#k-pending", state="hidden", timeout=15000)
     assert [r.level for r in wait_for_rows_in(page, live_app, 1)] == ["very_satisfied"]
     screenshot(page, "kiosk-not-accepted-vi")
+    assert_accessible(page)
 
     # 503 with Retry-After: the rating stays queued and nothing is sent before the time asked
     back_at_start(page)
@@ -410,7 +426,7 @@ def test_screen_faces_follow_up_double_tap_in_both_orientations(
     )
     db.session.commit()
     context = browser.new_context(viewport=size, locale="vi-VN", has_touch=True)
-    page = context.new_page()
+    page = watch(context.new_page())
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     name = "landscape" if size is TABLET else "portrait"
@@ -428,7 +444,7 @@ def test_screen_faces_follow_up_double_tap_in_both_orientations(
         )
         assert fits, levels.nth(i).inner_text()
     screenshot(page, f"kiosk-start-{name}")
-    no_serious_axe_violations(page)
+    assert_accessible(page)
 
     # a double tap gives one rating; the follow-up shows 18 fields in a bounded list
     page.locator(".k-level[data-level=satisfied]").dblclick()
@@ -438,7 +454,7 @@ def test_screen_faces_follow_up_double_tap_in_both_orientations(
     assert list_box["height"] <= 0.25 * size["height"]
     assert page.locator("#k-done").is_visible() and page.locator("#k-dossier").is_visible()
     screenshot(page, f"kiosk-follow-up-{name}")
-    no_serious_axe_violations(page)
+    assert_accessible(page)
     page.wait_for_timeout(700)
     page.locator("#k-fields .k-chip", has_text="Công an").click()  # scrolled into view inside the list
     page.click("#k-done")
@@ -456,6 +472,7 @@ def test_screen_faces_follow_up_double_tap_in_both_orientations(
     page.click(".k-level[data-level=very_satisfied]")
     page.wait_for_selector("#k-thanks:not([hidden])")
     assert page.inner_text("#k-thanks-title") == "Thank you for your rating!"
+    assert_accessible(page)
     page.wait_for_selector("#k-start:not([hidden])", timeout=8000)
     assert page.get_attribute("html", "lang") == "vi"
     assert page.locator(".k-level").all_inner_texts() == ["Rất hài lòng", "Hài lòng", "Không hài lòng"]
@@ -463,3 +480,4 @@ def test_screen_faces_follow_up_double_tap_in_both_orientations(
     assert [r.field_id for r in stored(live_app)][1] is None  # nothing added: sent as tapped
     context.close()
     assert errors == []
+    assert_every_page_checked(page)

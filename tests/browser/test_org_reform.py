@@ -9,7 +9,7 @@ import pytest
 
 from survey_app.extensions import db
 from survey_app.org.reorganisation import reorganise_csv
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import assert_accessible, screenshot, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -26,6 +26,7 @@ def test_the_unit_pages_show_the_reorganisation(live_server, live_org, page):
     db.session.commit()
     sign_in(page, live_server.url, "admin1", PASSWORD)
     page.goto(f"{live_server.url}/org/units?q=0")  # a search lists every unit whose code holds a 0
+    assert_accessible(page)
     rows = page.locator(".unit-matches li")
 
     def row(code: str):
@@ -46,6 +47,7 @@ def test_the_unit_pages_show_the_reorganisation(live_server, live_org, page):
     thuy_khue = predecessors.filter(has_text="Phường Thụy Khuê").inner_text()
     assert "dùng chung" in thuy_khue and "Phường Ba Đình" in thuy_khue
     assert "chỉ tính một lần" in page.locator("#succession-rule").inner_text()
+    assert_accessible(page)
     screenshot(page, "org-reform-successor")
 
     with page.expect_navigation():
@@ -55,4 +57,5 @@ def test_the_unit_pages_show_the_reorganisation(live_server, live_org, page):
         "Phường Tây Hồ 00103 đang hoạt động",
         "Phường Ba Đình 00004 đang hoạt động",
     ]
+    assert_accessible(page)
     screenshot(page, "org-reform-split")

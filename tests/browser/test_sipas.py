@@ -14,7 +14,7 @@ from survey_app.models.sipas import SipasResponse
 from survey_app.sipas.batches import open_batch
 from survey_app.sipas.campaigns import questionnaire_of
 from survey_app.sipas.transfer import import_csv
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import assert_accessible, assert_every_page_checked, screenshot, sign_in, watch
 from tests.conftest import PASSWORD
 from tests.factories import make_sipas_campaign
 from tests.sipas.helpers import CRITERIA
@@ -42,9 +42,10 @@ def campaign(live_app, live_org):
 
 
 def press(page, text: str) -> None:
-    """Tap a button of the survey and wait for the next page."""
+    """Tap a button of the survey, wait for the next page and check it with axe-core."""
     with page.expect_navigation():
         page.tap(f".survey-nav button:has-text('{text}')")
+    assert_accessible(page)
 
 
 def count(campaign) -> int:
@@ -54,11 +55,12 @@ def count(campaign) -> int:
 
 def test_answer_the_online_form_on_a_phone(browser, live_server, live_org, campaign):
     context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
-    page = context.new_page()
+    page = watch(context.new_page())
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.goto(f"{live_server.url}/sipas/s/TH-LIVE/00109")
     assert page.locator("text=Trang 1/4").is_visible()
+    assert_accessible(page)
     # each answer is a large tap target; "don't know" is always offered
     box = page.locator("#q-S01 label.choice").first.bounding_box()
     assert box["height"] >= 44 and box["width"] > 300
@@ -66,6 +68,7 @@ def test_answer_the_online_form_on_a_phone(browser, live_server, live_org, campa
     page.tap("#q-S02 label.choice:has(input[value='4'])")  # Hài lòng
     page.tap("#q-S03 label.choice.none")
     screenshot(page, "sipas-online-phone-page1")
+    screenshot(page, "sipas-online-phone")
     press(page, "Tiếp theo")
     assert page.locator("text=Trang 2/4").is_visible()
     press(page, "Quay lại")  # the first page kept its answers
@@ -88,8 +91,10 @@ def test_answer_the_online_form_on_a_phone(browser, live_server, live_org, campa
     # the same phone cannot answer twice
     page.goto(f"{live_server.url}/sipas/s/TH-LIVE/00109")
     assert page.locator("text=Thiết bị này đã trả lời khảo sát").is_visible()
+    assert_accessible(page)
     context.close()
     assert errors == []
+    assert_every_page_checked(page)
 
 
 def test_type_a_paper_batch_by_keyboard_only(page, live_server, live_org, campaign):
@@ -101,15 +106,18 @@ def test_type_a_paper_batch_by_keyboard_only(page, live_server, live_org, campai
     sign_in(page, live_server.url, "official1", PASSWORD)
     page.goto(f"{live_server.url}/sipas/batches/{batch.id}")
     assert page.evaluate("document.activeElement.name") == "S01"
+    assert_accessible(page)
     # form 1: nine ratings then the three demographic answers of Mẫu số 02, one key each; "8" is refused
     # on S04v2, "3" on D1 (Nam / Nữ only)
     page.keyboard.type("4538")
     assert page.input_value("input[name=S04v2]") == ""
     assert page.evaluate("document.activeElement.name") == "S04v2"
     page.keyboard.type("52" + "45" + "4" + "0" + "3" + "1" + "2" + "4")
+    assert_accessible(page)  # the refused keys leave no error list behind
     screenshot(page, "sipas-paper-entry")
     page.keyboard.press("Enter")
     page.wait_for_selector("text=Đã lưu phiếu 1.")
+    assert_accessible(page)
     assert page.evaluate("document.activeElement.name") == "S01"
     # form 2: a space leaves an answer blank ("no answer"), Backspace on an empty box goes back
     page.keyboard.type("1 ")
@@ -118,8 +126,10 @@ def test_type_a_paper_batch_by_keyboard_only(page, live_server, live_org, campai
     page.keyboard.type("2" + "3" * 8)
     page.keyboard.press("Enter")
     page.wait_for_selector("text=Đã nhập đủ 2 phiếu")
+    assert_accessible(page)
     page.keyboard.press("Enter")  # the close button has the focus
     page.wait_for_selector("text=Đã đóng lô: 2 phiếu.")
+    assert_accessible(page)
     screenshot(page, "sipas-paper-batch-closed")
     report = campaign_report(db.session, campaign, live_org.ward, questionnaire=questionnaire_of(campaign))
     assert report["channels"] == {"paper": 2}
@@ -141,6 +151,7 @@ def test_import_a_csv_with_errors_and_see_them_listed(page, live_server, live_or
     )
     sign_in(page, live_server.url, "admin1", PASSWORD)
     page.goto(f"{live_server.url}/sipas/campaigns/TH-LIVE/import")
+    assert_accessible(page)
     page.set_input_files("#file", str(path))
     page.click("main button[type=submit]")
     items = page.locator(".import-errors li")
@@ -148,6 +159,7 @@ def test_import_a_csv_with_errors_and_see_them_listed(page, live_server, live_or
         "Dòng 3: kênh phải là online, paper, phone hoặc interview; S09: 9 không phải là câu trả lời hợp lệ.",
         "Dòng 4: không có đơn vị mã XYZ; submitted_at nằm ngoài thời gian của đợt khảo sát.",
     ]
+    assert_accessible(page)
     screenshot(page, "sipas-import-errors")
     assert count(campaign) == 0
 
@@ -165,10 +177,13 @@ def test_leader_reads_results_and_prints_the_qr_poster(page, live_server, live_o
     page.goto(f"{live_server.url}/sipas/campaigns/TH-LIVE/results")
     assert page.locator("#unit option:checked").inner_text().startswith("Quận Tây Hồ")
     assert page.locator("[data-testid=overall]").inner_text().endswith("%")
+    assert_accessible(page)
     screenshot(page, "sipas-results")
     page.goto(f"{live_server.url}/sipas/campaigns/TH-LIVE")
     assert page.locator("progress").count() == 2
+    assert_accessible(page)
     screenshot(page, "sipas-campaign")
     page.goto(f"{live_server.url}/sipas/campaigns/TH-LIVE/poster/00109")
     assert page.locator("img.poster-qr").evaluate("img => img.naturalWidth > 0")
+    assert_accessible(page)
     screenshot(page, "sipas-poster")

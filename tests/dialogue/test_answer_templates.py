@@ -65,7 +65,7 @@ def test_the_answer_page_names_templates_and_refuses_an_unfilled_blank_beside_th
     response = post_form(client, url, {"kind": "answer", "a-answer": unfilled}, token_from=url)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert f'<ul class="errors" id="a-answer-err" role="alert"><li>{BLANK}</li></ul>' in page
+    assert f'<div class="errors" id="a-answer-err" role="alert"><ul><li>{BLANK}</li></ul></div>' in page
     assert unfilled in page  # what was typed is kept
     db.session.expire_all()
     assert db.session.get(DialogueComment, comment.id).status == CommentStatus.assigned

@@ -1,7 +1,5 @@
 """The live-logging screen: comments recorded one by one, bad ones refused without losing what was typed."""
 
-import re
-
 from tests.conftest import post_form
 from tests.dialogue.helpers import comment_count, live_form, signed_in
 from tests.factories import add_departments, make_conference
@@ -65,7 +63,7 @@ def test_a_written_comment_without_a_department_says_why_beside_the_department_f
     assert comment_count() == 0
     # Without the script, the page shows it beside the field, which is marked invalid.
     page = post_form(client, url, written, token_from=live).get_data(as_text=True)
-    assert f'<ul class="errors" id="department_id-err" role="alert"><li>{why}</li></ul>' in page
+    assert f'<div class="errors" id="department_id-err" role="alert"><ul><li>{why}</li></ul></div>' in page
     assert '<select aria-describedby="department_id-err" aria-invalid="true"' in page
     assert comment_count() == 0
     # The department the comment was addressed to answers by default ("— same as addressed —").
@@ -85,7 +83,7 @@ def test_the_department_pickers_offer_a_search_box(app, org):
         select = select.split(">", 1)[0]
         assert 'data-filter-label="Tìm trong tên"' in select
         assert 'data-filter-count="{n} đơn vị phù hợp"' in select
-    assert re.search(r"js/select_filter(\.[0-9a-f]+)?\.js", page)  # hashed when the static build exists
+    assert "js/select_filter." in page  # its content-hashed URL
 
 
 def test_a_refusal_about_the_answer_on_the_spot_names_its_field(app, org):
