@@ -132,12 +132,26 @@ def _bar_height(count: int) -> int:
     return max(220, 40 + 28 * count)
 
 
-def rate_over_time(periods: list[str], rates: list[float | None], ns: list[int], target: float | None) -> str:
-    """Line of the satisfaction rate per period; withheld periods are gaps."""
+def rate_over_time(
+    periods: list[str],
+    rates: list[float | None],
+    ns: list[int],
+    target: float | None,
+    *,
+    marked: list[bool] | None = None,
+    marked_label: str = "",
+) -> str:
+    """Line of the satisfaction rate per period; withheld periods are gaps.
+
+    `marked` periods (a new unit's predecessors' history before its reorganisation) are drawn as a
+    separate dashed grey series over a shaded band, named `marked_label` in the legend; the two series
+    are not joined.
+    """
+    marked = marked or [False] * len(periods)
     trace = {
         "type": "scatter",
         "x": periods,
-        "y": rates,
+        "y": [None if m else r for r, m in zip(rates, marked, strict=True)],
         "mode": "lines+markers",
         "name": _("Satisfaction rate"),
         "line": {"color": BRAND, "width": 3},
@@ -145,14 +159,61 @@ def rate_over_time(periods: list[str], rates: list[float | None], ns: list[int],
         "hovertemplate": "%{x}: %{y:.1f}% (n = %{customdata:,})<extra></extra>",
         "connectgaps": False,
     }
+    traces = [trace]
+    shapes: list[dict] = []
+    annotations: list[dict] = []
+    if any(marked):
+        traces.insert(
+            0,
+            {
+                "type": "scatter",
+                "x": periods,
+                "y": [r if m else None for r, m in zip(rates, marked, strict=True)],
+                "mode": "lines+markers",
+                "name": marked_label,
+                "line": {"color": GREY, "width": 3, "dash": "dash"},
+                "marker": {"symbol": "circle-open", "size": 8},
+                "customdata": ns,
+                "hovertemplate": marked_label + " · %{x}: %{y:.1f}% (n = %{customdata:,})<extra></extra>",
+                "connectgaps": False,
+            },
+        )
+        last = max(i for i, m in enumerate(marked) if m)
+        first = min(i for i, m in enumerate(marked) if m)
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "x0": first - 0.5,
+                "x1": last + 0.5,
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": "#eef0f3",
+                "line": {"width": 0},
+                "layer": "below",
+            }
+        )
+        annotations.append(
+            {
+                "xref": "x",
+                "yref": "paper",
+                "x": (first + last) / 2,
+                "y": 1,
+                "yanchor": "top",
+                "showarrow": False,
+                "text": marked_label,
+                "font": {"color": "#52606d", "size": 12},
+            }
+        )
     layout = _layout(
         yaxis=_axis(_("Satisfaction rate (%)"), range=[0, 101]),
         xaxis=_axis("", type="category"),
-        showlegend=False,
+        showlegend=any(marked),
     )
     if target is not None:
-        layout["shapes"] = [_target_line(target, vertical=False)]
-        layout["annotations"] = [
+        shapes.append(_target_line(target, vertical=False))
+        annotations.append(
             {
                 "xref": "paper",
                 "x": 1,
@@ -163,8 +224,12 @@ def rate_over_time(periods: list[str], rates: list[float | None], ns: list[int],
                 "text": _("Target"),
                 "font": {"color": BAD},
             }
-        ]
-    return _figure([trace], layout)
+        )
+    if shapes:
+        layout["shapes"] = shapes
+    if annotations:
+        layout["annotations"] = annotations
+    return _figure(traces, layout)
 
 
 def rate_bars(

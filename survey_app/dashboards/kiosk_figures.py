@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from survey_app.analytics import kiosk_queries, pooling
 from survey_app.analytics.periods import months_touching, previous_period
 from survey_app.analytics.rates import Rate, difference, level_shares, safe_share, satisfaction_rate
-from survey_app.dashboards import charts, settings
+from survey_app.dashboards import charts, history, settings
 from survey_app.dashboards.charts import Chart, Column
 from survey_app.dashboards.filters import Filters, bucket_label, bucket_of, buckets
 from survey_app.extensions import db
@@ -176,29 +176,53 @@ def _summary(context: _Context) -> tuple[KioskSummary, dict[date, dict[str, int]
 
 
 def _trend_chart(context: _Context, per_bucket: Mapping[date, Mapping[str, int]]) -> Chart:
-    """The satisfaction rate of each day, week or month of the period."""
+    """The satisfaction rate of each day, week or month of the period.
+
+    For a unit opened by a reorganisation, the buckets that begin before its effective date hold its
+    predecessors' ratings (pooled through the closure, each once): they are drawn as a separate, marked
+    series and named in the note, so that the years before and after the reform can be compared.
+    """
     filters = context.filters
     rows, labels, values, ns = [], [], [], []
-    for first in buckets(filters.start, filters.end, filters.granularity):
+    firsts = list(buckets(filters.start, filters.end, filters.granularity))
+    reform = history.reform_history(filters.unit)
+    marked = history.marked_rows(reform, firsts)
+    for first, before in zip(firsts, marked, strict=True):
         rate = context.rate(per_bucket.get(first, {}))
         label = bucket_label(first, filters.granularity)
         labels.append(label)
         values.append(rate.value)
         ns.append(rate.n)
-        rows.append([label, rate.n, rate.satisfied, rate.value])
+        row = [label, rate.n, rate.satisfied, rate.value]
+        if any(marked):
+            row.append(_("Predecessors") if before else filters.unit.name)
+        rows.append(row)
+    columns = [
+        Column(_("Period")),
+        Column(_("Ratings"), "int"),
+        Column(_("Satisfied"), "int"),
+        Column(_("Satisfaction rate"), "pct"),
+    ]
+    note = ""
+    if any(marked) and reform is not None:
+        columns.append(Column(_("Figures of")))
+        note = reform.note()
     return Chart(
         "trend",
         _("Satisfaction rate over time"),
-        [
-            Column(_("Period")),
-            Column(_("Ratings"), "int"),
-            Column(_("Satisfied"), "int"),
-            Column(_("Satisfaction rate"), "pct"),
-        ],
+        columns,
         rows,
-        charts.rate_over_time(labels, values, ns, context.target)
+        charts.rate_over_time(
+            labels,
+            values,
+            ns,
+            context.target,
+            marked=marked,
+            marked_label=reform.label() if reform is not None else "",
+        )
         if any(v is not None for v in values)
         else None,
+        note=note,
     )
 
 

@@ -10,9 +10,9 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from survey_app.core import clock
-from survey_app.dashboards import dialogue_figures, kiosk_figures, settings, sipas_figures, svg
+from survey_app.dashboards import dialogue_figures, history, kiosk_figures, settings, sipas_figures, svg
 from survey_app.dashboards.charts import Chart
-from survey_app.dashboards.filters import Filters
+from survey_app.dashboards.filters import Filters, buckets
 from survey_app.models import User
 
 
@@ -49,6 +49,15 @@ def _bars(chart: Chart, label_col: int, value_col: int, **options) -> Markup:
     )
 
 
+def _marked(filters: Filters) -> dict:
+    """Which points of the kiosk trend are a new unit's predecessors' history (see dashboards.history)."""
+    reform = history.reform_history(filters.unit)
+    if reform is None:
+        return {}
+    firsts = list(buckets(filters.start, filters.end, filters.granularity))
+    return {"marked": history.marked_rows(reform, firsts), "marked_label": reform.label()}
+
+
 def build(filters: Filters, user: User) -> LeadershipReport:
     """Kiosk, SIPAS and dialogue figures of a unit's subtree for the report."""
     target = settings.kiosk_target()
@@ -59,7 +68,13 @@ def build(filters: Filters, user: User) -> LeadershipReport:
     report.kiosk_sections.append(
         ReportSection(
             trend,
-            svg.line([r[0] for r in trend.rows], [r[3] for r in trend.rows], target=target, title=trend.title)
+            svg.line(
+                [r[0] for r in trend.rows],
+                [r[3] for r in trend.rows],
+                target=target,
+                title=trend.title,
+                **_marked(filters),
+            )
             if any(r[3] is not None for r in trend.rows)
             else None,
         )

@@ -69,20 +69,47 @@ def hbars(
 
 
 def line(
-    labels: list[str], values: list[float | None], *, target: float | None = None, title: str = ""
+    labels: list[str],
+    values: list[float | None],
+    *,
+    target: float | None = None,
+    title: str = "",
+    marked: list[bool] | None = None,
+    marked_label: str = "",
 ) -> Markup:
-    """A 0–100 line over categories; gaps where a value is withheld."""
+    """A 0–100 line over categories; gaps where a value is withheld.
+
+    `marked` points (a new unit's predecessors' history) are drawn over a shaded band as a separate
+    dashed grey line, labelled `marked_label`; it is not joined to the unit's own line.
+    """
     width, height, left, bottom, top = 640, 220, 40, 40, 10
     inner_w, inner_h = width - left - 10, height - top - bottom
     step = inner_w / max(1, len(labels) - 1) if len(labels) > 1 else 0
+    marked = marked or [False] * len(labels)
 
     def y_of(v: float) -> float:
         return top + inner_h * (1 - v / 100)
+
+    def x_of(i: int) -> float:
+        return left + (i * step if len(labels) > 1 else inner_w / 2)
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="svg-chart" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">'
     ]
+    if any(marked):
+        first = min(i for i, m in enumerate(marked) if m)
+        last = max(i for i, m in enumerate(marked) if m)
+        x0 = max(left, x_of(first) - step / 2)
+        x1 = min(width - 10, x_of(last) + step / 2)
+        parts.append(
+            f'<rect class="before-reform" x="{x0:.1f}" y="{top}" width="{x1 - x0:.1f}" height="{inner_h}" '
+            f'fill="#eef0f3"/>'
+        )
+        parts.append(
+            f'<text x="{(x0 + x1) / 2:.1f}" y="{top + 12}" text-anchor="middle" font-size="11" '
+            f'fill="{MUTED}">{escape(marked_label)}</text>'
+        )
     for tick in (0, 25, 50, 75, 100):
         y = y_of(tick)
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" stroke="{GRID}"/>')
@@ -94,27 +121,30 @@ def line(
             f'stroke="{BAD}" stroke-dasharray="4 3"/>'
         )
     segment: list[str] = []
+    segment_marked = False
+
+    def flush() -> None:
+        if len(segment) > 1:
+            style = f'stroke="{MUTED}" stroke-dasharray="6 4"' if segment_marked else f'stroke="{BAR}"'
+            parts.append(f'<polyline fill="none" {style} stroke-width="2.5" points="{" ".join(segment)}"/>')
+        segment.clear()
+
     every = max(1, len(labels) // 12)
-    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
-        x = left + (i * step if len(labels) > 1 else inner_w / 2)
+    for i, (label, value, is_marked) in enumerate(zip(labels, values, marked, strict=True)):
+        x = x_of(i)
         if i % every == 0:
             parts.append(
                 f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="10">'
                 f"{escape(label)}</text>"
             )
-        if value is None:
-            if len(segment) > 1:
-                parts.append(
-                    f'<polyline fill="none" stroke="{BAR}" stroke-width="2.5" points="{" ".join(segment)}"/>'
-                )
-            segment = []
-            continue
-        point = f"{x:.1f},{y_of(value):.1f}"
-        segment.append(point)
-        parts.append(f'<circle cx="{x:.1f}" cy="{y_of(value):.1f}" r="3" fill="{BAR}"/>')
-    if len(segment) > 1:
-        parts.append(
-            f'<polyline fill="none" stroke="{BAR}" stroke-width="2.5" points="{" ".join(segment)}"/>'
-        )
+        if value is None or is_marked != segment_marked:
+            flush()
+            segment_marked = is_marked
+            if value is None:
+                continue
+        segment.append(f"{x:.1f},{y_of(value):.1f}")
+        colour = MUTED if is_marked else BAR
+        parts.append(f'<circle cx="{x:.1f}" cy="{y_of(value):.1f}" r="3" fill="{colour}"/>')
+    flush()
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every label and value above went through escape()
