@@ -330,3 +330,57 @@ def raw_period_measures(session: Session, root_id: int, start: date, end: date) 
     return (
         {} if row[0] is None or not row[0] else dict(zip(MEASURES, (int(v or 0) for v in row), strict=True))
     )
+
+
+# --- the dossiers dashboard ----------------------------------------------------------------------------
+
+
+def months_with_data(session: Session, root_id: int) -> tuple[date, date] | None:
+    """The first and last month (first days) with returned dossiers under a unit, from the month cube."""
+    query = (
+        sa.select(sa.func.min(month_cube.c.month), sa.func.max(month_cube.c.month))
+        .select_from(month_cube.join(closure, _under(month_cube, [root_id])))
+        .where(month_cube.c.n_returned > 0)
+    )
+    first, last = session.execute(query).one()
+    if first is None:
+        return None
+    return _as_date(first), _as_date(last)
+
+
+def measures_by_procedure_exact(
+    session: Session, root_id: int, start: date, end: date
+) -> dict[int, dict[str, int]]:
+    """{procedure id: pooled measures} of the dossiers returned in [start, end] exactly (whole months from
+    the procedure cube, edge days from the dossiers)."""
+    out: dict[int, dict[str, int]] = {}
+    for source, first, last in _reads(start, end, procedure_id=1):
+        query = _measures_query(source, [root_id], first, last, None, None, [lambda t: t.c.procedure_id])
+        for row in session.execute(query):
+            if row[1] is None:
+                continue
+            add_measures(out.setdefault(int(row[0]), {}), row[1:], MEASURES)
+    return out
+
+
+def open_at(session: Session, root_id: int, days: Sequence[date]) -> dict[date, tuple[int, int]]:
+    """{day: (in progress, overdue)} at the end of each day: dossiers of the subtree received by it and not
+    returned by it, and those of them whose due day was before it (one query for every day)."""
+    if not days:
+        return {}
+    d = dossier.c
+    columns = []
+    for day in days:
+        still_open = sa.and_(d.received_day <= day, sa.or_(d.returned_day.is_(None), d.returned_day > day))
+        columns.append(sa.func.sum(sa.case((still_open, 1), else_=0)))
+        columns.append(sa.func.sum(sa.case((sa.and_(still_open, d.due_day < day), 1), else_=0)))
+    query = (
+        sa.select(*columns)
+        .select_from(dossier.join(closure, _under(dossier, [root_id])))
+        .where(
+            d.received_day <= max(days),
+            sa.or_(d.returned_day.is_(None), d.returned_day > min(days)),
+        )
+    )
+    row = session.execute(query).one()
+    return {day: (int(row[2 * i] or 0), int(row[2 * i + 1] or 0)) for i, day in enumerate(days)}

@@ -72,6 +72,7 @@ def menu(role: Role, unit_code: str | None, endpoints: set[str]) -> list[MenuGro
                 MenuItem(_l("Kiosk dashboard"), "dashboards.kiosk", "read_results"),
                 MenuItem(_l("SIPAS dashboard"), "dashboards.sipas", "read_results"),
                 MenuItem(_l("Dialogue dashboard"), "dashboards.dialogue", "read_results"),
+                MenuItem(_l("Dossiers dashboard"), "dashboards.dossiers", "read_results"),
                 MenuItem(_l("Leadership report"), "dashboards.report", "read_results"),
                 *(
                     [MenuItem(_l("Public scoreboard"), "scoreboard.board", "read_results", scoreboard)]

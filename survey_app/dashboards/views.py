@@ -16,6 +16,7 @@ from survey_app.auth.permissions import Capability, require
 from survey_app.core.pdf import pdf_download, stylesheet
 from survey_app.dashboards import (
     dialogue_figures,
+    dossier_figures,
     exports,
     formatting,
     kiosk_figures,
@@ -86,7 +87,19 @@ def _dialogue_page():
     return form, filters, {"summary": summary}, charts
 
 
-VIEWS = {"kiosk": _kiosk_page, "sipas": _sipas_page, "dialogue": _dialogue_page}
+def _dossiers_page():
+    """Filters and figures of the dossiers view."""
+    form, filters = _read_filters(data_months=dossier_figures.data_months)
+    summary, charts = dossier_figures.dossier_dashboard(filters)
+    return form, filters, {"summary": summary}, charts
+
+
+VIEWS = {
+    "kiosk": _kiosk_page,
+    "sipas": _sipas_page,
+    "dialogue": _dialogue_page,
+    "dossiers": _dossiers_page,
+}
 
 
 @bp.get("/kiosk")
@@ -116,6 +129,16 @@ def dialogue():
     form, filters, context, charts = _dialogue_page()
     return render_template(
         "dashboards/dialogue.html", form=form, filters=filters, charts=charts, view="dialogue", **context
+    )
+
+
+@bp.get("/dossiers")
+@require(Capability.read_results)
+def dossiers():
+    """Dossiers of a unit's subtree: quarterly scores, timeliness, late procedures, rated dossiers."""
+    form, filters, context, charts = _dossiers_page()
+    return render_template(
+        "dashboards/dossiers.html", form=form, filters=filters, charts=charts, view="dossiers", **context
     )
 
 

@@ -18,6 +18,12 @@ ROUTES = [
         scoped=True,
     ),
     Route(
+        "dashboards.dossiers",
+        lambda o: f"/dashboards/dossiers?unit={o.ward.code}",
+        "read_results",
+        scoped=True,
+    ),
+    Route(
         "dashboards.report", lambda o: f"/dashboards/report?unit={o.ward.code}", "read_results", scoped=True
     ),
     Route(
