@@ -239,7 +239,13 @@ class DepartmentFiguresSchema(ma.Schema):
     answered_on_time = ma.fields.Integer()
     due = ma.fields.Integer()
     overdue = ma.fields.Integer()
-    on_time_share = ma.fields.Float(allow_none=True, metadata={"description": "percent"})
+    on_time_share = ma.fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "percent of `due` answered by the deadline; an administrative count, never "
+            "withheld for a small number (null only when nothing is due)"
+        },
+    )
 
 
 class StatsSchema(ma.Schema):
