@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from survey_app.core import clock
-from survey_app.dialogue.vocabulary import answer_working_days, holidays
+from survey_app.dialogue.vocabulary import answer_working_days, work_calendar
 from survey_app.dialogue.workdays import add_working_days
 from survey_app.extensions import db
 from survey_app.models import Unit
@@ -22,12 +22,14 @@ FORWARD_WORKING_DAYS = 5
 
 def default_due_on(conference: DialogueConference) -> date:
     """The default deadline of a written answer: N working days after the conference."""
-    return add_working_days(clock.local_date(conference.held_at), answer_working_days(), holidays())
+    return add_working_days(clock.local_date(conference.held_at), answer_working_days(), work_calendar())
 
 
 def forward_deadline(comment: DialogueComment) -> date:
     """The last day to forward a comment to the competent body (5 working days after the conference)."""
-    return add_working_days(clock.local_date(comment.conference.held_at), FORWARD_WORKING_DAYS, holidays())
+    return add_working_days(
+        clock.local_date(comment.conference.held_at), FORWARD_WORKING_DAYS, work_calendar()
+    )
 
 
 def is_overdue(comment: DialogueComment, on: date | None = None) -> bool:

@@ -28,3 +28,13 @@ def test_a_late_forward_is_recorded_with_a_note(org):
         forward(comment, "Sở Xây dựng Hà Nội", None)
     assert comment.status == CommentStatus.forwarded and "5" in comment.events[-1].note
     assert comment.due_on == date(2018, 6, 15)
+
+
+def test_a_deadline_across_a_make_up_saturday(org):
+    """Thu 17/4/2025 + 10 working days: 18, 21–25, Saturday 26/4 worked in exchange for 2/5, 28, 29/4,
+    then (30/4–4/5 off) Monday 5/5 — a day earlier than counting weekdays alone."""
+    add_departments(org)
+    conference = make_conference(org, held_at=datetime(2025, 4, 17, 1, 0, tzinfo=UTC))
+    comment = make_comment(conference, outcome="written", department_id=org.dept_tp.id)
+    assert comment.due_on == date(2025, 5, 5)
+    assert not is_overdue(comment, date(2025, 5, 5)) and is_overdue(comment, date(2025, 5, 6))
