@@ -148,12 +148,12 @@ def _tally_comments(facts: list[tuple], today: date) -> _CommentTally:
     """Count the comments by category, and the written answers by department, due, on time and overdue."""
     zone = clock.local_zone()
     tally = _CommentTally()
-    for category, department_id, status, due, answered_on_spot, answered_at in facts:
+    for category, department_id, status, due, answered_on_spot, answered_at, forwarded_on in facts:
         tally.by_category[category] += 1
         if answered_on_spot:
             tally.on_spot += 1
             continue
-        if due is None:
+        if due is None or forwarded_on is not None:  # a forwarded comment is the competent body's
             continue
         line = tally.per_department[department_id or 0]
         line["n"] += 1
@@ -167,7 +167,7 @@ def _tally_comments(facts: list[tuple], today: date) -> _CommentTally:
             if answered_day is not None and answered_day <= due:
                 tally.written_on_time += 1
                 line["on_time"] += 1
-        if answered_day is None and status in dialogue_queries.OPEN_STATUSES and due < today:
+        if answered_day is None and status in dialogue_queries.HOST_DUE_STATUSES and due < today:
             tally.overdue += 1
             line["overdue"] += 1
     return tally

@@ -113,6 +113,9 @@ class CommentStatus(LabelledEnum):
 
 
 OPEN_STATUSES = (CommentStatus.assigned, CommentStatus.forwarded, CommentStatus.in_progress)
+# Open statuses in which the host's department owes the answer: a forwarded comment waits on the competent
+# body instead, against its own deadline, and is never overdue for the host department.
+HOST_DUE_STATUSES = (CommentStatus.assigned, CommentStatus.in_progress)
 
 
 class DialogueConference(Base):
@@ -194,7 +197,12 @@ class DialogueComment(Base):
     )
     department_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # The day a comment sent in writing before the conference reached the host (None: the conference day);
+    # the 5-working-day forwarding limit counts from it.
+    received_on: Mapped[date | None] = mapped_column(Date)
     forwarded_to: Mapped[str] = mapped_column(String(300), default="")
+    # The day the competent body received the forwarded comment; its answer's deadline counts from it.
+    forwarded_on: Mapped[date | None] = mapped_column(Date)
     answered_on_spot: Mapped[bool] = mapped_column(Boolean, default=False)
     answered_by: Mapped[str] = mapped_column(String(200), default="")
     answer: Mapped[str] = mapped_column(Text, default="")

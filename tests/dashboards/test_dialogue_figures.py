@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 
-
 from tests.conftest import login
 
 YEAR_2025 = "unit=003&start=01/01/2025&end=31/12/2025"

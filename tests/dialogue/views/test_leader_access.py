@@ -1,4 +1,4 @@
-"""A leader reads his own ward's conferences (list, ledger, minutes), changes nothing, sees no other ward's."""
+"""A leader reads his own ward's conferences (list, ledger, minutes), changes nothing, sees no other's."""
 
 from survey_app.extensions import db
 from survey_app.models import Role
