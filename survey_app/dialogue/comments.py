@@ -86,7 +86,7 @@ class CommentInput:
     department_id: int | None = None
     due_on: date | None = None
     client_key: str | None = None
-    received_on: date | None = None  # a comment sent in writing beforehand: the day the host received it
+    received_on: date | None = None  # a comment sent beforehand: the day the host received it
 
 
 def actor_label(actor: User | None) -> str:
@@ -144,17 +144,18 @@ def _check_due(conference: DialogueConference, due_on: date | None) -> date:
 
 
 def _check_received_on(conference: DialogueConference, data: CommentInput) -> None:
-    """A receipt date belongs to a comment sent in writing before the conference, and is not after it."""
+    """A receipt date belongs to a comment sent before the conference (in writing, by telephone, on a
+    comment form or online), and is not after it; one spoken at the conference is received that day."""
     if data.received_on is None:
         return
-    if data.channel != CommentChannel.written:
+    if data.channel == CommentChannel.spoken:
         raise DialogueError(
-            _("A receipt date is given only for a comment sent in writing before the conference."),
+            _("A comment spoken at the conference is received that day: give no receipt date."),
             field="received_on",
         )
     if data.received_on > clock.local_date(conference.held_at):
         raise DialogueError(
-            _("A comment sent in writing beforehand is received on or before the conference day."),
+            _("A comment sent beforehand is received on or before the conference day."),
             field="received_on",
         )
 

@@ -29,8 +29,8 @@ def default_due_on(conference: DialogueConference) -> date:
 
 
 def receipt_date(comment: DialogueComment) -> date:
-    """The day the host received a comment: its own receipt date when sent in writing beforehand, else the
-    conference day."""
+    """The day the host received a comment: its own receipt date when sent beforehand, else the conference
+    day."""
     return comment.received_on or clock.local_date(comment.conference.held_at)
 
 

@@ -116,8 +116,8 @@ class CommentInSchema(ma.Schema):
         load_default=None,
         allow_none=True,
         metadata={
-            "description": "channel written: the day the host received the comment sent beforehand "
-            "(the 5-working-day forwarding limit counts from it; default the conference day)"
+            "description": "a comment sent beforehand (any channel but spoken): the day the host received "
+            "it (the 5-working-day forwarding limit counts from it; default the conference day)"
         },
     )
 

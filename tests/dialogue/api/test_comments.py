@@ -127,6 +127,8 @@ def test_a_comment_sent_in_writing_carries_its_receipt_date_and_its_forward_leav
     }
     spoken = client.post(comments, json={**body, "channel": "spoken"}, headers=official)
     assert spoken.status_code == 422 and "received_on" in spoken.json["errors"]["json"]
+    bad_channel = client.post(comments, json={**body, "channel": "fax"}, headers=official)
+    assert bad_channel.status_code == 422
     created = client.post(comments, json=body, headers=official)
     assert created.status_code == 201, created.json
     assert created.json["received_on"] == "2018-05-21"
