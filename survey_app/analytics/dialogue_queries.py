@@ -15,6 +15,7 @@ from survey_app.models import Unit, UnitClosure
 from survey_app.models import dialogue as dialogue_model
 from survey_app.models.base import UTCDateTime
 from survey_app.models.dialogue import (
+    HOST_DUE_STATUSES,
     OPEN_STATUSES,
     CommentStatus,
     ConferenceState,
@@ -53,7 +54,8 @@ def dialogue_stats(
     """Conferences held in the unit's subtree between local days start..end and what became of their comments.
 
     Returns conferences held, comments by category and by department, the share answered on the spot,
-    the share of written answers given by the deadline (of those answered or already due) and overdue counts;
+    the share of written answers given by the deadline (of those answered or already due), overdue counts,
+    and the comments forwarded to a competent body (outside every department's figures);
     `today` decides what is overdue, `zone` where local days begin.
     """
     low, high = utc_bounds(start, end, zone)
@@ -76,15 +78,20 @@ def dialogue_stats(
             DialogueComment.due_on,
             DialogueComment.answered_on_spot,
             DialogueComment.answered_at,
+            DialogueComment.forwarded_on,
         ).where(DialogueComment.conference_id.in_(conference_ids))
     ).all()
     by_category: Counter[str] = Counter()
     departments: dict[int, Counter[str]] = {}
-    on_spot = written = answered = on_time = due = overdue = 0
-    for category, department_id, status, due_on, spot, answered_at in rows:
+    on_spot = written = answered = on_time = due = overdue = forwarded = forwarded_open = 0
+    for category, department_id, status, due_on, spot, answered_at, forwarded_on in rows:
         by_category[category] += 1
         if spot:
             on_spot += 1
+            continue
+        if forwarded_on is not None:  # the competent body's to answer, not the host department's
+            forwarded += 1
+            forwarded_open += status in OPEN_STATUSES
             continue
         if department_id is None:
             continue
@@ -95,7 +102,7 @@ def dialogue_stats(
         answered_day = _local_day(answered_at, zone)
         timely = is_answered and due_on is not None and answered_day is not None and answered_day <= due_on
         is_due = is_answered or (due_on is not None and due_on < today)
-        late_open = status in OPEN_STATUSES and due_on is not None and due_on < today
+        late_open = status in HOST_DUE_STATUSES and due_on is not None and due_on < today
         answered += is_answered
         on_time += timely
         due += is_due
@@ -136,6 +143,8 @@ def dialogue_stats(
         "written_due": due,
         "on_time_share": percent(on_time, due),
         "overdue": overdue,
+        "forwarded": forwarded,
+        "forwarded_awaiting_answer": forwarded_open,
     }
 
 
@@ -169,6 +178,7 @@ _CUBE_COMMENT_FACTS = sa.select(
     _comments.c.due_on,
     _comments.c.answered_on_spot,
     _comments.c.answered_at,
+    _comments.c.forwarded_on,
 ).select_from(_COMMENTS_OF_CONFERENCES.join(_closure, _HELD_UNDER_ROOT))
 _CUBE_OVERDUE = (
     sa.select(
@@ -184,7 +194,7 @@ _CUBE_OVERDUE = (
             pooling.units, pooling.units.c.id == _conferences.c.host_unit_id
         )
     )
-    .where(_comments.c.status.in_(OPEN_STATUSES), _comments.c.due_on < _TODAY)
+    .where(_comments.c.status.in_(HOST_DUE_STATUSES), _comments.c.due_on < _TODAY)
     .order_by(_comments.c.due_on, _comments.c.number)
     .limit(500)
 )
@@ -218,8 +228,8 @@ def subtree_conference_count(session: Session, root_id: int, start_utc: datetime
 
 
 def comment_facts(session: Session, root_id: int, start_utc: datetime, end_utc: datetime) -> list[tuple]:
-    """(category, department id, status, due_on, answered_on_spot, answered_at) of the comments raised at
-    conferences of the subtree in the period (no text: only what the figures need)."""
+    """(category, department id, status, due_on, answered_on_spot, answered_at, forwarded_on) of the comments
+    raised at conferences of the subtree in the period (no text: only what the figures need)."""
     params = {"root_id": root_id, "start_utc": start_utc, "end_utc": end_utc}
     return list(session.execute(_CUBE_COMMENT_FACTS, params))
 

@@ -1,5 +1,8 @@
 """The dialogue view: conferences held per unit and half-year against the required number, comments by
-category and department, the share answered on the spot, written answers on time, the overdue list."""
+category and department, the share answered on the spot, written answers on time, the overdue list.
+
+These are administrative counts, not survey samples: every share is shown with the count it rests on and
+none is withheld for a small number (a department answers a handful of comments a year)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from survey_app.analytics import dialogue_queries, pooling
-from survey_app.analytics.rates import safe_share
 from survey_app.core import clock
 from survey_app.dashboards import charts, settings
 from survey_app.dashboards.charts import Chart, Column
@@ -36,6 +38,11 @@ def half_year_label(year: int, half: int) -> str:
     return _("First half of %(year)s", year=year) if half == 1 else _("Second half of %(year)s", year=year)
 
 
+def share(part: int, whole: int) -> float | None:
+    """100 × part / whole, never withheld for a small whole (None only when there is nothing to count)."""
+    return 100.0 * part / whole if whole else None
+
+
 def category_label(code: str) -> str:
     """A comment category's name from the dialogue module's list (the code when unknown)."""
     return category_name(code, str(get_locale() or "vi"))
@@ -57,7 +64,7 @@ class DialogueSummary:
 
 def dialogue_dashboard(filters: Filters) -> tuple[DialogueSummary, list[Chart]]:
     """Every dialogue figure of a unit's subtree over the period."""
-    session, unit, minimum = db.session, filters.unit, settings.min_n()
+    session, unit = db.session, filters.unit
     start_utc, end_utc = clock.day_bounds(filters.start, filters.end)
     today = clock.today()
     facts = dialogue_queries.comment_facts(session, unit.id, start_utc, end_utc)
@@ -66,17 +73,17 @@ def dialogue_dashboard(filters: Filters) -> tuple[DialogueSummary, list[Chart]]:
         conferences=dialogue_queries.subtree_conference_count(session, unit.id, start_utc, end_utc),
         comments=len(facts),
         on_spot=tally.on_spot,
-        on_spot_share=safe_share(tally.on_spot, len(facts), minimum),
+        on_spot_share=share(tally.on_spot, len(facts)),
         written_due=tally.written_due,
         written_on_time=tally.written_on_time,
-        on_time_share=safe_share(tally.written_on_time, tally.written_due, minimum),
+        on_time_share=share(tally.written_on_time, tally.written_due),
         overdue=tally.overdue,
     )
     late = dialogue_queries.overdue_comments(session, unit.id, today, start_utc, end_utc)
     return summary, [
         _conferences_chart(filters),
-        _categories_chart(tally.by_category, len(facts), minimum),
-        _departments_chart(tally.per_department, minimum),
+        _categories_chart(tally.by_category, len(facts)),
+        _departments_chart(tally.per_department),
         _overdue_chart(late, today),
     ]
 
@@ -141,12 +148,12 @@ def _tally_comments(facts: list[tuple], today: date) -> _CommentTally:
     """Count the comments by category, and the written answers by department, due, on time and overdue."""
     zone = clock.local_zone()
     tally = _CommentTally()
-    for category, department_id, status, due, answered_on_spot, answered_at in facts:
+    for category, department_id, status, due, answered_on_spot, answered_at, forwarded_on in facts:
         tally.by_category[category] += 1
         if answered_on_spot:
             tally.on_spot += 1
             continue
-        if due is None:
+        if due is None or forwarded_on is not None:  # a forwarded comment is the competent body's
             continue
         line = tally.per_department[department_id or 0]
         line["n"] += 1
@@ -160,13 +167,13 @@ def _tally_comments(facts: list[tuple], today: date) -> _CommentTally:
             if answered_day is not None and answered_day <= due:
                 tally.written_on_time += 1
                 line["on_time"] += 1
-        if answered_day is None and status in dialogue_queries.OPEN_STATUSES and due < today:
+        if answered_day is None and status in dialogue_queries.HOST_DUE_STATUSES and due < today:
             tally.overdue += 1
             line["overdue"] += 1
     return tally
 
 
-def _categories_chart(by_category: Tally, total: int, minimum: int) -> Chart:
+def _categories_chart(by_category: Tally, total: int) -> Chart:
     """Comments by category, most frequent first."""
     categories = sorted(by_category.items(), key=lambda item: (-item[1], item[0]))
     labels = [category_label(code) for code, _n in categories]
@@ -174,16 +181,14 @@ def _categories_chart(by_category: Tally, total: int, minimum: int) -> Chart:
         "categories",
         _("Comments by category"),
         [Column(_("Category")), Column(_("Comments"), "int"), Column(_("Share"), "pct")],
-        [
-            [label, n, safe_share(n, total, minimum)]
-            for label, (_c, n) in zip(labels, categories, strict=True)
-        ],
+        [[label, n, share(n, total)] for label, (_c, n) in zip(labels, categories, strict=True)],
         charts.value_bars(labels, [n for _c, n in categories], _("Comments")) if categories else None,
     )
 
 
-def _departments_chart(per_department: dict[int, dict[str, int]], minimum: int) -> Chart:
-    """Written answers of each department: assigned, answered, on time, overdue (those overdue marked)."""
+def _departments_chart(per_department: dict[int, dict[str, int]]) -> Chart:
+    """Written answers of each department: assigned, answered, due (answered or past the deadline), on time
+    (count and share of those due), overdue (those overdue marked)."""
     names = pooling.unit_names(db.session, [d for d in per_department if d])
     departments = sorted(per_department.items(), key=lambda item: (-item[1]["n"], names.get(item[0], "")))
     rows = [
@@ -191,7 +196,9 @@ def _departments_chart(per_department: dict[int, dict[str, int]], minimum: int) 
             names.get(department_id, _("Not assigned")),
             line["n"],
             line["answered"],
-            safe_share(line["on_time"], line["written"], minimum),
+            line["written"],
+            line["on_time"],
+            share(line["on_time"], line["written"]),
             line["overdue"],
         ]
         for department_id, line in departments
@@ -203,18 +210,24 @@ def _departments_chart(per_department: dict[int, dict[str, int]], minimum: int) 
             Column(_("Department")),
             Column(_("Assigned"), "int"),
             Column(_("Answered"), "int"),
-            Column(_("On time"), "pct"),
+            Column(_("Due"), "int"),
+            Column(_("On time"), "int"),
+            Column(_("On time share"), "pct"),
             Column(_("Overdue"), "int"),
         ],
         rows,
         charts.grouped_bars(
             [r[0] for r in rows],
-            [(_("Answered"), [r[2] for r in rows]), (_("Overdue"), [r[4] for r in rows])],
+            [(_("Answered"), [r[2] for r in rows]), (_("Overdue"), [r[6] for r in rows])],
             _("Comments"),
         )
         if rows
         else None,
-        highlight=[r[4] > 0 for r in rows],
+        note=_(
+            "Due: comments answered or past their deadline; the on-time share is of those. "
+            "Administrative counts: shown however few."
+        ),
+        highlight=[r[6] > 0 for r in rows],
     )
 
 

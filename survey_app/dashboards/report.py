@@ -102,6 +102,6 @@ def build(filters: Filters, user: User) -> LeadershipReport:
     for chart in dialogue_charts:
         if chart.id == "categories" and not chart.empty:
             report.dialogue_sections.append(ReportSection(chart, _bars(chart, 0, 1, digits=0)))
-        elif chart.id in ("conferences", "overdue") and not chart.empty:
+        elif chart.id in ("conferences", "departments", "overdue") and not chart.empty:
             report.dialogue_sections.append(ReportSection(chart))
     return report

@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 
 from survey_app.core import clock
 from survey_app.dialogue.deadlines import overdue_comments
-from survey_app.dialogue.workdays import official_holidays, write_holidays_csv
+from survey_app.dialogue.workdays import official_calendar_rows, write_holidays_csv
 from survey_app.org.services import get_unit_by_code
 
 logger = logging.getLogger(__name__)
@@ -50,7 +50,8 @@ def overdue(unit_code: str | None) -> None:
 @click.option("--from-year", type=int, required=True)
 @click.option("--to-year", type=int, required=True)
 def holidays_csv(from_year: int, to_year: int) -> None:
-    """Print Vietnam's public holidays as a DIALOGUE_HOLIDAYS_FILE (check it against the year's notice)."""
+    """Print Vietnam's public holidays and make-up working Saturdays as a DIALOGUE_HOLIDAYS_FILE (check it
+    against the year's notice; add a make-up day the package does not know as a `working_day` row)."""
     if to_year < from_year:
         raise click.BadParameter("must not be before --from-year", param_hint="--to-year")
-    write_holidays_csv(official_holidays(from_year, to_year), sys.stdout)
+    write_holidays_csv(official_calendar_rows(from_year, to_year), sys.stdout)

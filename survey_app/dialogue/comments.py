@@ -1,7 +1,9 @@
 """Comments of a conference and their status machine: logging, answers, assignment, forwarding.
 
 received → answered_on_spot, or → assigned → (forwarded | in_progress) → answered → published; every
-step is kept as a DialogueCommentEvent with who and when.
+step is kept as a DialogueCommentEvent with who and when. A comment may be forwarded from received too.
+A forwarded comment leaves the host department's account: its deadline becomes the competent body's,
+counted from the day that body received it, and the body's answer, recorded as it arrives, closes it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from survey_app.core import clock
-from survey_app.dialogue.deadlines import default_due_on, forward_deadline
+from survey_app.dialogue.deadlines import default_due_on, forward_deadline, forwarded_due_on
 from survey_app.dialogue.errors import DialogueError
 from survey_app.dialogue.scope import department_for
 from survey_app.dialogue.vocabulary import category_codes, unfilled_placeholders
@@ -84,6 +86,7 @@ class CommentInput:
     department_id: int | None = None
     due_on: date | None = None
     client_key: str | None = None
+    received_on: date | None = None  # a comment sent beforehand: the day the host received it
 
 
 def actor_label(actor: User | None) -> str:
@@ -140,6 +143,23 @@ def _check_due(conference: DialogueConference, due_on: date | None) -> date:
     return due_on
 
 
+def _check_received_on(conference: DialogueConference, data: CommentInput) -> None:
+    """A receipt date belongs to a comment sent before the conference (in writing, by telephone, on a
+    comment form or online), and is not after it; one spoken at the conference is received that day."""
+    if data.received_on is None:
+        return
+    if data.channel == CommentChannel.spoken:
+        raise DialogueError(
+            _("A comment spoken at the conference is received that day: give no receipt date."),
+            field="received_on",
+        )
+    if data.received_on > clock.local_date(conference.held_at):
+        raise DialogueError(
+            _("A comment sent beforehand is received on or before the conference day."),
+            field="received_on",
+        )
+
+
 def _already_logged(conference: DialogueConference, client_key: str | None) -> DialogueComment | None:
     """The comment stored earlier under the same client key (a draft resent after a network drop)."""
     if not client_key:
@@ -179,6 +199,7 @@ def add_comment(conference: DialogueConference, data: CommentInput, actor: User 
             raise DialogueError(_("The text is longer than %(n)d characters.", n=MAX_NAME))
     if data.field_id is not None and db.session.get(ProcedureField, data.field_id) is None:
         raise DialogueError(_("Choose a procedure field from the list."))
+    _check_received_on(conference, data)
     addressed = (
         department_for(conference, data.addressed_department_id) if data.addressed_department_id else None
     )
@@ -212,6 +233,7 @@ def add_comment(conference: DialogueConference, data: CommentInput, actor: User 
         field_id=data.field_id,
         content=content,
         addressed_department_id=addressed.id if addressed else None,
+        received_on=data.received_on,
         status=CommentStatus.received,
     )
     db.session.add(comment)
@@ -282,8 +304,9 @@ def forward(comment: DialogueComment, body: str, actor: User | None, note: str =
     _check_open(comment)
     comment.forwarded_to = _check_text(body, MAX_BODY, _("Enter the competent body the comment goes to."))
     late = clock.today() > forward_deadline(comment)
-    if comment.due_on is None:
-        comment.due_on = default_due_on(comment.conference)
+    # from now the competent body answers, against a deadline counted from its receipt
+    comment.forwarded_on = clock.today()
+    comment.due_on = forwarded_due_on(comment.forwarded_on)
     text = comment.forwarded_to + (f" — {note.strip()}" if note.strip() else "")
     if late:
         text += " — " + _("forwarded after the 5-working-day limit")
@@ -321,13 +344,25 @@ def answer_on_spot(
     return comment
 
 
-def answer_in_writing(comment: DialogueComment, text: str, actor: User | None) -> DialogueComment:
-    """Record the written answer; it stays held until the conference's answers are published."""
+def answer_in_writing(
+    comment: DialogueComment, text: str, actor: User | None, answered_by: str = ""
+) -> DialogueComment:
+    """Record the written answer (of the competent body, for a forwarded comment) and who gave it (default:
+    the user recording it, or the competent body); it stays held until the conference's answers are
+    published."""
     _check_open(comment)
-    if comment.department_id is None:
+    forwarded = comment.status == CommentStatus.forwarded
+    if comment.department_id is None and not forwarded:
         raise DialogueError(_("Assign the comment to a department first."))
+    if len(answered_by.strip()) > MAX_NAME:
+        raise DialogueError(_("The text is longer than %(n)d characters.", n=MAX_NAME), field="answered_by")
     comment.answer = _check_answer(text, _("Enter the answer."))
-    comment.answered_by = actor_label(actor) if actor else comment.answered_by
+    if answered_by.strip():
+        comment.answered_by = answered_by.strip()
+    elif forwarded:  # the competent body's answer, recorded by the host as it arrives
+        comment.answered_by = comment.forwarded_to
+    else:
+        comment.answered_by = actor_label(actor) if actor else comment.answered_by
     comment.answered_at = clock.now()
     record_event(comment, CommentStatus.answered, actor)
     return comment

@@ -1,4 +1,7 @@
-"""Deadlines of the follow-up: the due date of a written answer, the forwarding limit, what is overdue."""
+"""Deadlines of the follow-up: the due date of a written answer, the forwarding limit, what is overdue.
+
+A forwarded comment is the competent body's: its deadline counts from the day that body received it and it
+is never overdue for the host's department (HOST_DUE_STATUSES)."""
 
 from __future__ import annotations
 
@@ -8,11 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from survey_app.core import clock
-from survey_app.dialogue.vocabulary import answer_working_days, holidays
+from survey_app.dialogue.vocabulary import answer_working_days, work_calendar
 from survey_app.dialogue.workdays import add_working_days
 from survey_app.extensions import db
 from survey_app.models import Unit
-from survey_app.models.dialogue import OPEN_STATUSES, DialogueComment, DialogueConference
+from survey_app.models.dialogue import HOST_DUE_STATUSES, DialogueComment, DialogueConference
 from survey_app.org.services import subtree_ids_query
 
 # NĐ 20/2008 Art. 12: a comment outside the host's competence goes to the competent body
@@ -22,26 +25,37 @@ FORWARD_WORKING_DAYS = 5
 
 def default_due_on(conference: DialogueConference) -> date:
     """The default deadline of a written answer: N working days after the conference."""
-    return add_working_days(clock.local_date(conference.held_at), answer_working_days(), holidays())
+    return add_working_days(clock.local_date(conference.held_at), answer_working_days(), work_calendar())
+
+
+def receipt_date(comment: DialogueComment) -> date:
+    """The day the host received a comment: its own receipt date when sent beforehand, else the conference
+    day."""
+    return comment.received_on or clock.local_date(comment.conference.held_at)
 
 
 def forward_deadline(comment: DialogueComment) -> date:
-    """The last day to forward a comment to the competent body (5 working days after the conference)."""
-    return add_working_days(clock.local_date(comment.conference.held_at), FORWARD_WORKING_DAYS, holidays())
+    """The last day to forward a comment to the competent body (5 working days after its receipt)."""
+    return add_working_days(receipt_date(comment), FORWARD_WORKING_DAYS, work_calendar())
+
+
+def forwarded_due_on(forwarded_on: date) -> date:
+    """The competent body's answer deadline: N working days after it received the forwarded comment."""
+    return add_working_days(forwarded_on, answer_working_days(), work_calendar())
 
 
 def is_overdue(comment: DialogueComment, on: date | None = None) -> bool:
-    """An open comment whose deadline has passed (today, unless another day is given)."""
+    """A comment the host's department still owes past its deadline (today, unless another day is given)."""
     return (
-        comment.status in OPEN_STATUSES
+        comment.status in HOST_DUE_STATUSES
         and comment.due_on is not None
         and comment.due_on < (on or clock.today())
     )
 
 
 def overdue_filter(on: date):
-    """SQL condition: open comments past their deadline."""
-    return (DialogueComment.status.in_(OPEN_STATUSES)) & (DialogueComment.due_on < on)
+    """SQL condition: comments the host's department still owes past their deadline."""
+    return (DialogueComment.status.in_(HOST_DUE_STATUSES)) & (DialogueComment.due_on < on)
 
 
 def overdue_comments(on: date, within: Unit | None = None) -> list[DialogueComment]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from survey_app.dialogue.workdays import DEFAULT_HOLIDAYS_FILE, load_holidays
+from survey_app.dialogue.workdays import DEFAULT_HOLIDAYS_FILE, WorkCalendar, load_calendar
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -114,9 +114,15 @@ def answer_templates() -> tuple[AnswerTemplate, ...]:
     return _load_templates(_configured_file("DIALOGUE_ANSWER_TEMPLATES_FILE", DATA / "answer_templates.txt"))
 
 
+def work_calendar() -> WorkCalendar:
+    """Public holidays and make-up working days of this deployment (DIALOGUE_HOLIDAYS_FILE, default
+    data/holidays_vn.csv)."""
+    return load_calendar(_configured_file("DIALOGUE_HOLIDAYS_FILE", DEFAULT_HOLIDAYS_FILE))
+
+
 def holidays() -> frozenset[date]:
-    """Public holidays of this deployment (DIALOGUE_HOLIDAYS_FILE, default data/holidays_vn.csv)."""
-    return load_holidays(_configured_file("DIALOGUE_HOLIDAYS_FILE", DEFAULT_HOLIDAYS_FILE))
+    """Public holidays of this deployment (the days off of `work_calendar()`)."""
+    return work_calendar().holidays
 
 
 def answer_working_days() -> int:

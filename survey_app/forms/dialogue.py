@@ -152,6 +152,10 @@ class AnswerForm(FlaskForm):
         validators=[DataRequired(_l("Enter the answer.")), Length(max=8000)],
         render_kw={"rows": 6},
     )
+    answered_by = StringField(
+        _l("Answered by (name and title)"),
+        validators=[Optional(), Length(max=200)],
+    )
 
 
 class ForwardForm(FlaskForm):

@@ -71,11 +71,14 @@ class SpeakerKind(LabelledEnum):
 
 
 class CommentChannel(LabelledEnum):
-    """How a comment reached the conference."""
+    """How a comment reached the conference (NĐ 20/2008 Art. 6: văn bản, điện thoại, phiếu lấy ý kiến; plus
+    spoken at the conference and online)."""
 
     spoken = "spoken"
     written = "written"
     online = "online"
+    phone = "phone"
+    form = "form"
 
     @classmethod
     def _labels(cls) -> dict:
@@ -84,6 +87,8 @@ class CommentChannel(LabelledEnum):
             cls.spoken: _l("Spoken at the conference"),
             cls.written: _l("Written, sent beforehand"),
             cls.online: _l("Online"),
+            cls.phone: _l("By telephone"),
+            cls.form: _l("Comment form (phiếu)"),
         }
 
 
@@ -113,6 +118,9 @@ class CommentStatus(LabelledEnum):
 
 
 OPEN_STATUSES = (CommentStatus.assigned, CommentStatus.forwarded, CommentStatus.in_progress)
+# Open statuses in which the host's department owes the answer: a forwarded comment waits on the competent
+# body instead, against its own deadline, and is never overdue for the host department.
+HOST_DUE_STATUSES = (CommentStatus.assigned, CommentStatus.in_progress)
 
 
 class DialogueConference(Base):
@@ -194,7 +202,12 @@ class DialogueComment(Base):
     )
     department_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # The day a comment sent before the conference reached the host (None: the conference day);
+    # the 5-working-day forwarding limit counts from it.
+    received_on: Mapped[date | None] = mapped_column(Date)
     forwarded_to: Mapped[str] = mapped_column(String(300), default="")
+    # The day the competent body received the forwarded comment; its answer's deadline counts from it.
+    forwarded_on: Mapped[date | None] = mapped_column(Date)
     answered_on_spot: Mapped[bool] = mapped_column(Boolean, default=False)
     answered_by: Mapped[str] = mapped_column(String(200), default="")
     answer: Mapped[str] = mapped_column(Text, default="")

@@ -10,10 +10,12 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from survey_app.extensions import db
+from survey_app.models import Role
 from survey_app.models.dialogue import CommentStatus, DialogueComment, DialogueConference
 from tests.browser.conftest import assert_accessible, screenshot, sign_in
 from tests.conftest import PASSWORD
 from tests.dialogue.helpers import add_departments, make_conference, pdf_text
+from tests.factories import make_user
 
 pytestmark = pytest.mark.browser
 
@@ -306,3 +308,20 @@ def test_a_refused_comment_comes_back_into_the_form(page, live_server, live_org)
     expect(page.locator("#logged-count")).to_have_text("1")
     assert db.session.scalar(select(DialogueComment.content)) == "Ý kiến thiếu nội dung trả lời"
     page.console_errors[:] = [e for e in page.console_errors if "status of 400" not in e]
+
+
+def test_a_ward_leader_reads_his_wards_conference(page, live_server, live_org):
+    """From the Results home, the ward's chairman opens his ward's conference and its minutes, read-only."""
+    conference = make_conference(live_org, host=live_org.ward, title="Đối thoại phường Bưởi năm 2018")
+    make_user("chutich_buoi", Role.leader, live_org.ward)
+    db.session.commit()
+    base = live_server.url
+    sign_in(page, base, "chutich_buoi", PASSWORD)
+    page.goto(f"{base}/leader")
+    page.click("#dialogue-conferences-tile")
+    page.click("text=Đối thoại phường Bưởi năm 2018")
+    expect(page.locator("h1")).to_contain_text("Đối thoại phường Bưởi năm 2018")
+    expect(page.locator("#state-button")).to_have_count(0)
+    assert page.url.endswith(f"/dialogue/{conference.id}")
+    screenshot(page, "dialogue-leader-conference")
+    assert_accessible(page)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from tests.conftest import login
 
 YEAR_2025 = "unit=003&start=01/01/2025&end=31/12/2025"
@@ -21,10 +24,21 @@ def test_dialogue_figures(client, dialogue_data):
     assert 'data-testid="overdue">2<' in html
 
 
-def test_small_numbers_are_not_shown_as_percentages(client, dialogue_data):
+def test_administrative_counts_are_never_withheld(client, dialogue_data):
+    """A department answers a handful of comments a year: its counts and on-time share are shown with the
+    number they rest on, under the survey sample minimum (30) too."""
     login(client, "leader1")
     html = client.get(f"/dashboards/dialogue?{YEAR_2025}").get_data(as_text=True)
-    assert 'data-testid="on-spot"><span class="suppressed">không đủ mẫu' in html
+    assert 'data-testid="on-spot">66,7%' in html and "không đủ mẫu" not in html
+    assert "8 trên 12 ý kiến" in html or "8 of 12 comments" in html
+    departments = (
+        client.get(f"/dashboards/dialogue/export/departments.csv?{YEAR_2025}").get_data().decode("utf-8-sig")
+    )
+    header, *rows = csv.reader(io.StringIO(departments))
+    assert header[1:] == ["Được giao", "Đã trả lời", "Đến hạn", "Đúng hạn", "Tỷ lệ đúng hạn (%)", "Quá hạn"]
+    justice = next(row for row in rows if row[0] == "Phòng Tư pháp")
+    assert justice[1:5] == ["3", "2", "3", "1"]  # assigned, answered, due, on time
+    assert justice[5] == "33.33" and justice[6] == "1"
 
 
 def test_conferences_against_the_required_number(client, dialogue_data):

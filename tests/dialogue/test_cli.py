@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import time_machine
 
-from survey_app.dialogue.workdays import add_working_days, load_holidays
+from survey_app.dialogue.workdays import add_working_days, load_calendar, load_holidays
 from survey_app.extensions import db
 from tests.factories import add_departments, make_comment, make_conference
 
@@ -42,6 +42,9 @@ def test_holidays_command_writes_a_calendar_the_deadlines_use(app, tmp_path):
     assert all(day.year == 2026 for day in days)
     # Wed 29/4/2026 + 2 working days: 30/4 and 1/5 are holidays, then the weekend → Tue 5/5
     assert add_working_days(date(2026, 4, 29), 2, days) == date(2026, 5, 5)
+    # Mon 31/8/2026 is off in exchange for Saturday 22/8, which the file lists as a working day
+    assert load_calendar(calendar).make_up_days == {date(2026, 8, 22)}
+    assert "2026-08-22,Làm bù (thay cho ngày 31/08/2026),working_day" in result.output
     backwards = app.test_cli_runner().invoke(
         args=["dialogue", "holidays", "--from-year", "2027", "--to-year", "2026"]
     )

@@ -36,19 +36,19 @@ def _api(path: str):
 
 
 ROUTES = [
-    Route("dialogue.index", lambda o: "/dialogue/", "enter_data"),
+    Route("dialogue.index", lambda o: "/dialogue/", "enter_data|read_results"),
     Route("dialogue.new", lambda o: "/dialogue/new", "enter_data"),
     Route("dialogue.inbox", lambda o: "/dialogue/inbox", "enter_data"),
-    Route("dialogue.conference", _c(""), "enter_data", scoped=True),
+    Route("dialogue.conference", _c(""), "enter_data|read_results", scoped=True),
     Route("dialogue.edit", _c("/edit"), "enter_data", scoped=True),
     Route("dialogue.change_state", _c("/state"), "enter_data", method="POST", scoped=True, ok=302),
     Route("dialogue.bulk_assign", _c("/assign"), "enter_data", method="POST", scoped=True, ok=302),
-    Route("dialogue.invitation", _c("/invitation"), "enter_data", scoped=True),
+    Route("dialogue.invitation", _c("/invitation"), "enter_data|read_results", scoped=True),
     Route("dialogue.live", _c("/live"), "enter_data", scoped=True),
     Route("dialogue.add_comment", _c("/comments"), "enter_data", method="POST", scoped=True),
-    Route("dialogue.document", _c("/minutes"), "enter_data", scoped=True),
-    Route("dialogue.document_docx", _c("/minutes.docx"), "enter_data", scoped=True),
-    Route("dialogue.document_pdf", _c("/conclusion.pdf"), "enter_data", scoped=True),
+    Route("dialogue.document", _c("/minutes"), "enter_data|read_results", scoped=True),
+    Route("dialogue.document_docx", _c("/minutes.docx"), "enter_data|read_results", scoped=True),
+    Route("dialogue.document_pdf", _c("/conclusion.pdf"), "enter_data|read_results", scoped=True),
     Route("dialogue.comment", lambda o: f"/dialogue/comments/{o.comment.id}", "enter_data", scoped=True),
     Route("dialogue.public", lambda o: f"/dialogue/public/{o.published_conference.id}", "public"),
     # Each API resource answers GET to any token of the scope; its POST (token with enter_data) is checked

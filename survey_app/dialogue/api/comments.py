@@ -101,6 +101,7 @@ class Comments(MethodView):
                     department_id=department.id if department else None,
                     due_on=data["due_on"],
                     client_key=data["client_key"],
+                    received_on=data["received_on"],
                 ),
                 api_user(),
             )
@@ -159,7 +160,7 @@ class CommentStatus(MethodView):
             elif status == "in_progress":
                 start_work(comment, user, data["note"])
             else:
-                answer_in_writing(comment, data["answer"], user)
+                answer_in_writing(comment, data["answer"], user, answered_by=data["answered_by"])
         except DialogueError as error:
             refuse(error)
         db.session.commit()

@@ -112,6 +112,14 @@ class CommentInSchema(ma.Schema):
         load_default=None, allow_none=True, metadata={"description": "for outcome written"}
     )
     client_key = ma.fields.String(load_default=None, allow_none=True, validate=Length(max=64))
+    received_on = ma.fields.Date(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "a comment sent beforehand (any channel but spoken): the day the host received "
+            "it (the 5-working-day forwarding limit counts from it; default the conference day)"
+        },
+    )
 
 
 class StatusChangeSchema(ma.Schema):
@@ -132,7 +140,12 @@ class StatusChangeSchema(ma.Schema):
         metadata={"description": "for answered_on_spot and answered"},
     )
     answered_by = ma.fields.String(
-        load_default="", validate=Length(max=MAX_NAME), metadata={"description": "for answered_on_spot"}
+        load_default="",
+        validate=Length(max=MAX_NAME),
+        metadata={
+            "description": "for answered_on_spot (required) and answered: who answered, as the minutes "
+            "name them (default for answered: the signed-in user, or the competent body of a forward)"
+        },
     )
 
 
@@ -195,7 +208,9 @@ class CommentSchema(ma.Schema):
     status = _value_of("status", CommentStatus)
     department = _code_of("department")
     due_on = ma.fields.Date(allow_none=True)
+    received_on = ma.fields.Date(allow_none=True)
     forwarded_to = ma.fields.String()
+    forwarded_on = ma.fields.Date(allow_none=True)
     answered_on_spot = ma.fields.Boolean()
     answered_by = ma.fields.String()
     answer = ma.fields.String()
@@ -239,7 +254,13 @@ class DepartmentFiguresSchema(ma.Schema):
     answered_on_time = ma.fields.Integer()
     due = ma.fields.Integer()
     overdue = ma.fields.Integer()
-    on_time_share = ma.fields.Float(allow_none=True, metadata={"description": "percent"})
+    on_time_share = ma.fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "percent of `due` answered by the deadline; an administrative count, never "
+            "withheld for a small number (null only when nothing is due)"
+        },
+    )
 
 
 class StatsSchema(ma.Schema):
@@ -261,3 +282,9 @@ class StatsSchema(ma.Schema):
     written_due = ma.fields.Integer()
     on_time_share = ma.fields.Float(allow_none=True, metadata={"description": "percent"})
     overdue = ma.fields.Integer()
+    forwarded = ma.fields.Integer(
+        metadata={"description": "comments forwarded to a competent body (in no department's figures)"}
+    )
+    forwarded_awaiting_answer = ma.fields.Integer(
+        metadata={"description": "forwarded comments whose competent body has not answered yet"}
+    )

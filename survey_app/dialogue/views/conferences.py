@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from survey_app.auth.permissions import Capability, require, scope_root
+from survey_app.auth.permissions import Capability, has_capability, require, scope_root
 from survey_app.core import clock
 from survey_app.dialogue.comments import answer_counts, comment_counts, find_comments
 from survey_app.dialogue.comments import bulk_assign as assign_comments
@@ -87,7 +87,7 @@ def _assign_form(conference: DialogueConference, comments: list[DialogueComment]
 
 
 @bp.get("/")
-@require(Capability.enter_data)
+@require(Capability.enter_data, Capability.read_results)
 def index():
     """Conferences of the user's units, and the way to the department inbox."""
     conferences = db.session.scalars(
@@ -98,6 +98,7 @@ def index():
         conferences=conferences,
         counts=comment_counts([c.id for c in conferences]),
         open_count=open_in_inbox(current_user),
+        can_enter=has_capability(current_user, Capability.enter_data),
         **labels(),
     )
 
@@ -139,7 +140,7 @@ def edit(conference_id: int):
 
 
 @bp.get("/<int:conference_id>")
-@require(Capability.enter_data)
+@require(Capability.enter_data, Capability.read_results)
 def conference(conference_id: int):
     """The conference with its follow-up ledger."""
     conference = conference_or_404(conference_id)
@@ -152,6 +153,7 @@ def conference(conference_id: int):
         step_form=ConferenceStepForm(),
         today=clock.today(),
         is_overdue=is_overdue,
+        can_enter=has_capability(current_user, Capability.enter_data),
         **labels(),
     )
 

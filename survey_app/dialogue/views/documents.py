@@ -38,7 +38,7 @@ def _document_name(conference: DialogueConference, kind: str) -> str:
 
 
 @bp.get("/<int:conference_id>/invitation")
-@require(Capability.enter_data)
+@require(Capability.enter_data, Capability.read_results)
 def invitation(conference_id: int):
     """The printable invitation (giấy mời)."""
     conference = conference_or_404(conference_id)
@@ -46,7 +46,7 @@ def invitation(conference_id: int):
 
 
 @bp.get("/<int:conference_id>/<any(minutes, conclusion):kind>")
-@require(Capability.enter_data)
+@require(Capability.enter_data, Capability.read_results)
 def document(conference_id: int, kind: str):
     """The printable minutes (biên bản) or conclusion notice (thông báo kết luận)."""
     conference = conference_or_404(conference_id)
@@ -59,7 +59,7 @@ def document(conference_id: int, kind: str):
 
 
 @bp.get("/<int:conference_id>/<any(minutes, conclusion):kind>.docx")
-@require(Capability.enter_data)
+@require(Capability.enter_data, Capability.read_results)
 def document_docx(conference_id: int, kind: str):
     """The minutes or the conclusion notice as a Word document."""
     conference = conference_or_404(conference_id)
@@ -77,7 +77,7 @@ def document_docx(conference_id: int, kind: str):
 
 
 @bp.get("/<int:conference_id>/<any(minutes, conclusion):kind>.pdf")
-@require(Capability.enter_data)
+@require(Capability.enter_data, Capability.read_results)
 def document_pdf(conference_id: int, kind: str):
     """The minutes or the conclusion notice as a PDF (the printable page when PDF cannot be made here)."""
     conference = conference_or_404(conference_id)

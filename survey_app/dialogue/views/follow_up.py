@@ -58,7 +58,12 @@ def comment(comment_id: int):
         if form is not None and form.validate_on_submit():
             try:
                 if kind == "answer":
-                    answer_in_writing(comment, answer_form.answer.data, current_user)
+                    answer_in_writing(
+                        comment,
+                        answer_form.answer.data,
+                        current_user,
+                        answered_by=answer_form.answered_by.data or "",
+                    )
                 elif kind == "forward":
                     forward(comment, forward_form.body.data, current_user, forward_form.note.data or "")
                 else:

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 import time_machine
 from sqlalchemy import func, select
 
+from survey_app.dialogue.conferences import change_state
 from survey_app.extensions import db
 from survey_app.models import Role
 from survey_app.models.dialogue import CommentStatus, DialogueComment
@@ -83,3 +84,63 @@ def test_a_written_comment_without_a_department_is_refused_naming_the_department
     assert response.status_code == 422
     assert response.json["message"] == why and response.json["errors"] == {"json": {"department": [why]}}
     assert db.session.scalar(select(func.count()).select_from(DialogueComment)) == 0
+
+
+def test_the_written_answer_names_who_answered(client, org):
+    """The API stores answered_by, and the conclusion notice names that person, not the token's user."""
+    add_departments(org)
+    conference = make_conference(org)
+    comment = make_comment(conference, outcome="written", department_id=org.dept_tp.id)
+    db.session.commit()
+    url = f"/api/v1/dialogue/comments/{comment.id}/status"
+    body = {
+        "status": "answered",
+        "answer": "Phòng Tư pháp đã rút ngắn thời gian chứng thực.",
+        "answered_by": "Ông Lê Văn Bình – Trưởng phòng Tư pháp",
+    }
+    too_long = {**body, "answered_by": "x" * 201}
+    refused = client.post(url, json=too_long, headers=bearer(org.users["dept"]))
+    assert refused.status_code == 422 and "answered_by" in refused.json["errors"]["json"]
+    response = client.post(url, json=body, headers=bearer(org.users["dept"]))
+    assert response.status_code == 200
+    assert response.json["answered_by"] == "Ông Lê Văn Bình – Trưởng phòng Tư pháp"
+    db.session.refresh(comment)
+    assert comment.answered_by == "Ông Lê Văn Bình – Trưởng phòng Tư pháp"
+
+
+def test_a_comment_sent_in_writing_carries_its_receipt_date_and_its_forward_leaves_the_department(
+    client, org
+):
+    add_departments(org)
+    conference = make_conference(org)
+    change_state(conference, "start", None)  # held: counted in the figures
+    db.session.commit()
+    official = bearer(org.users["official"])
+    comments = f"/api/v1/dialogue/conferences/{conference.id}/comments"
+    body = {
+        "content": "Đề nghị sửa quy định về cấp số nhà.",
+        "category": "unsuitable_rules",
+        "channel": "written",
+        "received_on": "2018-05-21",
+        "outcome": "written",
+        "department": "003-TP",
+    }
+    spoken = client.post(comments, json={**body, "channel": "spoken"}, headers=official)
+    assert spoken.status_code == 422 and "received_on" in spoken.json["errors"]["json"]
+    bad_channel = client.post(comments, json={**body, "channel": "fax"}, headers=official)
+    assert bad_channel.status_code == 422
+    created = client.post(comments, json=body, headers=official)
+    assert created.status_code == 201, created.json
+    assert created.json["received_on"] == "2018-05-21"
+    url = f"/api/v1/dialogue/comments/{created.json['id']}/status"
+    with time_machine.travel(datetime(2018, 6, 14, 2, 0, tzinfo=UTC), tick=False):
+        forwarded = client.post(
+            url, json={"status": "forwarded", "body": "Sở Xây dựng Hà Nội"}, headers=official
+        )
+    assert forwarded.json["forwarded_on"] == "2018-06-14" and forwarded.json["due_on"] == "2018-06-28"
+    leader = bearer(org.users["leader"])
+    stats_url = "/api/v1/stats/dialogue?unit=003&from=2018-01-01&to=2018-12-31"
+    with time_machine.travel(datetime(2018, 7, 2, 2, 0, tzinfo=UTC), tick=False):
+        stats = client.get(stats_url, headers=leader).json
+    assert stats["overdue"] == 0 and stats["by_department"] == []
+    assert (stats["forwarded"], stats["forwarded_awaiting_answer"]) == (1, 1)

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import time_machine
 
-from survey_app.dialogue.comments import add_comment
+from survey_app.dialogue.comments import add_comment, forward
 from survey_app.extensions import db
 from survey_app.models import Role
 from tests.conftest import post_form
@@ -74,3 +74,36 @@ def test_overdue_comments_stand_out(app, org):
     on_time = next(r for r in rows if "Còn hạn</a>" in r)
     assert 'class="overdue"' in late and "overdue-badge" in late
     assert 'class="overdue"' not in on_time and "29/06/2018" in on_time
+
+
+def test_the_competent_bodys_answer_to_a_forwarded_comment_is_recorded_with_who_answered(app, org):
+    """Forwarded, the comment leaves the department's overdue list; its answer arrives later and the
+    minutes name who gave it."""
+    add_departments(org)
+    conference = make_conference(org)
+    comment = add_comment(
+        conference, comment_input(outcome="written", department_id=org.dept_tp.id), None
+    )  # due 15/6/2018
+    with time_machine.travel(datetime(2018, 6, 14, 2, 0, tzinfo=UTC), tick=False):
+        forward(comment, "Sở Xây dựng Hà Nội", None)
+    db.session.commit()
+    url = f"/dialogue/comments/{comment.id}"
+    with time_machine.travel(datetime(2018, 6, 20, 2, 0, tzinfo=UTC), tick=False):
+        official = signed_in(app, org.users["official"].username)
+        page = official.get(url).get_data(as_text=True)
+        assert 'id="forwarded-hint"' in page and "28/06/2018" in page
+        assert "overdue-badge" not in page
+        response = post_form(
+            official,
+            url,
+            {
+                "kind": "answer",
+                "a-answer": "Sở Xây dựng sẽ rút ngắn thời gian cấp phép xây dựng.",
+                "a-answered_by": "Ông Trần Văn Cường – Phó Giám đốc Sở Xây dựng",
+            },
+        )
+        assert response.status_code == 302
+        minutes = official.get(f"/dialogue/{conference.id}/conclusion").get_data(as_text=True)
+    db.session.refresh(comment)
+    assert comment.answered_by == "Ông Trần Văn Cường – Phó Giám đốc Sở Xây dựng"
+    assert "Ông Trần Văn Cường – Phó Giám đốc Sở Xây dựng" in minutes

@@ -1,5 +1,9 @@
 """The live-logging screen: comments recorded one by one, bad ones refused without losing what was typed."""
 
+
+
+from survey_app.extensions import db
+from survey_app.models.dialogue import CommentChannel, DialogueComment
 from tests.conftest import post_form
 from tests.dialogue.helpers import comment_count, live_form, signed_in
 from tests.factories import add_departments, make_conference
@@ -96,3 +100,21 @@ def test_a_refusal_about_the_answer_on_the_spot_names_its_field(app, org):
     response = post_form(client, url, live_form(answer=""), token_from=live, headers=JSON)
     assert response.json["errors"] == {"answer": ["Hãy nhập nội dung đã trả lời tại hội nghị."]}
     assert comment_count() == 0
+
+
+def test_comments_by_telephone_and_on_a_comment_form_are_logged_with_their_channel(app, org):
+    """NĐ 20/2008 Art. 6 forms: văn bản, điện thoại, phiếu lấy ý kiến."""
+    conference = make_conference(org)
+    client = signed_in(app, org.users["official"].username)
+    live = f"/dialogue/{conference.id}/live"
+    select = client.get(live).get_data(as_text=True).split('id="channel"', 1)[1].split("</select>", 1)[0]
+    assert ">Điện thoại<" in select and ">Phiếu lấy ý kiến<" in select
+    url = f"/dialogue/{conference.id}/comments"
+    for channel in ("phone", "form"):
+        response = post_form(client, url, live_form(channel=channel), token_from=live, headers=JSON)
+        assert response.status_code == 201
+    assert response.json["number"] == 2
+    channels = db.session.scalars(db.select(DialogueComment.channel).order_by(DialogueComment.number)).all()
+    assert channels == [CommentChannel.phone, CommentChannel.form]
+    page = client.get(f"/dialogue/comments/{response.json['id']}").get_data(as_text=True)
+    assert "Phiếu lấy ý kiến" in page
