@@ -22,12 +22,12 @@ from survey_app.sipas.campaigns import (
     ensure_unit_collects,
     period_refusal,
 )
-from survey_app.sipas.questionnaire import Questionnaire
+from survey_app.sipas.questionnaire import DONT_KNOW, Questionnaire
 from survey_app.sipas.responses import record_response
 
 logger = logging.getLogger(__name__)
 
-NO_ANSWER_KEYS = ("", "0", "-")  # what a typist leaves or types for "no answer"
+NO_ANSWER_KEYS = ("", "0", "-")  # what a typist leaves or types for a blank; 99 is "don't know"
 
 
 def open_batch(
@@ -68,7 +68,7 @@ def batch_count(batch: SipasBatch) -> int:
 def read_typed_answers(
     questionnaire: Questionnaire, typed: Mapping[str, str]
 ) -> tuple[dict[str, int], dict[str, str]]:
-    """Answers typed on the entry screen (empty, 0 or - = no answer) and the problem of each wrong key."""
+    """Answers typed on the entry screen (empty, 0 or - = blank; 99 = "don't know") and each wrong key's problem."""
     answers: dict[str, int] = {}
     problems: dict[str, str] = {}
     for code in questionnaire.all_codes:
@@ -76,8 +76,10 @@ def read_typed_answers(
         if raw in NO_ANSWER_KEYS:
             continue
         if not raw.isdigit() or int(raw) not in questionnaire.allowed_values(code):
-            allowed = ", ".join(str(v) for v in questionnaire.allowed_values(code))
-            problems[code] = _("Type %(allowed)s, or 0 for no answer.", allowed=allowed)
+            allowed = ", ".join(str(v) for v in questionnaire.allowed_values(code) if v != DONT_KNOW)
+            problems[code] = _(
+                "Type %(allowed)s, 99 for \"don't know\", or leave it empty for a blank.", allowed=allowed
+            )
             continue
         answers[code] = int(raw)
     return answers, problems
