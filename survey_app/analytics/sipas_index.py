@@ -125,7 +125,9 @@ def criterion_figures(counts: Mapping[int, int]) -> CriterionFigures:
 
 def _withheld_criterion(figures: CriterionFigures) -> CriterionFigures:
     """The criterion's counts kept, its index, mean and interval withheld."""
-    return CriterionFigures(None, figures.n, None, None, None, figures.counts, figures.blank, figures.dont_know)
+    return CriterionFigures(
+        None, figures.n, None, None, None, figures.counts, figures.blank, figures.dont_know
+    )
 
 
 def _base(bases: Iterable[int]) -> int:

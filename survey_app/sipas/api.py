@@ -106,7 +106,7 @@ class SipasCriterionFiguresSchema(ma.Schema):
     )
     blank = ma.fields.Integer(metadata={"description": "Responses that left the criterion blank"})
     dont_know = ma.fields.Integer(
-        metadata={"description": "\"Không biết / không trả lời\" answers (stored code 99); not in n"}
+        metadata={"description": '"Không biết / không trả lời" answers (stored code 99); not in n'}
     )
     withheld = ma.fields.Boolean(
         metadata={"description": "True when n is below min_n: index, mean and interval are then null"}
@@ -145,12 +145,12 @@ class SipasStatsSchema(ma.Schema):
     unanswered = ma.fields.Dict(
         keys=ma.fields.String(),
         values=ma.fields.Nested(_UnansweredSchema),
-        metadata={"description": "Blank and \"don't know\" answers of each non-criterion question"},
+        metadata={"description": 'Blank and "don\'t know" answers of each non-criterion question'},
     )
     min_n = ma.fields.Integer(
         metadata={
-            "description": "The small-sample minimum (SMALL_SAMPLE_MIN): an index is null when a criterion it "
-            "is built from has fewer valid answers (criteria without any valid answer are left out)"
+            "description": "The small-sample minimum (SMALL_SAMPLE_MIN): an index is null when a criterion "
+            "it is built from has fewer valid answers (criteria without any valid answer are left out)"
         }
     )
     withheld = ma.fields.List(

@@ -68,7 +68,7 @@ def batch_count(batch: SipasBatch) -> int:
 def read_typed_answers(
     questionnaire: Questionnaire, typed: Mapping[str, str]
 ) -> tuple[dict[str, int], dict[str, str]]:
-    """Answers typed on the entry screen (empty, 0 or - = blank; 99 = "don't know") and each wrong key's problem."""
+    """Answers typed on the entry screen (empty, 0 or - = blank; 99 = "don't know"), each wrong key's problem."""
     answers: dict[str, int] = {}
     problems: dict[str, str] = {}
     for code in questionnaire.all_codes:
@@ -78,7 +78,7 @@ def read_typed_answers(
         if not raw.isdigit() or int(raw) not in questionnaire.allowed_values(code):
             allowed = ", ".join(str(v) for v in questionnaire.allowed_values(code) if v != DONT_KNOW)
             problems[code] = _(
-                "Type %(allowed)s, 99 for \"don't know\", or leave it empty for a blank.", allowed=allowed
+                'Type %(allowed)s, 99 for "don\'t know", or leave it empty for a blank.', allowed=allowed
             )
             continue
         answers[code] = int(raw)

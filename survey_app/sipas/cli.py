@@ -190,16 +190,20 @@ def _report_rows(units: list[dict]) -> Iterator[list]:
             for part, value in unit[level].items():
                 yield [unit["unit"], level[:-1], part, value]
         for criterion, f in unit["criteria"].items():
-            yield [
-                unit["unit"],
-                "criterion",
-                criterion,
-                f["index"],
-                f["n"],
-                f["mean"],
-                f["ci_low"],
-                f["ci_high"],
-            ] + [f["counts"][str(level)] for level in range(1, 6)] + [f["dont_know"], f["blank"]]
+            yield (
+                [
+                    unit["unit"],
+                    "criterion",
+                    criterion,
+                    f["index"],
+                    f["n"],
+                    f["mean"],
+                    f["ci_low"],
+                    f["ci_high"],
+                ]
+                + [f["counts"][str(level)] for level in range(1, 6)]
+                + [f["dont_know"], f["blank"]]
+            )
 
 
 @cli.command("export")

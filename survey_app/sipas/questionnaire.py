@@ -239,7 +239,10 @@ def _options(node: Any, where: str) -> tuple[Option, ...]:
         value = raw.get("value") if isinstance(raw, dict) else None
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value < DONT_KNOW:
             raise QuestionnaireError(
-                _("%(where)s: the value must be a whole number from 1 to 98 (99 is \"don't know\").", where=spot)
+                _(
+                    '%(where)s: the value must be a whole number from 1 to 98 (99 is "don\'t know").',
+                    where=spot,
+                )
             )
         if any(o.value == value for o in options):
             raise QuestionnaireError(

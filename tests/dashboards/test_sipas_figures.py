@@ -126,11 +126,19 @@ def test_an_index_built_on_a_criterion_under_the_minimum_is_withheld_on_the_dash
     assert "Tính không gồm các tiêu chí không có câu trả lời hợp lệ (Công chức" in html  # S03 left out of S3
     elements = client.get("/dashboards/sipas/export/elements.csv?unit=00109&campaign=C2026")
     rows = elements.get_data().decode("utf-8-sig").strip().splitlines()[1:]
-    assert [row.rsplit(",", 1)[1] for row in rows] == ["80.0", "không đủ mẫu", "80.0"]  # S3 from S01, S02 only
+    assert [row.rsplit(",", 1)[1] for row in rows] == [
+        "80.0",
+        "không đủ mẫu",
+        "80.0",
+    ]  # S3 from S01, S02 only
     criteria = client.get("/dashboards/sipas/export/criteria.csv?unit=00109&campaign=C2026")
     s05 = next(r for r in criteria.get_data().decode("utf-8-sig").splitlines() if "S05." in r)
-    assert s05.endswith(",20,không đủ mẫu,không đủ mẫu,không đủ mẫu,không đủ mẫu,20,0")  # 20 "don't know", no blank
-    report = client.get("/dashboards/report?unit=00109&start=01/01/2026&end=31/01/2026").get_data(as_text=True)
+    assert s05.endswith(
+        ",20,không đủ mẫu,không đủ mẫu,không đủ mẫu,không đủ mẫu,20,0"
+    )  # 20 "don't know", no blank
+    report = client.get("/dashboards/report?unit=00109&start=01/01/2026&end=31/01/2026").get_data(
+        as_text=True
+    )
     assert 'data-testid="report-sipas"><span class="suppressed">không đủ mẫu' in report
     assert "ít nhất 30 câu trả lời hợp lệ" in report
     board = client.get("/public/003?month=01/2026").get_data(as_text=True)

@@ -53,7 +53,11 @@ def test_csv_import_stores_dont_know_apart_and_the_export_and_api_give_both_coun
     assert (criteria["S02"]["blank"], criteria["S02"]["dont_know"], criteria["S02"]["n"]) == (1, 0, 1)
     assert body["unanswered"]["D1"] == {"blank": 1, "dont_know": 1}
     # two forms: every criterion under SMALL_SAMPLE_MIN (30), so no element and no overall index is shown
-    assert body["min_n"] == 30 and body["overall"] is None and body["elements"] == {"S3": None, "S4": None, "S5": None}
+    assert (
+        body["min_n"] == 30
+        and body["overall"] is None
+        and body["elements"] == {"S3": None, "S4": None, "S5": None}
+    )
     assert criteria["S02"]["withheld"] and criteria["S02"]["index"] is None
     assert "overall" in body["withheld"] and body["left_out"] == {"S3": ["S01"]}
 
@@ -66,7 +70,10 @@ def test_results_page_counts_them_apart_states_the_rule_and_notes_the_left_out_c
     login(client, "leader1")
     html = client.get(f"/sipas/campaigns/{campaign.code}/results?unit=00109").get_data(as_text=True)
     assert 'data-testid="overall"><span class="suppressed">không đủ mẫu</span>' in html  # 2 forms < 30
-    assert "Một chỉ số chỉ được hiển thị khi mọi tiêu chí tạo nên nó đều có ít nhất 30 câu trả lời hợp lệ" in html
+    assert (
+        "Một chỉ số chỉ được hiển thị khi mọi tiêu chí tạo nên nó đều có ít nhất 30 câu trả lời hợp lệ"
+        in html
+    )
     s01 = html[html.index("S01</span>") : html.index("</tr>", html.index("S01</span>"))]
     assert 'data-testid="dont-know">1</td><td class="num" data-testid="blank">1</td>' in s01
     monkeypatch.setitem(client.application.config, "SMALL_SAMPLE_MIN", 1)
@@ -80,7 +87,9 @@ def test_paper_entry_takes_99_for_dont_know_and_an_empty_key_for_a_blank(client,
     login(client, "official1")
     url = f"/sipas/campaigns/{open_campaign.code}/batches"
     opened = post_form(
-        client, url, {"unit_id": org.ward.id, "place": "Một cửa", "collected_on": "09/03/2026", "forms_in_hand": "1"}
+        client,
+        url,
+        {"unit_id": org.ward.id, "place": "Một cửa", "collected_on": "09/03/2026", "forms_in_hand": "1"},
     )
     keys = {**dict.fromkeys(CRITERIA, "4"), "S01": "99", "S02": ""}
     assert post_form(client, opened.headers["Location"], keys).status_code == 302
