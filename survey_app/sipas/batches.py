@@ -68,7 +68,7 @@ def batch_count(batch: SipasBatch) -> int:
 def read_typed_answers(
     questionnaire: Questionnaire, typed: Mapping[str, str]
 ) -> tuple[dict[str, int], dict[str, str]]:
-    """Answers typed on the entry screen (empty, 0 or - = blank; 99 = "don't know"), each wrong key's problem."""
+    """Typed answers (empty, 0 or - = blank; 99 = "don't know") and the problem of each wrong key."""
     answers: dict[str, int] = {}
     problems: dict[str, str] = {}
     for code in questionnaire.all_codes:
