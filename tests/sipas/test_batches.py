@@ -30,7 +30,7 @@ def test_paper_batch_typed_closed_and_corrected_with_a_log(client, open_campaign
     refused = post_form(client, batch_url, {**keys, "S03": "7"})
     assert (
         refused.status_code == 200
-        and "Gõ 1, 2, 3, 4, 5, 99 nếu “không biết”, hoặc để trống nếu bỏ trống."
+        and "Gõ 1, 2, 3, 4, 5, 9 hoặc 99 nếu “không biết”, hoặc để trống nếu bỏ trống."
         in refused.get_data(as_text=True)
     )
     assert post_form(client, batch_url, keys).status_code == 302

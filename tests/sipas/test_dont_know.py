@@ -83,7 +83,7 @@ def test_results_page_counts_them_apart_states_the_rule_and_notes_the_left_out_c
     assert 'data-testid="overall">100,00%' in html
 
 
-def test_paper_entry_takes_99_for_dont_know_and_an_empty_key_for_a_blank(client, open_campaign, org):
+def test_paper_entry_takes_the_key_9_for_dont_know_and_an_empty_key_for_a_blank(client, open_campaign, org):
     login(client, "official1")
     url = f"/sipas/campaigns/{open_campaign.code}/batches"
     opened = post_form(
@@ -91,11 +91,16 @@ def test_paper_entry_takes_99_for_dont_know_and_an_empty_key_for_a_blank(client,
         url,
         {"unit_id": org.ward.id, "place": "Một cửa", "collected_on": "09/03/2026", "forms_in_hand": "1"},
     )
-    keys = {**dict.fromkeys(CRITERIA, "4"), "S01": "99", "S02": ""}
+    entry = client.get(opened.headers["Location"]).get_data(as_text=True)
+    assert (
+        'name="S01" class="key" value="" maxlength="1" inputmode="numeric" autocomplete="off" data-allowed="0123459"'
+        in entry
+    )
+    keys = {**dict.fromkeys(CRITERIA, "4"), "S01": "9", "S02": "", "D1": "9", "D2": "99"}
     assert post_form(client, opened.headers["Location"], keys).status_code == 302
     response = db.session.scalars(select(SipasResponse)).one()
     answers = stored(response.id)
-    assert answers["S01"] == 99 and "S02" not in answers
+    assert answers["S01"] == 99 and "S02" not in answers and answers["D1"] == 99 and answers["D2"] == 99
     s01 = report_of(open_campaign, org.ward)["criteria"]["S01"]
     assert (s01["dont_know"], s01["blank"], s01["n"]) == (1, 0, 0)
 
