@@ -3,7 +3,8 @@
 Everything here reads `sipas_count` / `sipas_unit_n` (already aggregated), never individual responses;
 the maths is `survey_app.analytics.sipas_index`. Each query takes the SQLAlchemy session first, and the
 campaign's questionnaire from the caller (anything shaped like `sipas_index.ReportedQuestionnaire`), so
-this module needs neither Flask nor the SIPAS feature package.
+this module needs neither Flask nor the SIPAS feature package. Callers pass the small-sample minimum
+(`min_n`); the one rule it applies at every level is `sipas_index`'s (see its docstring).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from survey_app.analytics import pooling
 from survey_app.analytics.sipas_index import (
+    BLANK,
+    DONT_KNOW,
     IndexReport,
     ReportedQuestionnaire,
     compute_report,
@@ -71,19 +74,32 @@ def report_dict(code: str, n: int, report: IndexReport) -> dict:
                 "ci_low": figures.ci_low,
                 "ci_high": figures.ci_high,
                 "counts": {str(level): figures.counts[level] for level in (1, 2, 3, 4, 5)},
+                "blank": figures.blank,
+                "dont_know": figures.dont_know,
+                "withheld": criterion_code in report.withheld,
             }
             for criterion_code, figures in report.criteria.items()
         },
+        "min_n": report.min_n,
+        "withheld": sorted(report.withheld),
+        "left_out": {code: list(empty) for code, empty in report.left_out.items()},
     }
 
 
 def campaign_report(
-    session: Session, campaign: SipasCampaign, unit: Unit, *, questionnaire: ReportedQuestionnaire
+    session: Session,
+    campaign: SipasCampaign,
+    unit: Unit,
+    *,
+    questionnaire: ReportedQuestionnaire,
+    min_n: int = 0,
 ) -> dict:
-    """Index figures of one unit's subtree, plus expectation and perception shares."""
+    """Index figures of one unit's subtree (withheld by the small-sample rule with `min_n`), plus
+    expectation and perception shares and, per other question, its blank and "don't know" answers."""
     counts = pooled_counts(session, campaign, unit)
     channels = responses_by_channel(session, campaign, unit)
-    result = report_dict(unit.code, sum(channels.values()), compute_report(questionnaire, counts))
+    report = compute_report(questionnaire, counts, min_n)
+    result = report_dict(unit.code, sum(channels.values()), report)
     result["channels"] = channels
     result["expectations"] = {
         q.code: expectation_share(counts.get(q.code, {}), q.top)
@@ -95,11 +111,18 @@ def campaign_report(
         for q in questionnaire.questions
         if q.kind != "expectation"
     }
+    result["unanswered"] = {
+        q.code: {
+            "blank": counts.get(q.code, {}).get(BLANK, 0),
+            "dont_know": counts.get(q.code, {}).get(DONT_KNOW, 0),
+        }
+        for q in questionnaire.questions
+    }
     return result
 
 
 def all_units_report(
-    session: Session, campaign: SipasCampaign, *, questionnaire: ReportedQuestionnaire
+    session: Session, campaign: SipasCampaign, *, questionnaire: ReportedQuestionnaire, min_n: int = 0
 ) -> list[dict]:
     """The figures of every unit with responses in its subtree.
 
@@ -141,7 +164,7 @@ def all_units_report(
     for unit_id in sorted(totals, key=lambda uid: codes.get(uid, "")):
         if totals[unit_id] <= 0:
             continue
-        report = compute_report(questionnaire, pooled.get(unit_id, {}))
+        report = compute_report(questionnaire, pooled.get(unit_id, {}), min_n)
         result.append(report_dict(codes[unit_id], totals[unit_id], report))
     return result
 

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from survey_app.analytics import dialogue_queries, kiosk_queries, pooling, sipas_queries
 from survey_app.analytics.periods import months_back, next_month
-from survey_app.analytics.rates import safe_value, satisfaction_rate
+from survey_app.analytics.rates import satisfaction_rate
 from survey_app.analytics.sipas_index import compute_report
 from survey_app.core import clock
 from survey_app.dashboards import charts, settings
@@ -161,9 +161,9 @@ def _add_published_sipas(board: Scoreboard, unit: Unit, children, minimum: int) 
     board.sipas_campaign = name
     for row, (child_id, _c, _n) in zip(board.rows, children, strict=True):
         n = sum(responses.get((campaign_id, child_id), {}).values())
-        report = compute_report(questionnaire, counts.get((campaign_id, child_id), {}))
+        report = compute_report(questionnaire, counts.get((campaign_id, child_id), {}), minimum)
         row.sipas_n = n
-        row.sipas = safe_value(report.overall, n, minimum)
+        row.sipas = report.overall  # withheld by the one small-sample rule (analytics.sipas_index)
 
 
 def _add_dialogue(board: Scoreboard, children, first: date, last: date) -> None:

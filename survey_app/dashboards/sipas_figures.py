@@ -1,7 +1,9 @@
 """The SIPAS view: indices with intervals for a campaign, unit ranking, trend, expectations, sample progress.
 
 Figures come from the count cube (`sipas_count`, `sipas_unit_n`) pooled over subtrees; the index maths
-is `survey_app.analytics.sipas_index`. The channel filter narrows every figure (the cube keeps the channel).
+is `survey_app.analytics.sipas_index`, whose one small-sample rule withholds every index here (an index is
+shown only when each criterion it is built from has SMALL_SAMPLE_MIN valid answers). The channel filter
+narrows every figure (the cube keeps the channel).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from flask_babel import gettext as _
 
 from survey_app.analytics import pooling, sipas_queries
 from survey_app.analytics.rates import is_suppressed, safe_share, safe_value
-from survey_app.analytics.sipas_index import IndexReport, compute_report, expectation_share
+from survey_app.analytics.sipas_index import BLANK, DONT_KNOW, IndexReport, compute_report, expectation_share
 from survey_app.dashboards import charts, settings
 from survey_app.dashboards.charts import Chart, Column
 from survey_app.dashboards.filters import Filters
@@ -60,12 +62,16 @@ class SipasSummary:
     n: int = 0
     overall: float | None = None
     aspects: list[tuple[str, float | None]] = field(default_factory=list)
+    minimum: int = 0  # the small-sample minimum the page states
+    # "element name: criterion codes" of elements computed without their criteria that have no valid answer
+    left_out: list[str] = field(default_factory=list)
     known: bool = True  # whether the questionnaire version is known here
 
 
-def _overall(questionnaire, counts, n: int, minimum: int) -> tuple[float | None, IndexReport]:
-    report = compute_report(questionnaire, counts)
-    return safe_value(report.overall, n, minimum), report
+def _overall(questionnaire, counts, minimum: int) -> tuple[float | None, IndexReport]:
+    """The overall index and the report, withheld by the one small-sample rule (sipas_index)."""
+    report = compute_report(questionnaire, counts, minimum)
+    return report.overall, report
 
 
 @dataclass
@@ -94,7 +100,7 @@ def sipas_dashboard(filters: Filters) -> tuple[SipasSummary, list[Chart]]:
     session = db.session
     unit, minimum, lang = filters.unit, settings.min_n(), _lang()
     campaigns = _campaigns(unit.id)
-    summary = SipasSummary()
+    summary = SipasSummary(minimum=minimum)
     if not campaigns:
         return summary, []
     chosen = next((c for c in campaigns if c[1] == filters.campaign), campaigns[0])
@@ -115,10 +121,12 @@ def sipas_dashboard(filters: Filters) -> tuple[SipasSummary, list[Chart]]:
         return summary, []
     counts = sipas_queries.sipas_counts_by_ancestor(session, [campaign_id], ids, channel=filters.channel)
     own = counts.get((campaign_id, unit.id), {})
-    summary.overall, report = _overall(questionnaire, own, summary.n, minimum)
-    summary.aspects = [
-        (a.name(lang), safe_value(report.aspects.get(a.code), summary.n, minimum))
-        for a in questionnaire.aspects
+    summary.overall, report = _overall(questionnaire, own, minimum)
+    summary.aspects = [(a.name(lang), report.aspects.get(a.code)) for a in questionnaire.aspects]
+    summary.left_out = [
+        f"{e.name(lang)}: {', '.join(report.left_out[e.code])}"
+        for e in questionnaire.elements
+        if e.code in report.left_out
     ]
     chosen_figures = _Campaign(
         unit, children, campaign_id, questionnaire, report, own, counts, responses, summary.n, minimum, lang
@@ -140,7 +148,7 @@ def _elements_chart(chosen: _Campaign) -> Chart:
     rows, names, values = [], [], []
     for aspect in chosen.questionnaire.aspects:
         for element in aspect.elements:
-            value = safe_value(chosen.report.elements.get(element.code), chosen.n, chosen.minimum)
+            value = chosen.report.elements.get(element.code)
             rows.append([element.name(lang), aspect.name(lang), value])
             names.append(element.name(lang))
             values.append(value)
@@ -166,7 +174,18 @@ def _criteria_chart(chosen: _Campaign) -> Chart:
         low = figures.ci_low if shown else None
         high = figures.ci_high if shown else None
         mean = figures.mean if shown else None
-        rows.append([f"{criterion.code}. {criterion.text(chosen.lang)}", figures.n, value, low, high, mean])
+        rows.append(
+            [
+                f"{criterion.code}. {criterion.text(chosen.lang)}",
+                figures.n,
+                value,
+                low,
+                high,
+                mean,
+                figures.dont_know,
+                figures.blank,
+            ]
+        )
         labels.append(f"{criterion.code}. {criterion.text(chosen.lang)}")
         values.append(value)
         lows.append(low)
@@ -181,6 +200,8 @@ def _criteria_chart(chosen: _Campaign) -> Chart:
             Column(_("Lower bound"), "num"),
             Column(_("Upper bound"), "num"),
             Column(_("Mean score (1–5)"), "num"),
+            Column(_("Don't know"), "int"),
+            Column(_("Blank"), "int"),
         ],
         rows,
         charts.interval_bars(labels, values, lows, highs, _("Index"))
@@ -197,7 +218,7 @@ def _ranking_chart(chosen: _Campaign) -> Chart:
         if not n:
             continue
         child_counts = chosen.counts.get((chosen.campaign_id, child_id), {})
-        value, _report = _overall(chosen.questionnaire, child_counts, n, chosen.minimum)
+        value, _report = _overall(chosen.questionnaire, child_counts, chosen.minimum)
         ranked.append((child_name, n, value))
     ranked.sort(key=lambda r: (r[2] is None, -(r[2] or 0), r[0]))
     return Chart(
@@ -225,7 +246,7 @@ def _trend_chart(chosen: _Campaign, campaigns: list[tuple], channel: str) -> Cha
         value = None
         if questionnaire and n:
             counts = history_counts.get((campaign_id, unit_id), {})
-            value = _overall(questionnaire, counts, n, chosen.minimum)[0]
+            value = _overall(questionnaire, counts, chosen.minimum)[0]
         rows.append([name, n, value])
         labels.append(name)
         values.append(value)
@@ -247,7 +268,7 @@ def _expectations_chart(chosen: _Campaign) -> Chart | None:
         if question.kind != "expectation":
             continue
         item = chosen.own.get(question.code, {})
-        valid = sum(n for value, n in item.items() if value > 0)
+        valid = sum(n for value, n in item.items() if value not in (BLANK, DONT_KNOW))
         share = safe_value(expectation_share(item, question.top), valid, chosen.minimum)
         expectations.append((question.text(chosen.lang), valid, share))
     if not expectations:

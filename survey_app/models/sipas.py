@@ -175,7 +175,10 @@ class SipasResponse(Base):
 
 
 class SipasAnswer(Base):
-    """One answer of a response (value 1–5 for criteria, the option value otherwise)."""
+    """One answer of a response (value 1–5 for criteria, the option value otherwise, 99 for "Không biết").
+
+    A question left blank has no row: "Không biết" and a blank are stored apart (docs/sipas-method.md).
+    """
 
     __tablename__ = "sipas_answer"
     __table_args__ = {"sqlite_with_rowid": False}  # one B-tree clustered on the key: bulk loads twice as fast
@@ -189,7 +192,8 @@ class SipasAnswer(Base):
 
 
 class SipasCount(Base):
-    """Answers per (campaign, unit, channel, question, value) of non-excluded responses; 0 = no answer.
+    """Answers per (campaign, unit, channel, question, value) of non-excluded responses; 0 = blank, 99 =
+    "Không biết".
 
     Kept exactly in step with sipas_answer in the same transaction; reports read only this.
     """

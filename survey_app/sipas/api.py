@@ -5,6 +5,7 @@ from __future__ import annotations
 from http import HTTPStatus
 
 import marshmallow as ma
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_smorest import abort
@@ -103,6 +104,20 @@ class SipasCriterionFiguresSchema(ma.Schema):
     counts = ma.fields.Dict(
         keys=ma.fields.String(), values=ma.fields.Integer(), metadata={"description": "Answers per level 1–5"}
     )
+    blank = ma.fields.Integer(metadata={"description": "Responses that left the criterion blank"})
+    dont_know = ma.fields.Integer(
+        metadata={"description": '"Không biết / không trả lời" answers (stored code 99); not in n'}
+    )
+    withheld = ma.fields.Boolean(
+        metadata={"description": "True when n is below min_n: index, mean and interval are then null"}
+    )
+
+
+class _UnansweredSchema(ma.Schema):
+    """Blank and "don't know" answers of one question."""
+
+    blank = ma.fields.Integer()
+    dont_know = ma.fields.Integer()
 
 
 class SipasStatsSchema(ma.Schema):
@@ -126,6 +141,25 @@ class SipasStatsSchema(ma.Schema):
         keys=ma.fields.String(),
         values=ma.fields.Dict(keys=ma.fields.String(), values=Percent),
         metadata={"description": "Share of each option value per question"},
+    )
+    unanswered = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.Nested(_UnansweredSchema),
+        metadata={"description": 'Blank and "don\'t know" answers of each non-criterion question'},
+    )
+    min_n = ma.fields.Integer(
+        metadata={
+            "description": "The small-sample minimum (SMALL_SAMPLE_MIN): an index is null when a criterion "
+            "it is built from has fewer valid answers (criteria without any valid answer are left out)"
+        }
+    )
+    withheld = ma.fields.List(
+        ma.fields.String(), metadata={"description": "Codes of the withheld figures ('overall' included)"}
+    )
+    left_out = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.List(ma.fields.String()),
+        metadata={"description": "Element code → its criteria without valid answers, left out of its index"},
     )
 
 
@@ -167,7 +201,9 @@ def stats(campaign: str, unit: str):
         questionnaire = questionnaire_of(found)
     except QuestionnaireUnavailable as exc:
         abort(409, message=str(exc))
-    figures = campaign_report(db.session, found, subtree, questionnaire=questionnaire)
+    figures = campaign_report(
+        db.session, found, subtree, questionnaire=questionnaire, min_n=current_app.config["SMALL_SAMPLE_MIN"]
+    )
     return {
         "campaign": found.code,
         "campaign_name": found.name,

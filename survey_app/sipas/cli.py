@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from survey_app.analytics.sipas_queries import all_units_report
@@ -153,14 +154,24 @@ def import_file(path: Path, code: str) -> None:
 @cli.command("report")
 @click.option("--campaign", "code", required=True)
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
-def report(code: str, fmt: str) -> None:
-    """Indices of every unit with responses in its subtree (pooled counts, unrounded)."""
+@click.option(
+    "--min-n",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Small-sample minimum (default SMALL_SAMPLE_MIN; 0 withholds nothing).",
+)
+def report(code: str, fmt: str, min_n: int | None) -> None:
+    """Indices of every unit with responses in its subtree (pooled counts, unrounded).
+
+    Figures are withheld (null) by the one small-sample rule of `analytics.sipas_index`.
+    """
     campaign = _campaign(code)
+    minimum = current_app.config["SMALL_SAMPLE_MIN"] if min_n is None else min_n
     try:
         questionnaire = campaigns.questionnaire_of(campaign)
     except SipasError as exc:
         raise click.ClickException(str(exc)) from exc
-    units = all_units_report(db.session, campaign, questionnaire=questionnaire)
+    units = all_units_report(db.session, campaign, questionnaire=questionnaire, min_n=minimum)
     if fmt == "json":
         click.echo(json.dumps({"campaign": campaign.code, "units": units}, ensure_ascii=False, indent=1))
         return
@@ -169,23 +180,30 @@ def report(code: str, fmt: str) -> None:
 
 def _report_rows(units: list[dict]) -> Iterator[list]:
     """The flat report: a header, then per unit its overall index, aspects, elements and criteria."""
-    yield ["unit", "level", "code", "index", "n", "mean", "ci_low", "ci_high", *map(str, range(1, 6))]
+    yield [
+        "unit", "level", "code", "index", "n", "mean", "ci_low", "ci_high", *map(str, range(1, 6)),
+        "dont_know", "blank",
+    ]  # fmt: skip
     for unit in units:
         yield [unit["unit"], "overall", "", unit["overall"], unit["n"]]
         for level in ("aspects", "elements"):
             for part, value in unit[level].items():
                 yield [unit["unit"], level[:-1], part, value]
         for criterion, f in unit["criteria"].items():
-            yield [
-                unit["unit"],
-                "criterion",
-                criterion,
-                f["index"],
-                f["n"],
-                f["mean"],
-                f["ci_low"],
-                f["ci_high"],
-            ] + [f["counts"][str(level)] for level in range(1, 6)]
+            yield (
+                [
+                    unit["unit"],
+                    "criterion",
+                    criterion,
+                    f["index"],
+                    f["n"],
+                    f["mean"],
+                    f["ci_low"],
+                    f["ci_high"],
+                ]
+                + [f["counts"][str(level)] for level in range(1, 6)]
+                + [f["dont_know"], f["blank"]]
+            )
 
 
 @cli.command("export")

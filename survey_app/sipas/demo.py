@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from survey_app.analytics.sipas_index import sample_size
+from survey_app.analytics.sipas_index import DONT_KNOW, sample_size
 from survey_app.core import clock
 from survey_app.extensions import db
 from survey_app.models import Unit, UnitKind
@@ -40,9 +40,9 @@ COMMENTS = [
 
 
 def _answer(rng: random.Random, mood: float) -> int:
-    """One rating 1–5 (0 = don't know) around a satisfaction level between 0 and 1."""
+    """One rating 1–5 (or DONT_KNOW, stored apart from a blank) around a satisfaction level in 0–1."""
     if rng.random() < 0.04:
-        return 0
+        return DONT_KNOW
     roll = rng.random()
     if roll < mood * 0.45:
         return 5

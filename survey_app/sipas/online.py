@@ -20,7 +20,7 @@ from survey_app.extensions import db
 from survey_app.models import Unit
 from survey_app.models.sipas import Channel, SipasCampaign, SipasDeviceMark
 from survey_app.sipas.campaigns import SipasError, ensure_accepts_online, ensure_unit_collects, participates
-from survey_app.sipas.questionnaire import Element, Question, Questionnaire
+from survey_app.sipas.questionnaire import DONT_KNOW, Element, Question, Questionnaire
 from survey_app.sipas.responses import record_response
 
 MAX_COMMENT = 2000
@@ -91,7 +91,7 @@ def take_page_answers(
 ) -> tuple[dict[str, int], dict[str, str]]:
     """The saved answers updated with a posted page, and the problem of each answer not on offer.
 
-    An empty answer clears the question; 0 ("don't know") is kept so that the page shows it chosen.
+    An empty answer clears the question (a blank); 99 ("don't know") is kept and stored apart from a blank.
     """
     answers = dict(saved)
     errors: dict[str, str] = {}
@@ -99,8 +99,8 @@ def take_page_answers(
         raw = posted.get(code, "")
         if raw == "":
             answers.pop(code, None)
-        elif raw == "0":
-            answers[code] = 0
+        elif raw == "0":  # a page opened before "don't know" had its own code
+            answers[code] = DONT_KNOW
         elif not raw.isdigit() or int(raw) not in questionnaire.allowed_values(code):
             errors[code] = _("Choose one of the answers.")
         else:

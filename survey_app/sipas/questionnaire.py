@@ -19,6 +19,8 @@ import yaml
 from flask import current_app
 from flask_babel import gettext as _
 
+from survey_app.analytics.sipas_index import DONT_KNOW  # the stored code of NO_ANSWER
+
 logger = logging.getLogger(__name__)
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "questionnaires"
@@ -168,9 +170,9 @@ class Questionnaire:
         return self.criterion_codes + [q.code for q in self.questions]
 
     def allowed_values(self, code: str) -> tuple[int, ...]:
-        """The answer values a question takes (0, no answer, is always allowed too)."""
+        """The answer values a question takes, DONT_KNOW included (a blank, 0 or empty, is allowed too)."""
         item = self._by_code[code]
-        return (1, 2, 3, 4, 5) if isinstance(item, Criterion) else item.values
+        return ((1, 2, 3, 4, 5) if isinstance(item, Criterion) else item.values) + (DONT_KNOW,)
 
     def item(self, code: str) -> Criterion | Question | None:
         """The criterion or question with a code."""
@@ -235,9 +237,12 @@ def _options(node: Any, where: str) -> tuple[Option, ...]:
     for i, raw in enumerate(_list(node, where, "options"), start=1):
         spot = f"{where}, option {i}"
         value = raw.get("value") if isinstance(raw, dict) else None
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 99:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value < DONT_KNOW:
             raise QuestionnaireError(
-                _("%(where)s: the value must be a whole number from 1 to 99.", where=spot)
+                _(
+                    '%(where)s: the value must be a whole number from 1 to 98 (99 is "don\'t know").',
+                    where=spot,
+                )
             )
         if any(o.value == value for o in options):
             raise QuestionnaireError(

@@ -23,7 +23,8 @@ MAX_COMMENT = 4000
 
 
 def clean_answers(questionnaire: Questionnaire, raw: dict[str, object]) -> dict[str, int]:
-    """Answers checked against the questionnaire: known codes, allowed values; 0/empty = no answer."""
+    """Answers checked against the questionnaire: known codes, allowed values (99 = "don't know", kept);
+    0 or empty = a blank, not stored."""
     answers: dict[str, int] = {}
     for code, value in raw.items():
         item = questionnaire.item(code)

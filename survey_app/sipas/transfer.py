@@ -147,7 +147,8 @@ def import_csv(
         db.session.scalars(select(SipasResponse.external_id).where(SipasResponse.campaign_id == campaign.id))
     )
     codes = header[4:]
-    # every accepted cell text per column, mapped to its value (0 = no answer): one lookup per cell
+    # every accepted cell text per column, mapped to its value (0 = blank, not stored; 99 = "don't know",
+    # stored): one lookup per cell
     accepted = [{"": 0, "0": 0, **{str(v): v for v in questionnaire.allowed_values(code)}} for code in codes]
     channels = {c.value for c in Channel}
     seen: dict[str, int] = {}

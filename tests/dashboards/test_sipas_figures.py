@@ -7,7 +7,7 @@ from datetime import date
 from survey_app.extensions import db
 from survey_app.models.sipas import CampaignState, SipasCampaign
 from tests.conftest import login
-from tests.factories import cube_sipas_answers
+from tests.factories import cube_sipas_answers, ward_short_answers
 
 
 def page(client, query: str) -> str:
@@ -93,3 +93,55 @@ def test_expectation_priorities_highest_first(client, org):
     assert "minh bạch trong cung cấp thông tin" in lines[1] and lines[1].endswith(",40,75.0")
     assert "cơ sở vật chất, trang thiết bị" in lines[2] and lines[2].endswith(",40,50.0")
     assert lines[3].endswith(",0,không đủ mẫu")
+
+
+def _published_2026_with_a_thin_criterion(org) -> None:
+    """Campaign 2026, published: Phường Bưởi 40 responses, every criterion 32 of 40 satisfied (80) except
+    S05, which has 20 valid answers (10 of them satisfied) and 20 "don't know"; S03 has no valid answer."""
+    campaign = SipasCampaign(
+        code="C2026",
+        name="Khảo sát 2026",
+        questionnaire="ward-short",
+        start_on=date(2026, 1, 5),
+        end_on=date(2026, 1, 25),
+        state=CampaignState.published,
+    )
+    db.session.add(campaign)
+    db.session.flush()
+    answers = ward_short_answers({4: 32, 2: 8}, S05={4: 10, 2: 10, 99: 20}, S03={99: 30, 0: 10})
+    cube_sipas_answers(campaign, org.ward, {"paper": 40}, answers)
+    db.session.commit()
+
+
+def test_an_index_built_on_a_criterion_under_the_minimum_is_withheld_on_the_dashboard_report_and_board(
+    client, org, sipas_data
+):
+    _published_2026_with_a_thin_criterion(org)
+    login(client, "leader1")
+    html = page(client, "unit=00109&campaign=C2026")
+    # 40 responses, but the overall index rests on S05's 20 valid answers: withheld, and the rule is said
+    kpi = html[html.index('data-testid="sipas-overall"') :]
+    assert kpi[: kpi.index("</strong>")].count("không đủ mẫu") == 1
+    assert "ít nhất 30 câu trả lời hợp lệ" in html
+    assert "Tính không gồm các tiêu chí không có câu trả lời hợp lệ (Công chức" in html  # S03 left out of S3
+    elements = client.get("/dashboards/sipas/export/elements.csv?unit=00109&campaign=C2026")
+    rows = elements.get_data().decode("utf-8-sig").strip().splitlines()[1:]
+    assert [row.rsplit(",", 1)[1] for row in rows] == [
+        "80.0",
+        "không đủ mẫu",
+        "80.0",
+    ]  # S3 from S01, S02 only
+    criteria = client.get("/dashboards/sipas/export/criteria.csv?unit=00109&campaign=C2026")
+    s05 = next(r for r in criteria.get_data().decode("utf-8-sig").splitlines() if "S05." in r)
+    assert s05.endswith(
+        ",20,không đủ mẫu,không đủ mẫu,không đủ mẫu,không đủ mẫu,20,0"
+    )  # 20 "don't know", no blank
+    report = client.get("/dashboards/report?unit=00109&start=01/01/2026&end=31/01/2026").get_data(
+        as_text=True
+    )
+    assert 'data-testid="report-sipas"><span class="suppressed">không đủ mẫu' in report
+    assert "ít nhất 30 câu trả lời hợp lệ" in report
+    board = client.get("/public/003?month=01/2026").get_data(as_text=True)
+    table = board[board.index('id="scoreboard"') :]
+    bu_oi = table[table.index("Phường Bưởi") : table.index("</tr>", table.index("Phường Bưởi"))]
+    assert "Khảo sát 2026" in board and "không đủ mẫu" in bu_oi and "80,00" not in bu_oi

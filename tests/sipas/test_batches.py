@@ -28,8 +28,10 @@ def test_paper_batch_typed_closed_and_corrected_with_a_log(client, open_campaign
     batch_url = opened.headers["Location"]
     keys = dict.fromkeys(CRITERIA, "4")
     refused = post_form(client, batch_url, {**keys, "S03": "7"})
-    assert refused.status_code == 200 and "Gõ 1, 2, 3, 4, 5, hoặc 0 nếu không trả lời." in refused.get_data(
-        as_text=True
+    assert (
+        refused.status_code == 200
+        and "Gõ 1, 2, 3, 4, 5, 9 hoặc 99 nếu “không biết”, hoặc để trống nếu bỏ trống."
+        in refused.get_data(as_text=True)
     )
     assert post_form(client, batch_url, keys).status_code == 302
     early = post_form(client, batch_url + "/close", {}, token_from=batch_url)

@@ -32,20 +32,33 @@ def test_cli_create_import_report_json_and_csv(app, org, tmp_path):
     again = runner.invoke(args=["sipas", "import", str(path), "--campaign", "TH-2026"])
     assert "imported 0, already there 4" in again.output
 
-    report = runner.invoke(args=["sipas", "report", "--campaign", "TH-2026", "--format", "json"])
+    report = runner.invoke(
+        args=["sipas", "report", "--campaign", "TH-2026", "--format", "json", "--min-n", "0"]
+    )
     data = json.loads(report.output)
     assert data["campaign"] == "TH-2026"
     ward = next(u for u in data["units"] if u["unit"] == "00109")
-    assert set(ward) == {"unit", "n", "overall", "aspects", "elements", "criteria"}
+    assert set(ward) == {
+        "unit",
+        "n",
+        "overall",
+        "aspects",
+        "elements",
+        "criteria",
+        "min_n",
+        "withheld",
+        "left_out",
+    }
     assert ward["criteria"]["S01"]["counts"] == {"1": 0, "2": 0, "3": 0, "4": 1, "5": 1}
     assert ward["overall"] == pytest.approx(63.8888889)
 
     flat = runner.invoke(
-        args=["sipas", "report", "--campaign", "TH-2026", "--format", "csv"]
+        args=["sipas", "report", "--campaign", "TH-2026", "--format", "csv", "--min-n", "0"]
     ).output.splitlines()
-    assert flat[0] == "unit,level,code,index,n,mean,ci_low,ci_high,1,2,3,4,5"
+    assert flat[0] == "unit,level,code,index,n,mean,ci_low,ci_high,1,2,3,4,5,dont_know,blank"
     assert any(
-        line.startswith("00109,criterion,S01,100.0,2,4.5,") and line.endswith(",0,0,0,1,1") for line in flat
+        line.startswith("00109,criterion,S01,100.0,2,4.5,") and line.endswith(",0,0,0,1,1,0,0")
+        for line in flat
     )
 
     bad = tmp_path / "bad.csv"

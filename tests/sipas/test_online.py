@@ -107,8 +107,8 @@ def test_the_pages_of_the_form_and_the_answers_kept_page_by_page(campaign):
     assert [p.element.code if p.element else None for p in pages] == ["S3", "S4", "S5", None]
     assert pages[-1].last and pages[-1].codes == ["D1", "D2", "D4v2"]
     saved = {"S01": 5, "S02": 4}
-    answers, errors = take_page_answers(questionnaire, pages[0], {"S01": "", "S02": "0", "S03": "7"}, saved)
-    assert answers == {"S02": 0} and list(errors) == ["S03"]
+    answers, errors = take_page_answers(questionnaire, pages[0], {"S01": "", "S02": "99", "S03": "7"}, saved)
+    assert answers == {"S02": 99} and list(errors) == ["S03"]  # "don't know" kept apart from a blank
     assert saved == {"S01": 5, "S02": 4}  # the saved draft itself is left alone
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
 from survey_app.analytics.sipas_queries import campaign_report, sample_progress
@@ -33,15 +33,17 @@ def _report_context(code: str) -> dict:
         abort(404)
     questionnaire = questionnaire_of(campaign)
     parts = [u for u in participating_units(campaign, root) if u.id != unit.id]
+    minimum = current_app.config["SMALL_SAMPLE_MIN"]
     return {
         "campaign": campaign,
         "questionnaire": questionnaire,
         "lang": ui_language(),
         "unit": unit,
         "choices": choices,
-        "report": campaign_report(db.session, campaign, unit, questionnaire=questionnaire),
+        "report": campaign_report(db.session, campaign, unit, questionnaire=questionnaire, min_n=minimum),
+        "min_n": minimum,
         "by_unit": [
-            (u, campaign_report(db.session, campaign, u, questionnaire=questionnaire))
+            (u, campaign_report(db.session, campaign, u, questionnaire=questionnaire, min_n=minimum))
             for u in parts
             if in_scope(current_user, u.id)
         ],
