@@ -1,7 +1,5 @@
 """The live-logging screen: comments recorded one by one, bad ones refused without losing what was typed."""
 
-
-
 from survey_app.extensions import db
 from survey_app.models.dialogue import CommentChannel, DialogueComment
 from tests.conftest import post_form
