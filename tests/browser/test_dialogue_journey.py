@@ -319,6 +319,8 @@ def test_a_ward_leader_reads_his_wards_conference(page, live_server, live_org):
     sign_in(page, base, "chutich_buoi", PASSWORD)
     page.goto(f"{base}/leader")
     page.click("#dialogue-conferences-tile")
+    page.wait_for_url(f"{base}/dialogue/")
+    assert_accessible(page)
     page.click("text=Đối thoại phường Bưởi năm 2018")
     expect(page.locator("h1")).to_contain_text("Đối thoại phường Bưởi năm 2018")
     expect(page.locator("#state-button")).to_have_count(0)
