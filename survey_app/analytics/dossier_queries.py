@@ -20,7 +20,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from survey_app.analytics.dossier_scoring import add_measures, split_period
+from survey_app.analytics.dossier_scoring import add_measures
+from survey_app.analytics.periods import split_period
 from survey_app.models import Unit, UnitClosure
 from survey_app.models.dossiers import (
     INDICATORS,

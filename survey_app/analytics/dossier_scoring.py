@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
 
+from survey_app.analytics.periods import next_month
+
 INDICATORS = tuple(range(1, 10))
 TIMINGS = ("before", "on_time", "after")
 QUARTER_RE = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
@@ -243,33 +245,6 @@ def previous_quarter(day: date) -> date:
     """The first day of the quarter before the one a date falls in."""
     first = quarter_start(day)
     return quarter_start(first - timedelta(days=1))
-
-
-def month_start(day: date) -> date:
-    """The first day of a date's month."""
-    return day.replace(day=1)
-
-
-def next_month(day: date) -> date:
-    """The first day of the following month."""
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def split_period(start: date, end: date) -> tuple[list[date], list[tuple[date, date]]]:
-    """Whole months inside [start, end] (read from the month cube) and the edge day ranges left over."""
-    months: list[date] = []
-    edges: list[tuple[date, date]] = []
-    cursor = start
-    while cursor <= end:
-        following = next_month(cursor)
-        if cursor.day == 1 and following - timedelta(days=1) <= end:
-            months.append(cursor)
-            cursor = following
-        else:
-            stop = min(end, following - timedelta(days=1))
-            edges.append((cursor, stop))
-            cursor = stop + timedelta(days=1)
-    return months, edges
 
 
 def add_measures(into: dict[str, int], row: Sequence[int], names: Sequence[str]) -> None:

@@ -57,6 +57,19 @@ def looks_like_formula(text: str) -> bool:
     return bool(stripped) and stripped[0] in FORMULA_TRIGGERS
 
 
+def csv_rows_until_unreadable(reader) -> Iterator[list[str] | None]:
+    """The rows of a CSV reader, then None (and stop) at a line the csv module cannot read."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            yield None
+            return
+        yield row
+
+
 def check_imported_id(value: str, *, column: str | None = None) -> str:
     """An identifier read from an imported file, stripped; refused when it looks like a formula.
 

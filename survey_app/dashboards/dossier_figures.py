@@ -18,13 +18,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from survey_app.analytics import dossier_queries as q
-from survey_app.analytics.dossier_scoring import (
-    Timeliness,
-    next_month,
-    quarter_name,
-    quarter_start,
-    share,
-)
+from survey_app.analytics.dossier_scoring import Timeliness, quarter_name, quarter_start, share
+from survey_app.analytics.periods import next_month
 from survey_app.analytics.rates import safe_share
 from survey_app.core import clock
 from survey_app.dashboards import charts, settings

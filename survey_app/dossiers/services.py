@@ -23,7 +23,8 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
-from survey_app.analytics.dossier_scoring import Rules, month_start, score_dossier, timing
+from survey_app.analytics.dossier_scoring import Rules, score_dossier, timing
+from survey_app.analytics.periods import month_start
 from survey_app.audit.service import record
 from survey_app.core import clock, import_runs
 from survey_app.dossiers.rules import rules as current_rules

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
-from survey_app.core.spreadsheets import imported_id_problem
+from survey_app.core.spreadsheets import csv_rows_until_unreadable, imported_id_problem
 
 REQUIRED = (
     "dossier_code",
@@ -227,19 +227,6 @@ class ParsedFile:
     errors: list[str] = field(default_factory=list)
 
 
-def _safe_rows(reader) -> Iterator[list[str] | None]:
-    """The rows of a CSV reader, then None (and stop) at a line the csv module cannot read."""
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error:
-            yield None
-            return
-        yield row
-
-
 def _where(line: int, column: int, name: str) -> str:
     """'Line 12, column 7 (due_at)'."""
     return _("Line %(line)d, column %(column)d (%(name)s)", line=line, column=column, name=name)
@@ -251,7 +238,7 @@ def parse_csv(text: str, vocabulary: Vocabulary) -> ParsedFile:
         return ParsedFile(errors=[_("The file is not a CSV text file.")])
     text = text.lstrip("\ufeff")
     source = csv.reader(io.StringIO(text, newline=""))
-    reader = _safe_rows(source)
+    reader = csv_rows_until_unreadable(source)
     header = [h.strip() for h in next(reader, None) or []]
     problems = []
     for position, name in enumerate(header, start=1):

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from survey_app.audit.service import record
 from survey_app.core import clock, import_runs
-from survey_app.core.spreadsheets import imported_id_problem
+from survey_app.core.spreadsheets import csv_rows_until_unreadable, imported_id_problem
 from survey_app.extensions import db
 from survey_app.models import Unit, UnitStatus
 from survey_app.models.sipas import CampaignState, Channel, SipasAnswer, SipasCampaign, SipasResponse
@@ -65,19 +65,6 @@ def parse_moment(text: str) -> datetime | None:
             return None
         moment = datetime(day.year, day.month, day.day, 12)
     return moment.replace(tzinfo=clock.local_zone()) if moment.tzinfo is None else moment
-
-
-def _safe_rows(reader) -> Iterator[list[str] | None]:
-    """The rows of a CSV reader, then None (and stop) at a line the csv module cannot read."""
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error:
-            yield None
-            return
-        yield row
 
 
 def _header_problems(header: list[str], questionnaire: Questionnaire) -> list[str]:
@@ -135,7 +122,7 @@ def import_csv(
     if "\x00" in text:
         return _refused(campaign, [_("The file is not a CSV text file.")], [])
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    reader = _safe_rows(csv.reader(io.StringIO(text)))
+    reader = csv_rows_until_unreadable(csv.reader(io.StringIO(text)))
     header = [h.strip() for h in next(reader, None) or []]
     problems = _header_problems(header, questionnaire)
     if problems:

@@ -10,13 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from survey_app.analytics.dossier_scoring import (
-    parse_quarter,
-    period_score,
-    quarter_name,
-    split_period,
-    timing,
-)
+from survey_app.analytics.dossier_scoring import parse_quarter, period_score, quarter_name, timing
+from survey_app.analytics.periods import split_period
 from survey_app.dossiers.rules import PACKAGED, RulesError, parse_rules
 from survey_app.dossiers.transfer import parse_moment
 
