@@ -82,6 +82,34 @@ class ConferencePlanForm(FlaskForm):
     conclusion = TextAreaField(
         _l("Conclusions of the chair"), validators=[Optional(), Length(max=8000)], render_kw={"rows": 4}
     )
+    guests = TextAreaField(
+        _l("Attending guests (one a line)"),
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 2},
+    )
+    minutes_number = StringField(
+        _l("Number of the minutes (given by the clerk)"),
+        validators=[Optional(), Length(max=20)],
+        render_kw={"inputmode": "numeric"},
+    )
+    notice_number = StringField(
+        _l("Number of the conclusion notice (given by the clerk)"),
+        validators=[Optional(), Length(max=20)],
+        render_kw={"inputmode": "numeric"},
+    )
+    signer_name = StringField(_l("Signer of the notice"), validators=[Optional(), Length(max=200)])
+    signer_capacity = SelectField(_l("Signs as"), choices=[], default="vice_chair")
+    recipients = TextAreaField(
+        _l("Recipients (one a line; blank: the invited units and the file copy)"),
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 3},
+    )
+
+    def validate_minutes_number(self, field) -> None:
+        if field.data and not field.data.strip().isdecimal():
+            raise ValidationError(_l("Enter the number in digits."))
+
+    validate_notice_number = validate_minutes_number
 
     def validate_held_on(self, field) -> None:
         if field.data is not None and not 2000 <= field.data.year <= 2100:
