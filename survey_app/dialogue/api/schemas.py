@@ -288,3 +288,9 @@ class StatsSchema(ma.Schema):
     forwarded_awaiting_answer = ma.fields.Integer(
         metadata={"description": "forwarded comments whose competent body has not answered yet"}
     )
+    forwarded_overdue = ma.fields.Integer(
+        metadata={
+            "description": "forwarded comments whose competent body is past its deadline (counted from "
+            "its receipt); not in overdue, which counts the host's departments"
+        }
+    )

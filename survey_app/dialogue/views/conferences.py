@@ -15,7 +15,7 @@ from survey_app.dialogue.comments import answer_counts, comment_counts, find_com
 from survey_app.dialogue.comments import bulk_assign as assign_comments
 from survey_app.dialogue.conferences import ConferenceData, create_conference, update_conference
 from survey_app.dialogue.conferences import change_state as move_conference
-from survey_app.dialogue.deadlines import is_overdue
+from survey_app.dialogue.deadlines import lateness
 from survey_app.dialogue.errors import DialogueError
 from survey_app.dialogue.scope import conferences_query, department_choices, invitable_units, open_in_inbox
 from survey_app.dialogue.views import bp
@@ -162,7 +162,7 @@ def conference(conference_id: int):
         assign_form=_assign_form(conference, comments),
         step_form=ConferenceStepForm(),
         today=clock.today(),
-        is_overdue=is_overdue,
+        lateness=lateness,
         can_enter=has_capability(current_user, Capability.enter_data),
         **labels(),
     )
