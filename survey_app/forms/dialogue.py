@@ -151,6 +151,10 @@ class CommentForm(FlaskForm):
     )
     name_consent = BooleanField(_l("The speaker agrees to the name being published"))
     channel = SelectField(_l("Channel"), choices=[])
+    # A comment sent before the conference (in writing, by telephone, on a form, online) has its own
+    # receipt date: the 5-working-day forwarding limit counts from it. The rules refuse one after the
+    # conference day, or on a comment spoken there.
+    received_on = VnDateField(_l("Received on (sent before the conference)"), validators=[Optional()])
     field_id = SelectField(_l("Procedure field"), coerce=int, choices=[])
     addressed_department_id = SelectField(_l("Addressed to"), coerce=int, choices=[], render_kw=UNIT_FILTER)
     outcome = RadioField(_l("Response"), choices=[], default="on_spot")
