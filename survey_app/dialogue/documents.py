@@ -126,7 +126,7 @@ def minutes_response_text(comment: DialogueComment) -> str:
         return response_text(comment)
     if comment.department is not None:
         return _assignment_text(comment)
-    return _("Recorded; answered in writing after the conference.")
+    return _("Recorded at the conference; no answer was given there.")
 
 
 def _assignment_text(comment: DialogueComment) -> str:
