@@ -18,7 +18,9 @@ from tests.dialogue.helpers import signed_in
 
 def conferences_of(code: str) -> list[DialogueConference]:
     host = get_unit_by_code(code)
-    return list(db.session.scalars(select(DialogueConference).where(DialogueConference.host_unit_id == host.id)))
+    return list(
+        db.session.scalars(select(DialogueConference).where(DialogueConference.host_unit_id == host.id))
+    )
 
 
 def on_day(code: str, day: date) -> list[DialogueConference]:
