@@ -28,6 +28,7 @@ def test_dialogue_figures(client, dialogue_data):
     assert "66,7%" in html  # 8 of 12 answered on the spot
     assert "25,0%" in html  # 1 of the 4 written answers due was on time
     assert 'data-testid="overdue">2<' in html
+    assert 'data-testid="forwarded-overdue"' not in html  # no forwarded comment is late: nothing said
 
 
 def test_administrative_counts_are_never_withheld(client, dialogue_data):
@@ -105,8 +106,10 @@ def test_a_competent_body_past_its_own_deadline_is_counted_and_listed(client, di
     db.session.commit()
     login(client, "leader1")
     html = client.get(f"/dashboards/dialogue?{YEAR_2025}").get_data(as_text=True)
-    assert 'data-testid="overdue">2<' in html
+    assert 'data-testid="overdue">2<' in html and 'data-testid="forwarded-overdue"' in html
     assert "và 1 ý kiến đã chuyển, quá hạn tại cơ quan có thẩm quyền" in html
+    report = client.get(f"/dashboards/report?{YEAR_2025}").get_data(as_text=True)
+    assert 'data-testid="report-forwarded-overdue">1<' in report
     overdue = (
         client.get(f"/dashboards/dialogue/export/overdue.csv?{YEAR_2025}")
         .get_data()
