@@ -65,6 +65,7 @@
       else el.value = data[el.name];
     });
     showOutcome();
+    showReceived();
   }
   function reset() {
     var kept = {};
@@ -93,6 +94,15 @@
     Array.prototype.forEach.call(form.querySelectorAll(".outcome-panel"), function (panel) {
       panel.hidden = panel.getAttribute("data-outcome") !== current;
     });
+  }
+
+  // A receipt date belongs to a comment sent before the conference: not to one spoken there.
+  function showReceived() {
+    var panel = form.querySelector(".received-panel");
+    var channel = form.elements["channel"];
+    if (!panel || !channel) return;
+    panel.hidden = channel.value === "spoken";
+    if (panel.hidden) form.elements["received_on"].value = "";
   }
 
   // --- sending --------------------------------------------------------------------------------
@@ -274,6 +284,7 @@
   });
   form.addEventListener("change", function (event) {
     if (event.target.name === "outcome") showOutcome();
+    if (event.target.name === "channel") showReceived();
     var picker = event.target.name;
     if ((picker === "department_id" || picker === "addressed_department_id") && !noDepartment(values())) {
       clearErrors(); // a department is known now: the reason given for none no longer holds
@@ -309,6 +320,7 @@
     say(msg("restored"), false);
   }
   showOutcome();
+  showReceived();
   showRejected();
   if (queue().length) {
     say(msg("waiting", queue().length), true);

@@ -83,7 +83,7 @@ def dialogue_stats(
     ).all()
     by_category: Counter[str] = Counter()
     departments: dict[int, Counter[str]] = {}
-    on_spot = written = answered = on_time = due = overdue = forwarded = forwarded_open = 0
+    on_spot = written = answered = on_time = due = overdue = forwarded = forwarded_open = forwarded_late = 0
     for category, department_id, status, due_on, spot, answered_at, forwarded_on in rows:
         by_category[category] += 1
         if spot:
@@ -92,6 +92,7 @@ def dialogue_stats(
         if forwarded_on is not None:  # the competent body's to answer, not the host department's
             forwarded += 1
             forwarded_open += status in OPEN_STATUSES
+            forwarded_late += status in OPEN_STATUSES and due_on is not None and due_on < today
             continue
         if department_id is None:
             continue
@@ -145,6 +146,7 @@ def dialogue_stats(
         "overdue": overdue,
         "forwarded": forwarded,
         "forwarded_awaiting_answer": forwarded_open,
+        "forwarded_overdue": forwarded_late,
     }
 
 
@@ -188,13 +190,22 @@ _CUBE_OVERDUE = (
         _comments.c.category,
         _comments.c.department_id,
         _comments.c.due_on,
+        _comments.c.forwarded_to,
     )
     .select_from(
         _COMMENTS_OF_CONFERENCES.join(_closure, _HELD_UNDER_ROOT).join(
             pooling.units, pooling.units.c.id == _conferences.c.host_unit_id
         )
     )
-    .where(_comments.c.status.in_(HOST_DUE_STATUSES), _comments.c.due_on < _TODAY)
+    .where(
+        _comments.c.due_on < _TODAY,
+        sa.or_(
+            # the host's department is late …
+            sa.and_(_comments.c.status.in_(HOST_DUE_STATUSES), _comments.c.forwarded_on.is_(None)),
+            # … or the competent body a comment was forwarded to, against its own deadline
+            sa.and_(_comments.c.status.in_(OPEN_STATUSES), _comments.c.forwarded_on.is_not(None)),
+        ),
+    )
     .order_by(_comments.c.due_on, _comments.c.number)
     .limit(500)
 )
@@ -237,12 +248,13 @@ def comment_facts(session: Session, root_id: int, start_utc: datetime, end_utc: 
 def overdue_comments(
     session: Session, root_id: int, today: date, start_utc: datetime, end_utc: datetime
 ) -> list[tuple]:
-    """(conference title, host unit name, number, category, department id, due_on) of open comments past
-    their due date, oldest due first (at most 500)."""
+    """(conference title, host unit name, number, category, department id, due_on, competent body) of open
+    comments past their due date, oldest due first (at most 500); the competent body is "" unless the
+    comment was forwarded and that body is late."""
     params = {"root_id": root_id, "today": today, "start_utc": start_utc, "end_utc": end_utc}
     return [
-        (t, u, int(n), c, d, pooling.as_date(due))
-        for t, u, n, c, d, due in session.execute(_CUBE_OVERDUE, params)
+        (t, u, int(n), c, d, pooling.as_date(due), body or "")
+        for t, u, n, c, d, due, body in session.execute(_CUBE_OVERDUE, params)
     ]
 
 

@@ -60,6 +60,8 @@ class DialogueSummary:
     written_on_time: int
     on_time_share: float | None
     overdue: int
+    # Forwarded comments whose competent body is past its own deadline (not the host departments').
+    forwarded_overdue: int = 0
 
 
 def dialogue_dashboard(filters: Filters) -> tuple[DialogueSummary, list[Chart]]:
@@ -78,6 +80,7 @@ def dialogue_dashboard(filters: Filters) -> tuple[DialogueSummary, list[Chart]]:
         written_on_time=tally.written_on_time,
         on_time_share=share(tally.written_on_time, tally.written_due),
         overdue=tally.overdue,
+        forwarded_overdue=tally.forwarded_overdue,
     )
     late = dialogue_queries.overdue_comments(session, unit.id, today, start_utc, end_utc)
     return summary, [
@@ -142,6 +145,7 @@ class _CommentTally:
     written_due: int = 0
     written_on_time: int = 0
     overdue: int = 0
+    forwarded_overdue: int = 0
 
 
 def _tally_comments(facts: list[tuple], today: date) -> _CommentTally:
@@ -153,7 +157,11 @@ def _tally_comments(facts: list[tuple], today: date) -> _CommentTally:
         if answered_on_spot:
             tally.on_spot += 1
             continue
-        if due is None or forwarded_on is not None:  # a forwarded comment is the competent body's
+        if due is None:
+            continue
+        if forwarded_on is not None:  # the competent body's, against its own deadline
+            if status in dialogue_queries.OPEN_STATUSES and due < today:
+                tally.forwarded_overdue += 1
             continue
         line = tally.per_department[department_id or 0]
         line["n"] += 1
@@ -232,7 +240,8 @@ def _departments_chart(per_department: dict[int, dict[str, int]]) -> Chart:
 
 
 def _overdue_chart(late: list[tuple], today: date) -> Chart:
-    """The open comments past their due date, oldest due first."""
+    """The open comments past their due date, oldest due first: the host departments' and those of the
+    competent bodies comments were forwarded to."""
     names = pooling.unit_names(db.session, [r[4] for r in late if r[4]])
     return Chart(
         "overdue",
@@ -242,7 +251,7 @@ def _overdue_chart(late: list[tuple], today: date) -> Chart:
             Column(_("Host unit")),
             Column(_("Comment no."), "int"),
             Column(_("Category")),
-            Column(_("Department")),
+            Column(_("Department or competent body")),
             Column(_("Due date"), "date"),
             Column(_("Days overdue"), "int"),
         ],
@@ -252,10 +261,12 @@ def _overdue_chart(late: list[tuple], today: date) -> Chart:
                 host,
                 number,
                 category_label(category),
-                names.get(department_id, _("Not assigned")),
+                _("%(body)s (competent body)", body=body)
+                if body
+                else names.get(department_id, _("Not assigned")),
                 due,
                 (today - due).days,
             ]
-            for title, host, number, category, department_id, due in late
+            for title, host, number, category, department_id, due, body in late
         ],
     )

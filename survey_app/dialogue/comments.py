@@ -108,12 +108,13 @@ def record_event(comment: DialogueComment, status: CommentStatus, actor: User | 
     )
 
 
-def _check_text(text: str, limit: int, empty_message: str) -> str:
+def _check_text(text: str, limit: int, empty_message: str, field: str | None = None) -> str:
+    """The text stripped, when neither empty nor too long (`field`: the input a refusal names)."""
     text = (text or "").strip()
     if not text:
-        raise DialogueError(empty_message)
+        raise DialogueError(empty_message, field=field)
     if len(text) > limit:
-        raise DialogueError(_("The text is longer than %(n)d characters.", n=limit))
+        raise DialogueError(_("The text is longer than %(n)d characters.", n=limit), field=field)
     return text
 
 
@@ -194,9 +195,13 @@ def add_comment(conference: DialogueConference, data: CommentInput, actor: User 
         raise DialogueError(_("Choose a category from the list."))
     if data.outcome not in OUTCOMES:
         raise DialogueError(_("Choose how the comment is answered."))
-    for text in (data.speaker_name, data.speaker_organisation, data.answered_by):
+    for name, text in (
+        ("speaker_name", data.speaker_name),
+        ("speaker_organisation", data.speaker_organisation),
+        ("answered_by", data.answered_by),
+    ):
         if len(text or "") > MAX_NAME:
-            raise DialogueError(_("The text is longer than %(n)d characters.", n=MAX_NAME))
+            raise DialogueError(_("The text is longer than %(n)d characters.", n=MAX_NAME), field=name)
     if data.field_id is not None and db.session.get(ProcedureField, data.field_id) is None:
         raise DialogueError(_("Choose a procedure field from the list."))
     _check_received_on(conference, data)
@@ -335,7 +340,7 @@ def answer_on_spot(
     if comment.status != CommentStatus.received:
         raise DialogueError(_("Comment %(n)d is already answered.", n=comment.number))
     answer = _check_answer(text, _("Enter the answer given at the conference."))
-    who = _check_text(answered_by, MAX_NAME, _("Enter who answered at the conference."))
+    who = _check_text(answered_by, MAX_NAME, _("Enter who answered at the conference."), "answered_by")
     comment.answered_on_spot = True
     comment.answered_by = who
     comment.answer = answer

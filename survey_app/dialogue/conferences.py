@@ -15,12 +15,19 @@ from survey_app.dialogue.errors import DialogueError
 from survey_app.dialogue.scope import invitable_units
 from survey_app.extensions import db
 from survey_app.models import Unit, User
-from survey_app.models.dialogue import ConferenceForm, ConferenceState, DialogueConference, DialogueInvitee
+from survey_app.models.dialogue import (
+    ConferenceForm,
+    ConferenceState,
+    DialogueConference,
+    DialogueInvitee,
+    SignerCapacity,
+)
 from survey_app.org.closing import closed_refusal
 
 logger = logging.getLogger(__name__)
 
 MAX_TITLE = 300
+MAX_NUMBER = 20
 # action → (the state it starts from, the state it leads to)
 TRANSITIONS = {
     "start": (ConferenceState.planned, ConferenceState.in_session),
@@ -45,6 +52,13 @@ class ConferenceData:
     participant_individuals: int | None = None
     conclusion: str = ""
     invitee_ids: list[int] = field(default_factory=list)
+    guests: str = ""
+    minutes_number: str = ""
+    notice_number: str = ""
+    signer_name: str = ""
+    signer_capacity: SignerCapacity = SignerCapacity.vice_chair
+    recipients: str = ""
+    reconstruction_note: str = ""
 
 
 def _check_conference(data: ConferenceData, host: Unit) -> list[Unit]:
@@ -59,6 +73,10 @@ def _check_conference(data: ConferenceData, host: Unit) -> list[Unit]:
     # corrected now) stays its own.
     if refusal := closed_refusal(host, data.held_at):
         raise DialogueError(_("This unit cannot host a conference on that date: %(reason)s", reason=refusal))
+    # NĐ 30/2020, Phụ lục I, mục II.3: a document's number is written in Arabic numerals.
+    for number in (data.minutes_number, data.notice_number):
+        if number.strip() and not (number.strip().isdecimal() and len(number.strip()) <= MAX_NUMBER):
+            raise DialogueError(_("A document number is written in digits (up to %(n)d).", n=MAX_NUMBER))
     allowed = {u.id: u for u in invitable_units(host)}
     missing = [i for i in data.invitee_ids if i not in allowed]
     if missing:
@@ -79,6 +97,13 @@ def _apply(conference: DialogueConference, data: ConferenceData, invitees: list[
     conference.participant_individuals = data.participant_individuals
     conference.conclusion = data.conclusion.strip()
     conference.invitees = [DialogueInvitee(unit_id=u.id) for u in invitees]
+    conference.guests = data.guests.strip()
+    conference.minutes_number = data.minutes_number.strip()
+    conference.notice_number = data.notice_number.strip()
+    conference.signer_name = data.signer_name.strip()
+    conference.signer_capacity = data.signer_capacity
+    conference.recipients = data.recipients.strip()
+    conference.reconstruction_note = data.reconstruction_note.strip()
 
 
 def create_conference(data: ConferenceData, host: Unit, actor: User | None) -> DialogueConference:

@@ -15,7 +15,12 @@ from survey_app.dialogue.vocabulary import answer_working_days, work_calendar
 from survey_app.dialogue.workdays import add_working_days
 from survey_app.extensions import db
 from survey_app.models import Unit
-from survey_app.models.dialogue import HOST_DUE_STATUSES, DialogueComment, DialogueConference
+from survey_app.models.dialogue import (
+    HOST_DUE_STATUSES,
+    OPEN_STATUSES,
+    DialogueComment,
+    DialogueConference,
+)
 from survey_app.org.services import subtree_ids_query
 
 # NĐ 20/2008 Art. 12: a comment outside the host's competence goes to the competent body
@@ -51,6 +56,26 @@ def is_overdue(comment: DialogueComment, on: date | None = None) -> bool:
         and comment.due_on is not None
         and comment.due_on < (on or clock.today())
     )
+
+
+def is_overdue_at_competent_body(comment: DialogueComment, on: date | None = None) -> bool:
+    """A forwarded comment the competent body has not answered by its own deadline (counted from the day it
+    received the comment)."""
+    return (
+        comment.forwarded_on is not None
+        and comment.status in OPEN_STATUSES
+        and comment.due_on is not None
+        and comment.due_on < (on or clock.today())
+    )
+
+
+def lateness(comment: DialogueComment, on: date | None = None) -> str | None:
+    """Who is late with a comment's answer: "competent_body", "host" (its department), or None."""
+    if is_overdue_at_competent_body(comment, on):
+        return "competent_body"
+    if comment.forwarded_on is None and is_overdue(comment, on):
+        return "host"
+    return None
 
 
 def overdue_filter(on: date):

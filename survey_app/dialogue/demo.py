@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from survey_app.auth.services import create_user
 from survey_app.core import clock
+from survey_app.dialogue import demo_reconstructions
 from survey_app.dialogue.comments import (
     CommentInput,
     Outcome,
@@ -293,3 +294,4 @@ def seed() -> Iterator[str]:
     yield from seed_department_user()
     yield from seed_tay_ho_2018()
     yield from seed_year()
+    yield from demo_reconstructions.seed()

@@ -82,6 +82,34 @@ class ConferencePlanForm(FlaskForm):
     conclusion = TextAreaField(
         _l("Conclusions of the chair"), validators=[Optional(), Length(max=8000)], render_kw={"rows": 4}
     )
+    guests = TextAreaField(
+        _l("Attending guests (one a line)"),
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 2},
+    )
+    minutes_number = StringField(
+        _l("Number of the minutes (given by the clerk)"),
+        validators=[Optional(), Length(max=20)],
+        render_kw={"inputmode": "numeric"},
+    )
+    notice_number = StringField(
+        _l("Number of the conclusion notice (given by the clerk)"),
+        validators=[Optional(), Length(max=20)],
+        render_kw={"inputmode": "numeric"},
+    )
+    signer_name = StringField(_l("Signer of the notice"), validators=[Optional(), Length(max=200)])
+    signer_capacity = SelectField(_l("Signs as"), choices=[], default="vice_chair")
+    recipients = TextAreaField(
+        _l("Recipients (one a line; blank: the invited units and the file copy)"),
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 3},
+    )
+
+    def validate_minutes_number(self, field) -> None:
+        if field.data and not field.data.strip().isdecimal():
+            raise ValidationError(_l("Enter the number in digits."))
+
+    validate_notice_number = validate_minutes_number
 
     def validate_held_on(self, field) -> None:
         if field.data is not None and not 2000 <= field.data.year <= 2100:
@@ -123,6 +151,10 @@ class CommentForm(FlaskForm):
     )
     name_consent = BooleanField(_l("The speaker agrees to the name being published"))
     channel = SelectField(_l("Channel"), choices=[])
+    # A comment sent before the conference (in writing, by telephone, on a form, online) has its own
+    # receipt date: the 5-working-day forwarding limit counts from it. The rules refuse one after the
+    # conference day, or on a comment spoken there.
+    received_on = VnDateField(_l("Received on (sent before the conference)"), validators=[Optional()])
     field_id = SelectField(_l("Procedure field"), coerce=int, choices=[])
     addressed_department_id = SelectField(_l("Addressed to"), coerce=int, choices=[], render_kw=UNIT_FILTER)
     outcome = RadioField(_l("Response"), choices=[], default="on_spot")

@@ -53,6 +53,23 @@ class ConferenceForm(LabelledEnum):
         return {cls.conference: _l("Conference"), cls.seminar: _l("Seminar"), cls.online: _l("Online")}
 
 
+class SignerCapacity(LabelledEnum):
+    """In what capacity the conclusion notice is signed (NĐ 30/2020, Phụ lục I, mục II.7: TM., KT., TL.)."""
+
+    chair = "chair"
+    vice_chair = "vice_chair"
+    office_chief = "office_chief"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        """Translated names of the capacities, as the signature block prints them."""
+        return {
+            cls.chair: _l("The chair, on behalf of the People's Committee (TM.)"),
+            cls.vice_chair: _l("A vice-chair, for the chair (KT.)"),
+            cls.office_chief: _l("The office chief, by order of the chair (TL.)"),
+        }
+
+
 class SpeakerKind(LabelledEnum):
     """Who raised a comment (cá nhân / tổ chức / doanh nghiệp)."""
 
@@ -143,6 +160,20 @@ class DialogueConference(Base):
     participant_organisations: Mapped[int | None] = mapped_column(Integer)
     participant_individuals: Mapped[int | None] = mapped_column(Integer)
     conclusion: Mapped[str] = mapped_column(Text, default="")
+    # Who attends without organising (the Fatherland Front's committee, mass organisations), one per line.
+    guests: Mapped[str] = mapped_column(Text, default="")
+    # The numbers the clerk gives the documents (Số: 12/BB-UBND); blank until given, printed "…".
+    minutes_number: Mapped[str] = mapped_column(String(20), default="")
+    notice_number: Mapped[str] = mapped_column(String(20), default="")
+    # Who signs the conclusion notice, and in what capacity.
+    signer_name: Mapped[str] = mapped_column(String(200), default="")
+    signer_capacity: Mapped[SignerCapacity] = mapped_column(
+        Enum(SignerCapacity, native_enum=False, length=20), default=SignerCapacity.vice_chair
+    )
+    # Nơi nhận, one recipient a line (blank: the invited units and the file copy).
+    recipients: Mapped[str] = mapped_column(Text, default="")
+    # Demo conferences rebuilt from a press report: which text is reconstructed (shown on the page).
+    reconstruction_note: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[ConferenceState] = mapped_column(
         Enum(ConferenceState, native_enum=False, length=20), default=ConferenceState.planned, index=True
     )

@@ -244,7 +244,15 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
     for content, *_rest in COMMENTS:
         assert content in text
     assert "Trưởng phòng Tư pháp trả lời tại hội nghị: Trả lời tại chỗ cho ý kiến 1." in text
-    assert "trả lời bằng văn bản: Phòng Tư pháp đã bố trí thêm người ký chứng thực" in text
+    # The written answer came after the conference: it is the conclusion notice's, not the minutes'.
+    assert "Phòng Tư pháp đã bố trí thêm người ký chứng thực" not in text
+    assert "Tây Hồ, ngày 01 tháng 6 năm 2018" in "\n".join(
+        p.text
+        for t in Document(io.BytesIO(data)).tables
+        for row in t.rows
+        for c in row.cells
+        for p in c.paragraphs
+    )
     assert "Giao Phòng Quản lý đô thị quận Tây Hồ trả lời bằng văn bản trước ngày 15/06/2018." in text
     conference = db.session.scalar(select(DialogueConference))
     page.goto(f"{base}/dialogue/{conference.id}/minutes")
@@ -258,6 +266,9 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
     assert "BIÊN BẢN" in pdf and "Hội nghị đã nhận được 11 ý kiến:" in pdf
     assert "Trưởng phòng Tư pháp trả lời tại hội nghị: Trả lời tại chỗ cho ý kiến 1." in pdf
     page.goto(f"{base}/dialogue/{conference.id}/conclusion")
+    notice = page.inner_text("article")
+    assert "Số: …/TB-UBND" in notice and "KT. CHỦ TỊCH" in notice and "Nơi nhận:" in notice
+    assert "Phòng Tư pháp đã bố trí thêm người ký chứng thực" in notice
     assert_accessible(page)
     screenshot(page, "dialogue-conclusion")  # the comments answered in writing, under their ledger numbers
 
@@ -327,3 +338,38 @@ def test_a_ward_leader_reads_his_wards_conference(page, live_server, live_org):
     assert page.url.endswith(f"/dialogue/{conference.id}")
     screenshot(page, "dialogue-leader-conference")
     assert_accessible(page)
+
+
+def test_a_comment_sent_in_writing_before_the_conference_gets_its_receipt_date(page, live_server, live_org):
+    """The receipt date shows for a comment sent beforehand, not for one spoken at the conference; a date
+    after the conference day is refused beside the field; the right one is stored."""
+    conference = make_conference(live_org)
+    sign_in(page, live_server.url, "official1", PASSWORD)
+    page.goto(f"{live_server.url}/dialogue/{conference.id}/live")
+    expect(page.locator("#received_on")).to_be_hidden()  # spoken at the conference: received that day
+    assert_accessible(page)
+    page.select_option("#channel", "written")
+    expect(page.locator("#received_on")).to_be_visible()
+    page.fill("#content", "Đơn gửi trước hội nghị về thời gian cấp giấy phép xây dựng.")
+    page.select_option("#category", "procedure_questions")
+    page.fill("#received_on", "02/06/2018")
+    page.focus("#content")
+    page.keyboard.press("Alt+3")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("#received_on-err")).to_have_text(
+        "Ý kiến gửi trước được tiếp nhận vào hoặc trước ngày hội nghị."
+    )
+    expect(page.locator("#logged-count")).to_have_text("0")
+    screenshot(page, "dialogue-live-receipt-date-refused")
+    assert_accessible(page)
+    page.fill("#received_on", "21/05/2018")
+    page.focus("#content")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("#logged-count")).to_have_text("1")
+    comment = db.session.scalar(select(DialogueComment))
+    assert comment.received_on == date(2018, 5, 21) and comment.channel.value == "written"
+    page.select_option("#channel", "spoken")
+    expect(page.locator("#received_on")).to_be_hidden()
+    screenshot(page, "dialogue-live-receipt-date")
+    assert_accessible(page)
+    page.console_errors[:] = [e for e in page.console_errors if "status of 400" not in e]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 import marshmallow as ma
+from flask_babel import lazy_gettext as _l
 
 from survey_app.core import clock
 from survey_app.dialogue.comments import MAX_ANSWER, MAX_BODY, MAX_CONTENT, MAX_NAME, OUTCOMES
@@ -14,6 +15,7 @@ from survey_app.models.dialogue import (
     CommentStatus,
     ConferenceForm,
     ConferenceState,
+    SignerCapacity,
     SpeakerKind,
 )
 
@@ -78,6 +80,29 @@ class ConferenceInSchema(ma.Schema):
         load_default=None, allow_none=True, validate=ma.validate.Range(0, 100000)
     )
     invitees = ma.fields.List(ma.fields.String(), load_default=list, metadata={"description": "Unit codes"})
+    guests = ma.fields.String(
+        load_default="", validate=Length(max=2000), metadata={"description": "who attends, one a line"}
+    )
+    minutes_number = ma.fields.String(
+        load_default="",
+        validate=ma.validate.Regexp(r"^\d{0,20}$", error=_l("Enter the number in digits.")),
+        metadata={"description": "the number the clerk gives the minutes (Số: 12/BB-UBND); blank: …"},
+    )
+    notice_number = ma.fields.String(
+        load_default="",
+        validate=ma.validate.Regexp(r"^\d{0,20}$", error=_l("Enter the number in digits.")),
+        metadata={"description": "the number of the conclusion notice (Số: 12/TB-UBND); blank: …"},
+    )
+    signer_name = ma.fields.String(load_default="", validate=Length(max=200))
+    signer_capacity = ma.fields.Enum(
+        SignerCapacity,
+        by_value=True,
+        load_default=SignerCapacity.vice_chair,
+        metadata={"description": "chair: TM. ỦY BAN NHÂN DÂN; vice_chair: KT. CHỦ TỊCH; office_chief: TL."},
+    )
+    recipients = ma.fields.String(
+        load_default="", validate=Length(max=2000), metadata={"description": "Nơi nhận, one a line"}
+    )
 
 
 class CommentInSchema(ma.Schema):
@@ -236,6 +261,13 @@ class ConferenceSchema(ma.Schema):
         lambda c: [i.unit.code for i in c.invitees],
         metadata={"type": "array", "items": {"type": "string"}, "description": "Unit codes"},
     )
+    guests = ma.fields.String()
+    minutes_number = ma.fields.String()
+    notice_number = ma.fields.String()
+    signer_name = ma.fields.String()
+    signer_capacity = _value_of("signer_capacity", SignerCapacity)
+    recipients = ma.fields.String()
+    reconstruction_note = ma.fields.String(metadata={"description": "demo data rebuilt from the press"})
 
 
 class ConferenceDetailSchema(ConferenceSchema):
@@ -287,4 +319,10 @@ class StatsSchema(ma.Schema):
     )
     forwarded_awaiting_answer = ma.fields.Integer(
         metadata={"description": "forwarded comments whose competent body has not answered yet"}
+    )
+    forwarded_overdue = ma.fields.Integer(
+        metadata={
+            "description": "forwarded comments whose competent body is past its deadline (counted from "
+            "its receipt); not in overdue, which counts the host's departments"
+        }
     )

@@ -15,7 +15,7 @@ from survey_app.dialogue.comments import answer_counts, comment_counts, find_com
 from survey_app.dialogue.comments import bulk_assign as assign_comments
 from survey_app.dialogue.conferences import ConferenceData, create_conference, update_conference
 from survey_app.dialogue.conferences import change_state as move_conference
-from survey_app.dialogue.deadlines import is_overdue
+from survey_app.dialogue.deadlines import lateness
 from survey_app.dialogue.errors import DialogueError
 from survey_app.dialogue.scope import conferences_query, department_choices, invitable_units, open_in_inbox
 from survey_app.dialogue.views import bp
@@ -23,7 +23,7 @@ from survey_app.dialogue.views.context import conference_comments, conference_or
 from survey_app.extensions import db
 from survey_app.forms.dialogue import AssignForm, ConferencePlanForm, ConferenceStepForm
 from survey_app.models import Unit, UnitKind
-from survey_app.models.dialogue import ConferenceForm, DialogueComment, DialogueConference
+from survey_app.models.dialogue import ConferenceForm, DialogueComment, DialogueConference, SignerCapacity
 from survey_app.org.services import units_in_subtree
 
 HOST_KINDS = (UnitKind.province, UnitKind.district, UnitKind.ward, UnitKind.commune)
@@ -43,6 +43,7 @@ def _plan_form(conference: DialogueConference | None) -> ConferencePlanForm:
     hosts.sort(key=lambda u: u.id != current_user.unit_id)  # the official's own unit first
     form.host_unit_id.choices = [(u.id, f"{u.name} ({u.code})") for u in hosts]
     form.form.choices = ConferenceForm.choices()
+    form.signer_capacity.choices = SignerCapacity.choices()
     if conference is not None:
         form.host_unit_id.choices = [(conference.host_unit.id, conference.host_unit.name)]
         pool = invitable_units(conference.host_unit)
@@ -55,11 +56,12 @@ def _plan_form(conference: DialogueConference | None) -> ConferencePlanForm:
         form.held_on.data = local.date()
         form.held_time.data = local.strftime("%H:%M")
         form.form.data = conference.form.value
+        form.signer_capacity.data = conference.signer_capacity.value
         form.invitee_ids.data = [i.unit_id for i in conference.invitees]
     return form
 
 
-def _plan_data(form: ConferencePlanForm) -> ConferenceData:
+def _plan_data(form: ConferencePlanForm, conference: DialogueConference | None = None) -> ConferenceData:
     start = form.local_start().replace(tzinfo=clock.local_zone()).astimezone(UTC)
     return ConferenceData(
         title=form.title.data or "",
@@ -74,6 +76,14 @@ def _plan_data(form: ConferencePlanForm) -> ConferenceData:
         participant_individuals=form.participant_individuals.data,
         conclusion=form.conclusion.data or "",
         invitee_ids=list(form.invitee_ids.data or []),
+        guests=form.guests.data or "",
+        minutes_number=form.minutes_number.data or "",
+        notice_number=form.notice_number.data or "",
+        signer_name=form.signer_name.data or "",
+        signer_capacity=SignerCapacity(form.signer_capacity.data or SignerCapacity.vice_chair.value),
+        recipients=form.recipients.data or "",
+        # Not typed on the page: kept as the demo wrote it.
+        reconstruction_note=conference.reconstruction_note if conference else "",
     )
 
 
@@ -129,7 +139,7 @@ def edit(conference_id: int):
     form = _plan_form(conference)
     if form.validate_on_submit():
         try:
-            update_conference(conference, _plan_data(form))
+            update_conference(conference, _plan_data(form, conference))
         except DialogueError as exc:
             form.title.errors = [*form.title.errors, refused(exc)]
         else:
@@ -152,7 +162,7 @@ def conference(conference_id: int):
         assign_form=_assign_form(conference, comments),
         step_form=ConferenceStepForm(),
         today=clock.today(),
-        is_overdue=is_overdue,
+        lateness=lateness,
         can_enter=has_capability(current_user, Capability.enter_data),
         **labels(),
     )

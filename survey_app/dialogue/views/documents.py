@@ -19,13 +19,18 @@ class _Response:
     """What the printable documents write for each comment."""
 
     text = staticmethod(documents.response_text)
+    minutes_text = staticmethod(documents.minutes_response_text)
     speaker = staticmethod(documents.speaker_text)
 
 
-def _document_context(conference: DialogueConference) -> dict:
-    """The heading and per-comment texts of the printable documents."""
+def _document_context(conference: DialogueConference, kind: str) -> dict:
+    """The heading, signatures and per-comment texts of a printable document."""
     return {
-        "doc": documents.header(conference),
+        "doc": documents.header(conference, kind),
+        "minutes_signatures": documents.minutes_signatures(conference),
+        "notice_signature": documents.notice_signature(conference),
+        "recipient_lines": documents.recipients(conference),
+        "guests": documents.guests_text(conference),
         "response": _Response,
         "participants": documents.participants_text(conference),
         **labels(),
@@ -42,7 +47,9 @@ def _document_name(conference: DialogueConference, kind: str) -> str:
 def invitation(conference_id: int):
     """The printable invitation (giấy mời)."""
     conference = conference_or_404(conference_id)
-    return render_template("dialogue/invitation.html", conference=conference, **_document_context(conference))
+    return render_template(
+        "dialogue/invitation.html", conference=conference, **_document_context(conference, "invitation")
+    )
 
 
 @bp.get("/<int:conference_id>/<any(minutes, conclusion):kind>")
@@ -54,7 +61,7 @@ def document(conference_id: int, kind: str):
         f"dialogue/{kind}.html",
         conference=conference,
         comments=conference_comments(conference),
-        **_document_context(conference),
+        **_document_context(conference, kind),
     )
 
 
@@ -88,7 +95,7 @@ def document_pdf(conference_id: int, kind: str):
         conference=conference,
         comments=conference_comments(conference),
         document_css=stylesheet("dialogue-document.css"),
-        **_document_context(conference),
+        **_document_context(conference, kind),
     )
     if download is None:
         flash(_("PDF is not available on this server; use Print to save the document as PDF."), "error")

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from survey_app.auth.permissions import Capability, require
 from survey_app.core import clock
 from survey_app.dialogue.comments import answer_in_writing, forward, start_work
-from survey_app.dialogue.deadlines import forward_deadline, is_overdue
+from survey_app.dialogue.deadlines import forward_deadline, lateness
 from survey_app.dialogue.errors import DialogueError
 from survey_app.dialogue.scope import can_see_conference, inbox_query
 from survey_app.dialogue.views import bp
@@ -39,7 +39,7 @@ def inbox():
         comments=comments,
         show_all=show_all,
         today=clock.today(),
-        is_overdue=is_overdue,
+        lateness=lateness,
         **labels(),
     )
 
@@ -91,7 +91,7 @@ def comment(comment_id: int):
         templates=answer_templates(),
         placeholder_pattern=PLACEHOLDER.pattern,
         today=clock.today(),
-        is_overdue=is_overdue,
+        lateness=lateness,
         forward_deadline=forward_deadline(comment),
         can_see_conference=can_see_conference(current_user, comment.conference),
         **labels(),

@@ -31,7 +31,14 @@ logger = logging.getLogger(__name__)
 
 MAX_CLIENT_KEY = 64
 # The form field beside which a rule's refusal is shown (DialogueError.field → CommentForm field).
-FORM_FIELDS = {"answer": "answer", "answered_by": "answered_by", "department": "department_id"}
+FORM_FIELDS = {
+    "answer": "answer",
+    "answered_by": "answered_by",
+    "department": "department_id",
+    "received_on": "received_on",
+    "speaker_name": "speaker_name",
+    "speaker_organisation": "speaker_organisation",
+}
 
 
 def _comment_form(conference: DialogueConference) -> CommentForm:
@@ -65,6 +72,7 @@ def _comment_input(form: CommentForm) -> CommentInput:
         department_id=form.department_id.data or None,
         due_on=form.due_on.data,
         client_key=(form.client_key.data or "")[:MAX_CLIENT_KEY] or None,
+        received_on=form.received_on.data,
     )
 
 

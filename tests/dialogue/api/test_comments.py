@@ -144,3 +144,26 @@ def test_a_comment_sent_in_writing_carries_its_receipt_date_and_its_forward_leav
         stats = client.get(stats_url, headers=leader).json
     assert stats["overdue"] == 0 and stats["by_department"] == []
     assert (stats["forwarded"], stats["forwarded_awaiting_answer"]) == (1, 1)
+
+
+def test_a_refused_who_answered_is_named_in_the_errors(client, org):
+    """A blank or too long answered_by is refused with a 422 whose errors name the field answered_by."""
+    conference = make_conference(org)
+    comment = make_comment(conference)
+    db.session.commit()
+    official = bearer(org.users["official"])
+    why = "Hãy nhập người đã trả lời tại hội nghị."
+    status_url = f"/api/v1/dialogue/comments/{comment.id}/status"
+    blank = {"status": "answered_on_spot", "answered_by": "   ", "answer": "Đã giải đáp."}
+    response = client.post(status_url, json=blank, headers=official)
+    assert response.status_code == 422
+    assert response.json["errors"] == {"json": {"answered_by": [why]}}
+    comments_url = f"/api/v1/dialogue/conferences/{conference.id}/comments"
+    on_spot = {"content": "Hỏi về hộ tịch.", "category": "other", "outcome": "on_spot", "answer": "Đã rõ."}
+    response = client.post(comments_url, json={**on_spot, "answered_by": " "}, headers=official)
+    assert response.status_code == 422 and response.json["errors"] == {"json": {"answered_by": [why]}}
+    response = client.post(comments_url, json={**on_spot, "answered_by": "x" * 201}, headers=official)
+    assert response.status_code == 422 and list(response.json["errors"]["json"]) == ["answered_by"]
+    db.session.refresh(comment)
+    assert comment.status == CommentStatus.received and comment.answered_by == ""
+    assert db.session.scalar(select(func.count()).select_from(DialogueComment)) == 1

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from survey_app.extensions import db
 from survey_app.models.dialogue import DialogueConference
-from tests.dialogue.helpers import bearer
+from tests.dialogue.helpers import bearer, signed_in
 from tests.factories import add_departments
 
 
@@ -86,3 +86,35 @@ def test_a_time_without_offset_is_local_time_of_the_configured_zone(client, org,
     # The list's days are local days of that zone too: 08:00 on 01/6 in Tokyo.
     listed = client.get("/api/v1/dialogue/conferences?from=2018-06-01&to=2018-06-01", headers=official).json
     assert [c["id"] for c in listed] == [conference.id]
+
+
+def test_the_api_takes_the_document_fields_and_refuses_a_number_not_in_digits(client, org):
+    """Number, signer, capacity, recipients and guests of the documents through the API; the minutes print
+    them; a number with letters is refused naming its field."""
+    official = bearer(org.users["official"])
+    body = {
+        "title": "Hội nghị đối thoại năm 2018",
+        "host_unit": "003",
+        "held_at": "2018-02-05T08:00:00",
+        "notice_number": "7b",
+    }
+    refused = client.post("/api/v1/dialogue/conferences", json=body, headers=official)
+    assert refused.status_code == 422
+    assert refused.json["errors"]["json"] == {"notice_number": ["Hãy nhập số bằng chữ số."]}
+    assert db.session.query(DialogueConference).count() == 0
+    body.update(
+        notice_number="7",
+        minutes_number="6",
+        signer_name="Trần Văn Hùng",
+        signer_capacity="chair",
+        guests="Đại diện Ủy ban MTTQ quận",
+    )
+    response = client.post("/api/v1/dialogue/conferences", json=body, headers=official)
+    assert response.status_code == 201, response.json
+    assert response.json["signer_capacity"] == "chair" and response.json["notice_number"] == "7"
+    assert response.json["reconstruction_note"] == ""
+    web = signed_in(client.application, org.users["official"].username)
+    minutes = web.get(f"/dialogue/{response.json['id']}/minutes").get_data(as_text=True)
+    assert "Số: 6/BB-UBND" in minutes and "Tây Hồ, ngày 05 tháng 02 năm 2018" in minutes
+    notice = web.get(f"/dialogue/{response.json['id']}/conclusion").get_data(as_text=True)
+    assert "Số: 7/TB-UBND" in notice and "TM. ỦY BAN NHÂN DÂN" in notice and "Trần Văn Hùng" in notice

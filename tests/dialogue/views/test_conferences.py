@@ -37,7 +37,10 @@ def test_official_plans_a_conference_and_prints_the_invitation(app, org):
     assert "GIẤY MỜI" in page and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in page
     assert "Phường Bưởi" in page and "Phường Thụy Khuê" in page
     assert "01/06/2018 08:00" in page
-    assert "Tây Hồ, ngày 01 tháng 06 năm 2018" in page
+    # NĐ 30/2020, Phụ lục I, mục II.4.b: a 0 before a day under 10 and the months 1 and 2 only.
+    assert (
+        "Tây Hồ, ngày 01 tháng 6 năm 2018" in page and "Số: …/GM-UBND" in page
+    )  # NĐ 30/2020: no 0 before month 6
 
 
 def test_bad_plan_is_refused_with_translated_messages(app, org):

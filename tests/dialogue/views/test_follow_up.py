@@ -107,3 +107,34 @@ def test_the_competent_bodys_answer_to_a_forwarded_comment_is_recorded_with_who_
     db.session.refresh(comment)
     assert comment.answered_by == "Ông Trần Văn Cường – Phó Giám đốc Sở Xây dựng"
     assert "Ông Trần Văn Cường – Phó Giám đốc Sở Xây dựng" in minutes
+
+
+def test_a_competent_body_late_with_its_answer_is_highlighted_in_the_ledger_and_the_inbox(app, org):
+    """Forwarded on Thu 14/6/2018 to the city's construction department, which has until Thu 28/6 (10
+    working days from its receipt): on 28/6 nothing stands out, on Fri 29/6 the row is highlighted as
+    late at the competent body — not as the justice office's own overdue answer."""
+    add_departments(org)
+    conference = make_conference(org)
+    comment = add_comment(
+        conference,
+        comment_input(content="Cấp phép xây dựng", outcome="written", department_id=org.dept_tp.id),
+        None,
+    )
+    with time_machine.travel(datetime(2018, 6, 14, 2, 0, tzinfo=UTC), tick=False):
+        forward(comment, "Sở Xây dựng Hà Nội", None)
+    db.session.commit()
+    assert comment.due_on == date(2018, 6, 28)
+
+    def rows(day: datetime) -> tuple[str, str]:
+        with time_machine.travel(day, tick=False):
+            inbox = signed_in(app, "tuphap1").get("/dialogue/inbox?all=1").get_data(as_text=True)
+            ledger = signed_in(app, org.users["official"].username).get(f"/dialogue/{conference.id}")
+        inbox_row = next(r for r in inbox.split("<tr") if "Cấp phép xây dựng</a>" in r)
+        ledger_row = next(r for r in ledger.get_data(as_text=True).split("<tr") if 'id="comment-1"' in r)
+        return inbox_row, ledger_row
+
+    for row in rows(datetime(2018, 6, 28, 9, 0, tzinfo=UTC)):
+        assert 'class="overdue"' not in row and "overdue-badge" not in row
+    for row in rows(datetime(2018, 6, 29, 2, 0, tzinfo=UTC)):
+        assert 'class="overdue"' in row
+        assert '<span class="badge bad overdue-badge">Quá hạn tại cơ quan có thẩm quyền</span>' in row

@@ -1,5 +1,8 @@
 """The live-logging screen: comments recorded one by one, bad ones refused without losing what was typed."""
 
+from datetime import date
+
+from survey_app.dialogue.deadlines import forward_deadline
 from survey_app.extensions import db
 from survey_app.models.dialogue import CommentChannel, DialogueComment
 from tests.conftest import post_form
@@ -116,3 +119,32 @@ def test_comments_by_telephone_and_on_a_comment_form_are_logged_with_their_chann
     assert channels == [CommentChannel.phone, CommentChannel.form]
     page = client.get(f"/dialogue/comments/{response.json['id']}").get_data(as_text=True)
     assert "Phiếu lấy ý kiến" in page
+
+
+def test_a_comment_sent_in_writing_is_logged_with_its_receipt_date(app, org):
+    """Received on Mon 21/5/2018 before the conference of 01/6: stored with that date (its 5 working days to
+    forward end on 28/5); a date after the conference day, or on a comment spoken there, is refused beside
+    the field and stores nothing."""
+    conference = make_conference(org)
+    client = signed_in(app, org.users["official"].username)
+    url, live = f"/dialogue/{conference.id}/comments", f"/dialogue/{conference.id}/live"
+    page = client.get(live).get_data(as_text=True)
+    assert '<label for="received_on">Ngày nhận (ý kiến gửi trước hội nghị)</label>' in page
+    bad = [
+        (live_form(channel="written", received_on="02/06/2018"), "vào hoặc trước ngày hội nghị"),
+        (live_form(channel="spoken", received_on="21/05/2018"), "không ghi ngày tiếp nhận"),
+        (live_form(channel="written", received_on="31/02/2018"), ""),
+    ]
+    for data, message in bad:
+        response = post_form(client, url, data, token_from=live, headers=JSON)
+        assert response.status_code == 400, data
+        assert message in " ".join(response.json["errors"]["received_on"]), response.json
+    plain = post_form(client, url, live_form(channel="written", received_on="02/06/2018"), token_from=live)
+    assert 'id="received_on-err"' in plain.get_data(as_text=True)
+    assert comment_count() == 0
+    sent = live_form(channel="written", received_on="21/05/2018")
+    response = post_form(client, url, sent, token_from=live, headers=JSON)
+    assert response.status_code == 201
+    comment = db.session.get(DialogueComment, response.json["id"])
+    assert comment.received_on == date(2018, 5, 21) and comment.channel == CommentChannel.written
+    assert forward_deadline(comment) == date(2018, 5, 28)
