@@ -39,8 +39,8 @@ def held_on(code: str, day: date) -> Unit:
     return unit
 
 
-def test_today_hanoi_has_its_current_communes_and_the_old_units_as_history(app):
-    run_seed(app)
+def test_today_hanoi_has_its_current_communes_and_the_old_units_as_history(app, client):
+    first = run_seed(app)
     hanoi = get_unit_by_code("01")
     children = db.session.scalars(select(Unit).where(Unit.parent_id == hanoi.id)).all()
     open_communes = sorted(
@@ -96,6 +96,19 @@ def test_today_hanoi_has_its_current_communes_and_the_old_units_as_history(app):
     )
     assert units_of["tayho.leader"] == "00103" and units_of["tayho.centre"] == "00103-TT"
     assert units_of["hanoi.leader"] == "01"
+
+    # Seeding again adds nothing and prints no password; every listed login works.
+    units, staff, users, ratings = count(Unit), count(Staff), count(User), count(KioskRating)
+    second = run_seed(app)
+    assert (count(Unit), count(Staff), count(User), count(KioskRating)) == (units, staff, users, ratings)
+    assert any("demo-Admin-2026" in line for line in first)
+    assert not any("password" in line for line in second)
+    readme = (Path(app.root_path).parent / "README.md").read_text(encoding="utf-8")
+    for username, _name, _role, _unit, password in DEMO_USERS:
+        assert username in readme and password in readme
+        response = login(client, username, password)
+        assert response.status_code == 302, username
+        client.delete_cookie("session")
 
 
 def test_history_ends_at_the_closing_and_today_starts_on_1_july_2025(app):
@@ -171,21 +184,6 @@ def test_history_ends_at_the_closing_and_today_starts_on_1_july_2025(app):
     first = min(conferences, key=lambda c: c.held_at)
     assert local_date(first.held_at) == date(2018, 6, 1) and first.host_unit.name == "Quận Tây Hồ"
     assert len(first.comments) == 11
-
-
-def test_seed_is_idempotent_prints_passwords_once_and_every_demo_user_signs_in(app, client):
-    first = run_seed(app)
-    units, staff, users, ratings = count(Unit), count(Staff), count(User), count(KioskRating)
-    second = run_seed(app)
-    assert (count(Unit), count(Staff), count(User), count(KioskRating)) == (units, staff, users, ratings)
-    assert any("demo-Admin-2026" in line for line in first)
-    assert not any("password" in line for line in second)
-    readme = (Path(app.root_path).parent / "README.md").read_text(encoding="utf-8")
-    for username, _name, _role, _unit, password in DEMO_USERS:
-        assert username in readme and password in readme
-        response = login(client, username, password)
-        assert response.status_code == 302, username
-        client.delete_cookie("session")
 
 
 def test_demo_districts_come_from_the_source_articles():
