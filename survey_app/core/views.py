@@ -43,14 +43,20 @@ def set_language(code: str):
 @require(Capability.enter_data)
 def official_home():
     """The data-entry hub of officials."""
-    return render_template("core/official_home.html", rows=tree_rows(scope_root(current_user)))
+    return render_template("core/official_home.html", rows=_todays_units())
 
 
 @bp.get("/leader")
 @require(Capability.read_results)
 def leader_home():
     """The results hub of leaders."""
-    return render_template("core/leader_home.html", rows=tree_rows(scope_root(current_user)))
+    return render_template("core/leader_home.html", rows=_todays_units())
+
+
+def _todays_units() -> list:
+    """The units of the user's scope that operate today, in tree order (closed ones keep their history
+    in the dashboards, but are no longer one's units: a new ward's home does not list its predecessors)."""
+    return [(unit, level) for unit, level in tree_rows(scope_root(current_user)) if unit.is_active]
 
 
 @bp.get("/account")

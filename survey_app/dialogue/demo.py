@@ -1,4 +1,6 @@
-"""Demo data of the dialogue feature (`flask seed-demo`): Tây Hồ's 2018 conference and a year of others."""
+"""Demo data of the dialogue feature (`flask seed-demo`): Tây Hồ's 2018 conference and the conferences
+of the old districts and wards up to 30/6/2025 (`seed_history`, run before the reform), then those of
+the new communes, with their departments as assignees and today's bodies for forwards (`seed`)."""
 
 from __future__ import annotations
 
@@ -32,19 +34,35 @@ from survey_app.models.dialogue import (
     DialogueConference,
     SpeakerKind,
 )
-from survey_app.org.services import get_unit_by_code
+from survey_app.org.services import get_unit_by_code, unit_for_code_on
 
 DATA = Path(__file__).resolve().parent / "data"
 # A department official to try the inbox with (its password is printed when it is first created).
-DEPARTMENT_USER = ("tayho.qldt", "Vũ Thị Mai", "003-QLDT", "demo-Official-2026")
-# Districts hold two conferences a year (Hà Nội's plan); some wards and communes one.
+DEPARTMENT_USER = ("tayho.kt", "Vũ Thị Mai", "00103-KT", "demo-Official-2026")
+REFORM = date(2025, 7, 1)  # districts closed, the new communes took over
+MERGED_ON = date(2025, 3, 1)  # Hà Nội's Sở merged and district police ended (Công an cấp huyện)
+# Before the reform the districts held two conferences a year (Hà Nội's plan), some wards and communes one.
 DISTRICTS = ["003", "009", "274", "311"]
-WARDS = ["00109", "00112", "00352", "00361", "09985", "11680"]
+WARDS = ["00109", "00112", "00343", "00352", "09835", "11455"]  # codes as held before 1/7/2025
+# Since then the new communes: those of the demo's four areas twice a year, their neighbours once.
+COMMUNES = ["00103", "00367", "09832", "11455"]
+NEIGHBOURS = ["00091", "00364", "09838", "11737"]
+# Competent bodies for comments outside the host's competence (NĐ 20/2008), by procedure field: as they
+# are named today, and before the mergers of 1/3/2025. Residence goes to the police (see _police).
 FORWARD_BODIES = {
     "xay-dung": "Sở Xây dựng",
-    "dat-dai": "Sở Tài nguyên và Môi trường",
-    "cu-tru": "Công an quận",
+    "dat-dai": "Sở Nông nghiệp và Môi trường",
+    "dang-ky-kinh-doanh": "Sở Tài chính",
+    "cu-tru": None,
 }
+FORWARD_BODIES_BEFORE_MERGERS = {
+    "xay-dung": "Sở Xây dựng",
+    "dat-dai": "Sở Tài nguyên và Môi trường",
+    "dang-ky-kinh-doanh": "Sở Kế hoạch và Đầu tư",
+    "cu-tru": None,
+}
+# A comment meant for a district department goes, in a new commune, to the department now doing its work.
+COMMUNE_DEPARTMENTS = {"VP": "VP", "TP": "VP", "NV": "VHXH", "LDTBXH": "VHXH", "VHTT": "VHXH", "YT": "VHXH"}
 
 
 def load_data(name: str) -> dict:
@@ -74,7 +92,7 @@ def _exists(host: Unit, title: str) -> bool:
 
 
 def seed_department_user() -> Iterator[str]:
-    """An official of Tây Hồ's urban management department, who answers from the inbox."""
+    """An official of Phường Tây Hồ's economy and urban department, who answers from the inbox."""
     username, full_name, unit_code, password = DEPARTMENT_USER
     unit = get_unit_by_code(unit_code)
     if unit is None or db.session.scalar(select(User.id).where(User.username == username)):
@@ -142,10 +160,38 @@ def _weekday(day: date) -> date:
     return day
 
 
+def _lower(name: str) -> str:
+    """A unit's name inside a sentence: "phường Tây Hồ", "quận Tây Hồ", "thành phố Hà Nội"."""
+    return name[:1].lower() + name[1:]
+
+
+def _is_new_commune(host: Unit) -> bool:
+    return host.active_from is not None and host.active_from >= REFORM
+
+
 def _department(host: Unit, suffix: str) -> Unit:
-    """The host's department with the code suffix, else the host itself (wards have no departments)."""
+    """The host's department for the comment, else the host itself (the old wards had no departments)."""
+    if _is_new_commune(host):
+        suffix = COMMUNE_DEPARTMENTS.get(suffix, "KT")
     unit = get_unit_by_code(f"{host.code}-{suffix}")
     return unit if unit is not None and unit.is_active else host
+
+
+def _police(host: Unit, day: date) -> str:
+    """The police that registers residence: the ward's, or before 1/3/2025 a district's own."""
+    if host.kind != UnitKind.district:
+        return f"Công an {_lower(host.name)}"
+    if day < MERGED_ON:
+        return f"Công an {_lower(host.name)}"
+    return f"Công an {_lower(host.parent.name)}"
+
+
+def forward_body(field_code: str | None, host: Unit, day: date) -> str | None:
+    """The competent body a comment of the field goes to when forwarded on a day, if any."""
+    bodies = FORWARD_BODIES if day >= MERGED_ON else FORWARD_BODIES_BEFORE_MERGERS
+    if field_code not in bodies:
+        return None
+    return bodies[field_code] or _police(host, day)
 
 
 def _answerer(unit: Unit, host: Unit) -> str:
@@ -159,20 +205,29 @@ def _answerer(unit: Unit, host: Unit) -> str:
 
 
 def _conference_plan(today: date) -> list[tuple[str, date, str]]:
-    """(host code, date, title) of the year of demo conferences, the last one still to come."""
+    """(host code, date, title) of the demo conferences: the old units' until 30/6/2025, the new
+    communes' since, the last one still to come. A code names the unit that held it on that day."""
+    first = "Hội nghị đối thoại với tổ chức, cá nhân về thủ tục hành chính lần thứ {}"
+    people = "Hội nghị đối thoại giữa người đứng đầu cấp ủy, chính quyền với Nhân dân"
     plan = []
     for i, code in enumerate(DISTRICTS):
+        for k, day in enumerate((date(2024, 4, 9 + 3 * i), date(2024, 10, 8 + 3 * i))):
+            plan.append((code, _weekday(day), first.format(k + 1)))
+        plan.append((code, _weekday(date(2025, 4, 15 + 3 * i)), first.format(1)))
+    for i, code in enumerate(WARDS):
+        plan.append((code, _weekday(date(2024, 5, 14) + timedelta(days=56 * i)), people))
+    for i, code in enumerate(COMMUNES):
         for k, days_ago in enumerate((330 - 9 * i, 150 - 7 * i)):
             day = _weekday(today - timedelta(days=days_ago))
-            plan.append(
-                (code, day, f"Hội nghị đối thoại với tổ chức, cá nhân về thủ tục hành chính lần thứ {k + 1}")
-            )
-    for i, code in enumerate(WARDS):
+            if day >= REFORM:
+                plan.append((code, day, first.format(k + 1)))
+    for i, code in enumerate(NEIGHBOURS):
         day = _weekday(today - timedelta(days=260 - 35 * i))
-        plan.append((code, day, "Hội nghị đối thoại giữa người đứng đầu cấp ủy, chính quyền với Nhân dân"))
+        if day >= REFORM:
+            plan.append((code, day, people))
     plan.append(
         (
-            "003",
+            "00103",
             _weekday(today + timedelta(days=21)),
             "Hội nghị đối thoại về thủ tục hành chính lĩnh vực đất đai",
         )
@@ -181,15 +236,18 @@ def _conference_plan(today: date) -> list[tuple[str, date, str]]:
 
 
 def _follow_up(rng: random.Random, comment, answer: str, today: date, held: date) -> date | None:
-    """Answer, leave open or forward a written comment the way follow-ups really go; the answer's day."""
+    """Answer, leave open or forward a written comment the way follow-ups really go; the answer's day.
+
+    `today` is the last day follow-ups reach: the seed day, or 30/6/2025 for the old units."""
     if comment.due_on is None:
         return None
     roll = rng.random()
-    if comment.field_id and roll < 0.08:
+    if comment.field_id and roll < 0.2:
         code = db.session.scalar(select(ProcedureField.code).where(ProcedureField.id == comment.field_id))
-        body = FORWARD_BODIES.get(code)
+        on = min(held + timedelta(days=3), today)
+        body = forward_body(code, comment.conference.host_unit, on)
         if body:
-            with clock.recorded_at(_utc(min(held + timedelta(days=3), today), 9)):
+            with clock.recorded_at(_utc(on, 9)):
                 forward(comment, body, None)
             return None
     if comment.due_on < today:
@@ -214,15 +272,20 @@ def _follow_up(rng: random.Random, comment, answer: str, today: date, held: date
     return day
 
 
-def seed_year(today: date | None = None) -> Iterator[str]:
-    """A year of conferences across the demo districts, wards and communes, with realistic comments."""
+def seed_year(today: date | None = None, *, before_reform: bool = False) -> Iterator[str]:
+    """The demo conferences with realistic comments: those of the old districts, wards and communes up
+    to 30/6/2025 (`before_reform`, run on the pre-reform organisation), else the new communes' since."""
     today = today or clock.today()
+    # Follow-ups of the old units' conferences stop at their closing; the rest at the seed day.
+    until = min(today, REFORM - timedelta(days=1)) if before_reform else today
     pool = load_data("demo_comments.json")["comments"]
     fields = _fields()
-    rng = random.Random(2026)
-    added = 0
+    rng = random.Random(2024 if before_reform else 2026)
+    added, hosts = 0, set()
     for code, day, title in _conference_plan(today):
-        host = get_unit_by_code(code)
+        if (day < REFORM) != before_reform:
+            continue
+        host = unit_for_code_on(code, day)
         if host is None or not host.is_active:
             continue
         title = f"{title} năm {day.year} – {host.name}"
@@ -238,7 +301,12 @@ def seed_year(today: date | None = None) -> Iterator[str]:
                     co_organiser=f"Ủy ban MTTQ Việt Nam {host.name}",
                     venue=f"Hội trường UBND {host.name}",
                     form=ConferenceForm.conference if rng.random() < 0.8 else ConferenceForm.seminar,
-                    scope="Thủ tục hành chính; hoạt động của Bộ phận Một cửa; dịch vụ công trực tuyến.",
+                    scope=(
+                        "Thủ tục hành chính; hoạt động của Trung tâm Phục vụ hành chính công; "
+                        "dịch vụ công trực tuyến."
+                        if _is_new_commune(host)
+                        else "Thủ tục hành chính; hoạt động của Bộ phận Một cửa; dịch vụ công trực tuyến."
+                    ),
                     expected_participants=rng.choice((30, 40, 50, 60)),
                     invitee_ids=[u.id for u in invitable_units(host) if u.kind == UnitKind.department][:12],
                 ),
@@ -246,6 +314,7 @@ def seed_year(today: date | None = None) -> Iterator[str]:
                 None,
             )
         added += 1
+        hosts.add(host.id)
         if day > today:
             continue
         with clock.recorded_at(held_at):
@@ -278,15 +347,23 @@ def seed_year(today: date | None = None) -> Iterator[str]:
         answered_on = [day]
         for comment, answer in comments:
             if comment.status == CommentStatus.assigned:
-                answered_on.append(_follow_up(rng, comment, answer, today, day) or day)
-        if (today - day).days > 30:
+                answered_on.append(_follow_up(rng, comment, answer, until, day) or day)
+        if (until - day).days > 30:
             # Published once the answers of the first weeks are in, so none is published before it is given.
-            publish_on = min(max(day + timedelta(days=25), max(answered_on) + timedelta(days=1)), today)
+            publish_on = min(max(day + timedelta(days=25), max(answered_on) + timedelta(days=1)), until)
             with clock.recorded_at(_utc(publish_on, 16)):
                 change_state(conference, "publish", None)
         db.session.flush()
     if added:
-        yield f"dialogue: {added} conferences in the last year, {len(DISTRICTS) + len(WARDS)} host units"
+        era = "up to 30/06/2025" if before_reform else "since 01/07/2025"
+        yield f"dialogue: {added} conferences {era}, {len(hosts)} host units"
+
+
+def seed_history() -> Iterator[str]:
+    """The conferences of the pre-reform units, run before the reform while they operate (seed() finds
+    the 2018 conference there and adds the new communes' conferences after the reform)."""
+    yield from seed_tay_ho_2018()
+    yield from seed_year(before_reform=True)
 
 
 def seed() -> Iterator[str]:

@@ -1,4 +1,8 @@
-"""Demo data of the kiosk feature (`flask seed-demo`): six months of ratings at every demo one-stop shop.
+"""Demo data of the kiosk feature (`flask seed-demo`): one-stop ratings before and since the reform.
+
+History (`seed_history`, run on the pre-reform organisation): the districts' and wards' one-stop shops
+from 1/1/2024 to 30/6/2025, their last day. Today (`seed`, after the reform): the new communes'
+Trung tâm Phục vụ hành chính công from 1/7/2025 to the day the demo is seeded.
 
 One kiosk per counter. Working days only (Monday to Friday, Saturday mornings at district centres),
 busiest mid-morning and mid-afternoon; each shop and each civil servant has their own satisfaction
@@ -24,9 +28,13 @@ from survey_app.kiosk.rollups import rebuild_rollups
 from survey_app.kiosk.statements import bulk_insert
 from survey_app.models import Counter, ProcedureField, Staff, Unit, UnitKind
 from survey_app.models.kiosk import FlagState, FollowUpState, KioskDevice, KioskFollowUp, KioskRating
+from survey_app.org.services import is_open_on
 
-DAYS = 183
-TEST_DAYS = 21  # three weeks when testing: a quick suite
+HISTORY_FROM = date(2024, 1, 1)  # the pre-reform shops' ratings start here
+REFORM = date(2025, 7, 1)  # the old shops close; today's centres open
+TEST_DAYS = 21  # three weeks before the reform and before today when testing: a quick suite
+# One-stop dossier codes start with the province's prefix (Hà Nội H26, as the dossiers API's example).
+DOSSIER_PREFIX = {"01": "H26", "31": "H27"}
 # Share of visits per hour of a working day (08:00–11:30, 13:30–17:00), peaks mid-morning and mid-afternoon.
 HOUR_WEIGHTS = {8: 10, 9: 17, 10: 16, 11: 7, 13: 5, 14: 14, 15: 15, 16: 10}
 # Typical reasons (domain.md §2), most frequent first.
@@ -113,35 +121,92 @@ def _working_moments(rng: random.Random, day: date, n: int, saturday: bool, zone
     return sorted(moments)
 
 
-def demo_days() -> int:
-    """How many days of ratings to make: half a year, or three weeks when testing."""
-    return TEST_DAYS if current_app.testing else DAYS
+def demo_period(first: date, last: date) -> tuple[date, date]:
+    """The days to fill between first and last: all of them, or the last three weeks when testing."""
+    if current_app.testing:
+        return max(first, last - timedelta(days=TEST_DAYS)), last
+    return first, last
+
+
+def _province_prefix(unit: Unit) -> str:
+    """The dossier-code prefix of the unit's province (one-stop codes start with the province's)."""
+    node: Unit | None = unit
+    while node is not None and node.kind != UnitKind.province:
+        node = node.parent
+    return DOSSIER_PREFIX.get(node.code if node else "", "H26")
+
+
+def _centre_counters(*, open_on: date) -> list[Counter]:
+    """The active counters of the one-stop centres open on a day."""
+    counters = db.session.scalars(
+        select(Counter)
+        .join(Unit, Unit.id == Counter.unit_id)
+        .where(Counter.active.is_(True), Unit.kind == UnitKind.centre)
+        .order_by(Counter.unit_id, Counter.code)
+    )
+    return [c for c in counters if is_open_on(c.unit, open_on)]
+
+
+def _has_ratings(first: date, last: date) -> bool:
+    return bool(
+        db.session.scalar(
+            select(func.count())
+            .select_from(KioskRating)
+            .where(KioskRating.local_day >= first, KioskRating.local_day <= last)
+        )
+    )
+
+
+def seed_history() -> Iterator[str]:
+    """Ratings at the pre-reform one-stop shops, from 1/1/2024 up to 30/6/2025 (their closing)."""
+    first, last = demo_period(HISTORY_FROM, REFORM - timedelta(days=1))
+    if _has_ratings(HISTORY_FROM, REFORM - timedelta(days=1)):
+        yield "kiosk ratings before 1/7/2025: already there"
+        return
+    counters = _centre_counters(open_on=last)
+    if not counters:
+        yield "kiosk ratings before 1/7/2025: no one-stop shop counters open then"
+        return
+    rng = random.Random(20240101)
+    # Lighter days than today's centres: a year and a half of history keeps the first seed quick.
+    yield from _seed_ratings(rng, counters, first, last, district_per_day=6, ward_per_day=2, label="before")
 
 
 def seed() -> Iterator[str]:
-    """Add the feature's demo data; running it again adds nothing."""
-    days = demo_days()
-    if db.session.scalar(select(func.count()).select_from(KioskRating)):
+    """Ratings at today's centres since 1/7/2025, up to the day the demo is seeded."""
+    today = clock.today()
+    first, last = demo_period(REFORM, today)
+    if _has_ratings(REFORM, today):
         yield "kiosk ratings: already there"
         return
-    rng = random.Random(20260701)
-    counters = list(
-        db.session.scalars(
-            select(Counter)
-            .join(Unit, Unit.id == Counter.unit_id)
-            .where(Counter.active.is_(True), Unit.kind == UnitKind.centre)
-            .order_by(Counter.unit_id, Counter.code)
-        )
-    )
+    counters = _centre_counters(open_on=last)
     if not counters:
         yield "kiosk ratings: no one-stop shop counters in the demo organisation"
         return
+    rng = random.Random(20260701)
+    # Today's ward centres took over the districts' one-stop work: busier, open on Saturday mornings.
+    yield from _seed_ratings(rng, counters, first, last, district_per_day=6, ward_per_day=6, label="since")
+
+
+def _seed_ratings(
+    rng: random.Random,
+    counters: list[Counter],
+    first: date,
+    last: date,
+    *,
+    district_per_day: int,
+    ward_per_day: int,
+    label: str,
+) -> Iterator[str]:
+    """Ratings at the counters' kiosks on the working days first..last, follow-ups and roll-ups."""
+    days = (last - first).days
     field_ids = dict(db.session.execute(select(ProcedureField.code, ProcedureField.id)).all())
     staff_by_counter: dict[int, list[Staff]] = {}
-    for person in db.session.scalars(select(Staff).where(Staff.active.is_(True))):
-        if person.counter_id:
-            staff_by_counter.setdefault(person.counter_id, []).append(person)
-    devices = _kiosks(counters)
+    counter_ids = {c.id for c in counters}
+    for person in db.session.scalars(select(Staff).where(Staff.counter_id.in_(counter_ids))):
+        staff_by_counter.setdefault(person.counter_id, []).append(person)
+    with clock.recorded_at(datetime.combine(first, time(7), clock.local_zone())):
+        devices = _kiosks(counters)
 
     # Each shop has its own level of service; some staff do better or worse than their shop.
     shop_quality = {c.unit_id: rng.uniform(0.86, 0.985) for c in counters}
@@ -150,25 +215,26 @@ def seed() -> Iterator[str]:
     }
     now = clock.now()
     zone = clock.local_zone()
-    today = clock.local_date(now)
     rows: list[dict] = []
     for counter in counters:
-        district = counter.unit.code.split("-")[0].isdigit() and len(counter.unit.code.split("-")[0]) == 3
-        per_day = 14 if district else 5
+        district = counter.unit.parent is not None and counter.unit.parent.kind == UnitKind.district
+        busy = district or (counter.unit.active_from is not None and counter.unit.active_from >= REFORM)
+        per_day = district_per_day if district else ward_per_day
+        prefix = f"{_province_prefix(counter.unit)}.{counter.unit.code.split('-')[0]}"
         staff = staff_by_counter.get(counter.id, [])
         fields = _fields_for(counter, field_ids)
         device = devices[counter.id]
         last_pressed: datetime | None = None
         for offset in range(days, -1, -1):
-            day = today - timedelta(days=offset)
+            day = last - timedelta(days=offset)
             saturday = day.weekday() == 5
-            if day.weekday() == 6 or (saturday and not district):
+            if day.weekday() == 6 or (saturday and not busy):
                 continue
             volume = max(0, round(rng.gauss(per_day * (0.5 if saturday else 1.0), per_day * 0.3)))
             if day.weekday() == 0:
                 volume = round(volume * 1.3)  # Mondays are busiest
-            # service slowly improves over the half year
-            trend = 0.03 * (days - offset) / days
+            # service slowly improves over the period
+            trend = 0.03 * (days - offset) / max(days, 1)
             for moment in _working_moments(rng, day, volume, saturday, zone):
                 rated_at = moment.astimezone(UTC)
                 if rated_at > now:
@@ -208,8 +274,9 @@ def seed() -> Iterator[str]:
                         "level": level,
                         "reasons": reasons,
                         "comment": comment,
+                        # The one-stop code of a dossier: the receiving body, the day, a running number.
                         "dossier_code": (
-                            f"H49.{counter.unit.code[:5]}-{moment:%y%m%d}-{rng.randrange(1, 999):04d}"
+                            f"{prefix}-{moment:%y%m%d}-{rng.randrange(1, 999):04d}"
                             if rng.random() < 0.2
                             else None
                         ),
@@ -223,14 +290,22 @@ def seed() -> Iterator[str]:
                         "flag_reviewed_at": None,
                     }
                 )
-        device.last_seen_at = now - timedelta(minutes=rng.randrange(1, 30))
+        # A closed shop's kiosk last reported on its last day; today's kiosks a few minutes ago.
+        last_seen = min(now, datetime.combine(last, time(17), zone).astimezone(UTC))
+        device.last_seen_at = last_seen - timedelta(minutes=rng.randrange(1, 30))
     bulk_insert(KioskRating.__table__, rows)
-    yield f"kiosk devices: {len(devices)}; kiosk ratings: {len(rows)} over {days} days"
+    yield (
+        f"kiosk devices: {len(devices)}; kiosk ratings {label} 1/7/2025: {len(rows)} "
+        f"from {first:%d/%m/%Y} to {last:%d/%m/%Y}"
+    )
 
     # Complaints with a comment: the older ones handled, the recent ones still open.
     complaints = db.session.execute(
         select(KioskRating.id, KioskRating.unit_id, KioskRating.rated_at).where(
-            KioskRating.level == "dissatisfied", KioskRating.comment.is_not(None)
+            KioskRating.level == "dissatisfied",
+            KioskRating.comment.is_not(None),
+            KioskRating.local_day >= first,
+            KioskRating.local_day <= last,
         )
     ).all()
     follow_ups = []

@@ -1,28 +1,35 @@
-"""Demo data: Tây Hồ's 2018 conference as in the article, and a year of conferences across the demo units."""
+"""Demo data: Tây Hồ's 2018 conference as in the article, the old units' conferences up to 30/6/2025 and
+the new communes' since, with their departments as assignees and today's bodies for forwards."""
 
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import time_machine
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from survey_app.analytics.dialogue_queries import dialogue_stats
 from survey_app.core.clock import local_date
-from survey_app.demo.seed import seed_organisation
+from survey_app.demo.seed import seed_organisation, seed_reform
 from survey_app.dialogue import demo
 from survey_app.extensions import db
 from survey_app.models.dialogue import CommentStatus, ConferenceState, DialogueComment, DialogueConference
 from survey_app.org.services import get_unit_by_code
 
+REFORM = date(2025, 7, 1)
+
 
 def test_demo_conferences(app):
     list(seed_organisation())
     with time_machine.travel(datetime(2026, 11, 20, 3, 0, tzinfo=UTC), tick=False):  # 10:00 in Hà Nội
-        lines = list(demo.seed_tay_ho_2018()) + list(demo.seed_year())
+        lines = list(demo.seed_history())
         db.session.commit()
-        assert list(demo.seed_tay_ho_2018()) == [] and list(demo.seed_year()) == []
-    assert len(lines) == 2
-    tay_ho = get_unit_by_code("003")
+        list(seed_reform())
+        db.session.commit()
+        lines += list(demo.seed())
+        db.session.commit()
+        assert list(demo.seed_history()) == [] and list(demo.seed()) == []
+    assert len(lines) == 4  # the 2018 conference, the old units', the inbox user, the new communes'
+    tay_ho = get_unit_by_code("003")  # Quận Tây Hồ, closed since 1/7/2025
     first = db.session.scalar(select(DialogueConference).order_by(DialogueConference.held_at))
     assert first.host_unit_id == tay_ho.id and first.title.endswith("lần thứ nhất năm 2018")
     assert local_date(first.held_at) == date(2018, 6, 1) and first.state == ConferenceState.published
@@ -41,13 +48,34 @@ def test_demo_conferences(app):
         "online_services",
         "procedure_questions",
     }
-    # The year: 2 conferences per district, 1 per ward or commune, and one still to come in Tây Hồ.
-    total = db.session.scalar(select(func.count()).select_from(DialogueConference))
-    assert total == 1 + 4 * 2 + 6 + 1
-    upcoming = db.session.scalars(
-        select(DialogueConference).where(DialogueConference.state == ConferenceState.planned)
-    ).all()
+    # Before the reform: 3 conferences per district in 2024–2025, 1 per ward or commune; all by old units.
+    conferences = db.session.scalars(select(DialogueConference)).all()
+    before = [c for c in conferences if local_date(c.held_at) < REFORM]
+    assert len(before) == 1 + 4 * 3 + 6
+    assert all(not c.host_unit.is_active and c.host_unit.active_to == REFORM for c in before)
+    # Since: the new communes, twice a year for the four areas, once for their neighbours, one to come.
+    since = [c for c in conferences if local_date(c.held_at) >= REFORM]
+    assert len(since) == 4 * 2 + 4 + 1
+    assert all(c.host_unit.is_active and c.host_unit.active_from == REFORM for c in since)
+    upcoming = [c for c in conferences if c.state == ConferenceState.planned]
     assert len(upcoming) == 1 and local_date(upcoming[0].held_at) > date(2026, 11, 20)
+    assert upcoming[0].host_unit.name == "Phường Tây Hồ"
+    # Written answers are due from the new communes' departments (or the commune itself).
+    assigned = {c.department.code for conf in since for c in conf.comments if c.department is not None}
+    assert assigned and all(
+        code.split("-")[-1] in {"VP", "KT", "VHXH"} or "-" not in code for code in assigned
+    )
+    assert any(code.endswith("-KT") for code in assigned)
+    # Forwards: the bodies of their day; since the reform, today's.
+    forwards = {
+        (c.forwarded_on, c.forwarded_to) for conf in conferences for c in conf.comments if c.forwarded_to
+    }
+    recent = {body for on, body in forwards if on >= REFORM}
+    assert recent and not any("quận" in body or "huyện" in body or "Tài nguyên" in body for body in recent)
+    assert all(
+        body in set(demo.FORWARD_BODIES.values()) or body.startswith(("Công an phường", "Công an xã"))
+        for body in recent
+    )
     stats = dialogue_stats(
         db.session,
         get_unit_by_code("01"),
@@ -56,8 +84,9 @@ def test_demo_conferences(app):
         today=date(2026, 11, 20),
         zone=ZoneInfo("Asia/Ho_Chi_Minh"),
     )
-    assert stats["conferences"] == 3 * 2 + 5  # Hà Nội: Đồ Sơn and Ngọc Xuyên are in Hải Phòng
-    assert stats["comments"] > 80 and 40 < stats["on_spot_share"] < 80
+    # Hà Nội: Tây Hồ, Thanh Xuân, Hoài Đức twice, three neighbours once (Đồ Sơn is in Hải Phòng).
+    assert stats["conferences"] == 3 * 2 + 3
+    assert stats["comments"] > 60 and 40 < stats["on_spot_share"] < 80
     assert stats["overdue"] > 0 and 60 < stats["on_time_share"] < 100
     statuses = set(db.session.scalars(select(DialogueComment.status).distinct()))
     assert {CommentStatus.published, CommentStatus.answered_on_spot, CommentStatus.assigned} <= statuses

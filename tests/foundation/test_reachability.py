@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter as Tally
+from datetime import date
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
@@ -10,7 +11,9 @@ import pytest
 from werkzeug.exceptions import HTTPException
 
 from survey_app.core.navigation import home_endpoint
+from survey_app.extensions import db
 from survey_app.models import Role
+from survey_app.org.services import merge_unit
 from tests.conftest import login
 from tests.foundation.test_route_matrix import all_routes, expected_status, matrix_org  # noqa: F401
 
@@ -104,3 +107,11 @@ def test_the_leader_home_offers_every_dashboard_the_report_and_the_scoreboard(cl
         f"/public/{org.district.code}",
     ):
         assert f'href="{href}"' in html, href
+
+
+def test_the_home_lists_today_s_units_only(client, org):
+    merge_unit(org.ward2, into=org.ward, on=date(2025, 7, 1))
+    db.session.commit()
+    login(client, org.users["leader"].username)
+    html = client.get("/leader").get_data(as_text=True)
+    assert "Phường Bưởi" in html and "Phường Thụy Khuê" not in html  # merged into Bưởi on 1/7/2025
