@@ -364,6 +364,7 @@ def seed_history() -> Iterator[str]:
     the 2018 conference there and adds the new communes' conferences after the reform)."""
     yield from seed_tay_ho_2018()
     yield from seed_year(before_reform=True)
+    yield from demo_reconstructions.seed()
 
 
 def seed() -> Iterator[str]:
@@ -371,4 +372,3 @@ def seed() -> Iterator[str]:
     yield from seed_department_user()
     yield from seed_tay_ho_2018()
     yield from seed_year()
-    yield from demo_reconstructions.seed()

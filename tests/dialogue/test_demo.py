@@ -28,7 +28,9 @@ def test_demo_conferences(app):
         lines += list(demo.seed())
         db.session.commit()
         assert list(demo.seed_history()) == [] and list(demo.seed()) == []
-    assert len(lines) == 4  # the 2018 conference, the old units', the inbox user, the new communes'
+    # the 2018 conference, the old units', the articles' reconstructions (Tây Hồ 2018 marked, Thanh Xuân
+    # 2020 rebuilt), the inbox user, the new communes'
+    assert len(lines) == 6
     tay_ho = get_unit_by_code("003")  # Quận Tây Hồ, closed since 1/7/2025
     first = db.session.scalar(select(DialogueConference).order_by(DialogueConference.held_at))
     assert first.host_unit_id == tay_ho.id and first.title.endswith("lần thứ nhất năm 2018")
@@ -48,10 +50,11 @@ def test_demo_conferences(app):
         "online_services",
         "procedure_questions",
     }
-    # Before the reform: 3 conferences per district in 2024–2025, 1 per ward or commune; all by old units.
+    # Before the reform: Tây Hồ 2018, 3 conferences per district in 2024–2025, 1 per ward or commune, and
+    # the Thanh Xuân 2020 reconstruction; all by old units.
     conferences = db.session.scalars(select(DialogueConference)).all()
     before = [c for c in conferences if local_date(c.held_at) < REFORM]
-    assert len(before) == 1 + 4 * 3 + 6
+    assert len(before) == 1 + 4 * 3 + 6 + 1
     assert all(not c.host_unit.is_active and c.host_unit.active_to == REFORM for c in before)
     # Since: the new communes, twice a year for the four areas, once for their neighbours, one to come.
     since = [c for c in conferences if local_date(c.held_at) >= REFORM]

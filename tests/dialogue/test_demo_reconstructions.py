@@ -30,9 +30,9 @@ def on_day(code: str, day: date) -> list[DialogueConference]:
 def test_the_demo_rebuilds_the_articles_conferences_with_their_facts(app):
     list(seed_organisation())
     with time_machine.travel(datetime(2026, 11, 20, 3, 0, tzinfo=UTC), tick=False):
-        lines = list(demo.seed())
+        lines = list(demo.seed_history())
         db.session.commit()
-        assert list(demo.seed()) == []  # seeded once
+        assert list(demo.seed_history()) == []  # seeded once
     assert "dialogue: Đối thoại về thủ tục hành chính 9 tháng năm 2020 (Quận Thanh Xuân, 30/09/2020), " in (
         "\n".join(lines)
     )
