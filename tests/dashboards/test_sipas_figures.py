@@ -33,7 +33,10 @@ def test_district_index_is_computed_from_pooled_counts(client, sipas_data):
 def test_trend_across_campaigns_and_campaign_filter(client, sipas_data):
     login(client, "leader1")
     trend = client.get("/dashboards/sipas/export/trend.csv?unit=003").get_data().decode("utf-8-sig")
-    assert trend.strip().splitlines()[1:] == ["Khảo sát 2024,30,80.0", "Khảo sát 2025,50,84.89"]
+    assert trend.strip().splitlines()[1:] == [
+        "Khảo sát 2024,30,80.0,Phương pháp 2017–2021",
+        "Khảo sát 2025,50,84.89,Phương pháp 2017–2021",
+    ]
     html = page(client, "unit=003&campaign=C2024")
     assert "Khảo sát 2024" in html and "30 phiếu trả lời" in html and "80,00" in html
 
