@@ -199,10 +199,16 @@ def previous_round(campaign: SipasCampaign, unit: Unit) -> tuple[SipasCampaign, 
 def _compared_rows(
     questionnaire: Questionnaire, current: IndexReport, older: Questionnaire, previous: IndexReport, lang: str
 ) -> list[ComparedRow]:
-    """The indices both rounds share (codes keep their meaning in every version), current order."""
+    """The indices both rounds share, in the current order.
+
+    Both rounds use one method, whose aspects and elements keep their codes; a criterion is compared only
+    where the earlier questionnaire has the same code with the same wording (versions reuse codes for
+    other criteria).
+    """
     rows = [ComparedRow("overall", _("SIPAS index"), previous.overall, current.overall)]
     old_aspects = {a.code for a in older.aspects}
     old_elements = {e.code for e in older.elements}
+    old_wording = {c.code: c.vi for c in older.criteria}
     several = len(questionnaire.aspects) > 1 and len(older.aspects) > 1
     for aspect in questionnaire.aspects:
         if several and aspect.code in old_aspects:
@@ -225,7 +231,7 @@ def _compared_rows(
                     )
                 )
             for criterion in element.criteria:
-                if criterion.code in previous.criteria:
+                if old_wording.get(criterion.code) == criterion.vi:
                     rows.append(
                         ComparedRow(
                             "criterion",

@@ -56,15 +56,21 @@ def _withheld_or(value: float | None, shown: bool = True) -> str:
     )
 
 
-def _question_table(document, item: QuestionRows, shares_withheld_text: bool) -> None:
-    title = f"{item.stem} — {item.text}" if item.stem else item.text
-    document.add_paragraph().add_run(_clean(title)).italic = True
+def _share_text(share: float | None, valid: int, decimals: int) -> str:
+    """A share, "not enough sample" when withheld, "–" when nobody answered."""
+    if share is None:
+        return _("not enough sample") if valid else "–"
+    return percent(share, decimals)
+
+
+def _question_table(document, item: QuestionRows, stem_shown: bool, estimate: bool) -> None:
+    """One question's options; `estimate`: shares of a perception (withheld below the minimum)."""
+    if item.stem and not stem_shown:
+        document.add_paragraph().add_run(_clean(item.stem)).bold = True
+    document.add_paragraph().add_run(_clean(item.text)).italic = True
     rows = []
     for option in item.options:
-        if option.share is None and shares_withheld_text and item.valid:
-            share = _("not enough sample")
-        else:
-            share = percent(option.share, 2 if shares_withheld_text else 1)
+        share = _share_text(option.share, item.valid, 2) if estimate else percent(option.share, 1)
         rows.append([option.label, number(option.count), share])
     if item.blank or item.dont_know:
         unanswered = _("Blank") + " / " + _("Don't know")
@@ -104,7 +110,7 @@ def ward_report_docx(report: WardReport, today: date) -> bytes:
     ]
     _table(document, ["", _("Respondents")], sample_rows)
     for item in report.sample:
-        _question_table(document, item, shares_withheld_text=False)
+        _question_table(document, item, stem_shown=False, estimate=False)
     document.add_paragraph(
         _(
             "The sample's make-up counts respondents and is shown however small; "
@@ -134,8 +140,10 @@ def ward_report_docx(report: WardReport, today: date) -> bytes:
     document.add_heading(_("3. Perceptions"), level=2)
     if not report.perceptions:
         document.add_paragraph(_("The questionnaire of this round has no perception items."))
+    previous_stem = ""
     for item in report.perceptions:
-        _question_table(document, item, shares_withheld_text=True)
+        _question_table(document, item, stem_shown=item.stem == previous_stem, estimate=True)
+        previous_stem = item.stem
 
     document.add_heading(_("4. Expectations"), level=2)
     if report.expectations:
@@ -194,7 +202,11 @@ def ward_report_docx(report: WardReport, today: date) -> bytes:
                     for row in cmp.rows
                 ],
             )
-            document.add_paragraph(_("–: no figure, or withheld for too few answers in one of the rounds."))
+            document.add_paragraph(
+                _("–: no figure, or withheld for too few answers in one of the rounds.")
+                + " "
+                + _("A criterion is compared only where both questionnaires word it the same.")
+            )
     document.add_paragraph(_("Printed on %(day)s.", day=vn_date(today)))
     buffer = io.BytesIO()
     document.save(buffer)

@@ -137,6 +137,10 @@ def test_the_page_shows_the_round_section_by_section(client, rounds):
     assert "Không có công chức nào gây phiền hà, sách nhiễu cho người dân" in html
     assert "Nâng cao tính công khai, minh bạch trong cung cấp thông tin cho người dân" in html
     assert 'data-testid="not-comparable"' not in html
+    # sipas-2022 words every criterion otherwise (and reuses codes for others): only the index, the
+    # aspects and the elements are compared
+    comparison = html[html.index("5. So sánh với đợt khảo sát trước") :]
+    assert '<tr class="level-element">' in comparison and 'class="level-criterion"' not in comparison
 
 
 def test_the_docx_and_pdf_carry_the_key_figures(client, rounds):
@@ -209,3 +213,5 @@ def test_a_new_commune_is_compared_with_its_predecessors_round(client, org):
     assert "Khảo sát 2024 (HN2024)" in html and "40 phiếu" in html
     assert 'data-testid="predecessors"' in html and "Phường Bưởi (00109)" in html
     assert "100,00%" in html and "-10,00" in html
+    comparison = html[html.index("5. So sánh với đợt khảo sát trước") :]
+    assert 'class="level-criterion"' in comparison  # the same questionnaire: criteria compared too
