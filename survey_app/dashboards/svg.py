@@ -88,7 +88,8 @@ def line(
     """
     width, height, left, bottom, top = 640, 220, 40, 40, 10
     inner_w, inner_h = width - left - 10, height - top - bottom
-    step = inner_w / max(1, len(labels) - 1) if len(labels) > 1 else 0
+    pad = 36 if len(labels) > 1 else 0  # keeps the first and last category labels inside the drawing
+    step = (inner_w - 2 * pad) / max(1, len(labels) - 1) if len(labels) > 1 else 0
     marked = marked or [False] * len(labels)
     groups = groups or [""] * len(labels)
 
@@ -96,7 +97,7 @@ def line(
         return top + inner_h * (1 - v / 100)
 
     def x_of(i: int) -> float:
-        return left + (i * step if len(labels) > 1 else inner_w / 2)
+        return left + (pad + i * step if len(labels) > 1 else inner_w / 2)
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="svg-chart" viewBox="0 0 {width} {height}" '

@@ -54,3 +54,37 @@ def test_leader_reads_the_ward_report_and_downloads_it(page, live_server, live_o
     document = Document(io.BytesIO(download.value.path().read_bytes()))
     cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
     assert "82,50%" in cells and "90,00%" in cells
+
+
+def test_the_dashboard_trend_keeps_each_method_apart(page, live_server, live_org):
+    from tests.browser.test_dashboards import all_charts_drawn
+    from tests.dashboards.test_sipas_trend_methods import answer, campaign, without_method
+
+    c2019 = campaign("B2019", "sipas-2017", date(2019, 9, 1), [live_org.ward])
+    c2021 = campaign(
+        "B2021", "ward-short", date(2021, 9, 1), [live_org.ward], text=without_method("ward-short")
+    )
+    c2023 = campaign("B2023", "sipas-2023", date(2023, 9, 1), [live_org.ward])
+    answer(c2019, live_org.ward, 30, {5: 15, 4: 9, 3: 6})
+    answer(c2021, live_org.ward, 40, {5: 20, 4: 14, 3: 6})
+    answer(c2023, live_org.ward, 40, {5: 20, 4: 10, 3: 10})
+    db.session.commit()
+    sign_in(page, live_server.url, "leader1", PASSWORD)
+    page.goto(f"{live_server.url}/dashboards/sipas?unit=00109")
+    assert all_charts_drawn(page) >= 3
+    trend = page.locator("#chart-trend")
+    trend.scroll_into_view_if_needed()
+    legend = trend.locator(".legendtext").all_text_contents()
+    assert legend == ["Phương pháp 2017–2021", "Phương pháp từ 2022"]
+    assert trend.locator("text=Đổi phương pháp").count() >= 1
+    assert_accessible(page)
+    trend.screenshot(
+        path=str(screenshot(page, "dashboards-sipas-methods").with_name("dashboards-sipas-trend.png"))
+    )
+    page.goto(f"{live_server.url}/dashboards/report?unit=00109&start=01/01/2019&end=31/12/2023")
+    drawing = page.locator("svg:has(.method-break)")
+    assert drawing.count() == 1
+    assert_accessible(page)
+    drawing.screenshot(
+        path=str(screenshot(page, "dashboards-report-methods").with_name("report-sipas-trend.png"))
+    )
