@@ -141,6 +141,9 @@ def test_the_page_shows_the_round_section_by_section(client, rounds):
     # aspects and the elements are compared
     comparison = html[html.index("5. So sánh với đợt khảo sát trước") :]
     assert '<tr class="level-element">' in comparison and 'class="level-criterion"' not in comparison
+    client.get("/lang/en")
+    english = client.get("/sipas/campaigns/HN2026/ward-report?unit=00109").get_data(as_text=True)
+    assert "1. Sample" in english and "Method from 2022" in english and "82.50%" in english
 
 
 def test_the_docx_and_pdf_carry_the_key_figures(client, rounds):
