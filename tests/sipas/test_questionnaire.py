@@ -124,5 +124,6 @@ def test_refused_files_are_shown_to_the_reform_office_and_by_the_cli(app, client
     assert "quan-tay-ho-2026.yaml, element S3, criterion 1: mã S3 bị dùng hai lần." in page
     result = app.test_cli_runner().invoke(args=["sipas", "questionnaires"])
     assert result.exit_code == 1
-    assert "ward-short: 9 criteria, 3 elements" in result.output
+    assert "ward-short: 9 criteria, 3 elements, method 2017" in result.output
+    assert "sipas-2023: 39 criteria, 9 elements, method 2022" in result.output
     assert "refused: quan-tay-ho-2026.yaml" in result.output
