@@ -32,11 +32,13 @@ def _new_document():
     return document
 
 
-def _table(document, header: list[str], rows: list[list[str]], bold_rows: set[int] | None = None) -> None:
-    """A bordered table; numbers (every column after the first) aligned right."""
-    table = document.add_table(rows=1, cols=len(header))
+def _table(
+    document, header: list[str] | None, rows: list[list[str]], bold_rows: set[int] | None = None
+) -> None:
+    """A bordered table (with a bold header row when given); every column after the first aligned right."""
+    table = document.add_table(rows=1 if header else 0, cols=len(header or rows[0]))
     table.style = "Table Grid"
-    for col, text in enumerate(header):
+    for col, text in enumerate(header or []):
         cell = table.rows[0].cells[col]
         cell.paragraphs[0].add_run(_clean(text)).bold = True
     for index, row in enumerate(rows):
@@ -108,7 +110,7 @@ def ward_report_docx(report: WardReport, today: date) -> bytes:
         [_("Share of the planned sample"), percent(report.reached, 1)],
         *[[name, number(n)] for name, n in report.channel_rows],
     ]
-    _table(document, ["", _("Respondents")], sample_rows)
+    _table(document, None, sample_rows)
     for item in report.sample:
         _question_table(document, item, stem_shown=False, estimate=False)
     document.add_paragraph(

@@ -156,6 +156,7 @@ def test_the_docx_and_pdf_carry_the_key_figures(client, rounds):
         assert figure in text, figure
     assert "SIPAS | 82,50%" in text.replace("Chỉ số SIPAS", "SIPAS")
     assert "Nam | 22 | 55,0%" in text
+    assert "Số phiếu theo kế hoạch | 50" in text and "Số phiếu thu về | 40" in text
     assert "Khảo sát 2024" in text and "Chỉ số SIPAS | 75,00% | 82,50% | 7,50" in text
     pdf = client.get("/sipas/campaigns/HN2026/ward-report.pdf?unit=00109")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
