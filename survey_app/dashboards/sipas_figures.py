@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from survey_app.analytics import pooling, sipas_queries
 from survey_app.analytics.rates import is_suppressed, safe_share, safe_value
 from survey_app.analytics.sipas_index import BLANK, DONT_KNOW, IndexReport, compute_report, expectation_share
+from survey_app.core.formatting import vn_date
 from survey_app.dashboards import charts, history, settings
 from survey_app.dashboards.charts import Chart, Column
 from survey_app.dashboards.filters import Filters
@@ -66,6 +67,9 @@ class SipasSummary:
     # "element name: criterion codes" of elements computed without their criteria that have no valid answer
     left_out: list[str] = field(default_factory=list)
     known: bool = True  # whether the questionnaire version is known here
+    method: str = ""  # the chosen campaign's measurement method
+    # set when the chosen campaign began before the unit's reorganisation: whose figures they are
+    predecessors_note: str = ""
 
 
 def _overall(questionnaire, counts, minimum: int) -> tuple[float | None, IndexReport]:
@@ -122,6 +126,14 @@ def sipas_dashboard(filters: Filters) -> tuple[SipasSummary, list[Chart]]:
     counts = sipas_queries.sipas_counts_by_ancestor(session, [campaign_id], ids, channel=filters.channel)
     own = counts.get((campaign_id, unit.id), {})
     summary.overall, report = _overall(questionnaire, own, minimum)
+    summary.method = questionnaire.method_label if questionnaire.method else method_label("")
+    reform = history.reform_history(unit)
+    if reform is not None and reform.is_before(chosen[4]):
+        summary.predecessors_note = _(
+            "This campaign began before the reorganisation of %(date)s: its figures are those of %(names)s.",
+            date=vn_date(reform.effective_on),
+            names=", ".join(f"{p.name} ({p.code})" for p in reform.predecessors),
+        )
     summary.aspects = [(a.name(lang), report.aspects.get(a.code)) for a in questionnaire.aspects]
     summary.left_out = [
         f"{e.name(lang)}: {', '.join(report.left_out[e.code])}"

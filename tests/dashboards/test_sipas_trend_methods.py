@@ -165,6 +165,13 @@ def test_a_new_commune_shows_its_predecessors_campaign_marked(client, merged):
     query = "unit=00103&start=01/01/2024&end=31/12/2026"
     report = client.get(f"/dashboards/report?{query}").get_data(as_text=True)
     assert 'class="before-reform"' in report and "Phường Bưởi (00109)" in report
+    # the 2026 campaign is Tây Hồ's own; the 2024 one, chosen, is said to be Bưởi's
+    assert 'data-testid="predecessors"' not in html
+    older = client.get("/dashboards/sipas?unit=00103&campaign=HN2024").get_data(as_text=True)
+    assert (
+        "Đợt khảo sát này bắt đầu trước ngày sắp xếp 01/07/2025: số liệu là của Phường Bưởi (00109)." in older
+    )
+    assert 'data-testid="sipas-overall">75,00' in older and "Phương pháp từ 2022" in older
 
 
 def test_the_city_counts_each_response_once(client, merged):
