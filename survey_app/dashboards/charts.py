@@ -42,6 +42,10 @@ class Chart:
     figure: str | None = None
     note: str = ""
     highlight: list[bool] = field(default_factory=list)  # rows to mark (e.g. below target)
+    # A trend's rows: the series each belongs to (never joined to another) and whether it is the
+    # predecessors' history of a reorganised unit (drawn dashed over a shaded band)
+    groups: list[str] = field(default_factory=list)
+    marked: list[bool] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -418,6 +422,109 @@ def lines(x: list[str], series: list[tuple[str, list[float | None]]], axis_title
         for name, values in series
     ]
     layout = _layout(yaxis=_axis(axis_title), xaxis=_axis("", type="category"), showlegend=len(series) > 1)
+    return _figure(traces, layout)
+
+
+SERIES_COLOURS = [BRAND, "#8e44ad", GOOD, "#ef6c00"]
+
+
+def series_trend(
+    x: list[str],
+    values: list[float | None],
+    ns: list[int],
+    groups: list[str],
+    axis_title: str,
+    *,
+    marked: list[bool] | None = None,
+    marked_label: str = "",
+    break_label: str = "",
+) -> str:
+    """Values over categories as one line per group (e.g. per measurement method), never joined.
+
+    Where the group changes from one category to the next a dotted vertical line marks the break,
+    labelled `break_label`. `marked` points (a reorganised unit's predecessors' history) form their
+    own dashed grey series of their group, named with `marked_label`, over a shaded band.
+    """
+    marked = marked or [False] * len(x)
+    order = list(dict.fromkeys(groups))
+    traces = []
+    for colour_index, group in enumerate(order):
+        for before in (True, False):
+            keep = [g == group and m == before for g, m in zip(groups, marked, strict=True)]
+            if not any(keep):
+                continue
+            name = f"{group} · {marked_label}" if before else group
+            colour = GREY if before else SERIES_COLOURS[colour_index % len(SERIES_COLOURS)]
+            line = {"color": colour, "width": 3} | ({"dash": "dash"} if before else {})
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": x,
+                    "y": [v if k else None for v, k in zip(values, keep, strict=True)],
+                    "name": name,
+                    "mode": "lines+markers",
+                    "line": line,
+                    "marker": {"symbol": "circle-open" if before else "circle", "size": 8},
+                    "customdata": ns,
+                    "hovertemplate": name + " · %{x}: %{y:.2f} (n = %{customdata:,})<extra></extra>",
+                    "connectgaps": False,
+                }
+            )
+    shapes: list[dict] = []
+    annotations: list[dict] = []
+    if any(marked):
+        first = min(i for i, m in enumerate(marked) if m)
+        last = max(i for i, m in enumerate(marked) if m)
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "x0": first - 0.5,
+                "x1": last + 0.5,
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": "#eef0f3",
+                "line": {"width": 0},
+                "layer": "below",
+            }
+        )
+    for i in range(1, len(groups)):
+        if groups[i] != groups[i - 1]:
+            shapes.append(
+                {
+                    "type": "line",
+                    "xref": "x",
+                    "yref": "paper",
+                    "x0": i - 0.5,
+                    "x1": i - 0.5,
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"color": BAD, "width": 2, "dash": "dot"},
+                }
+            )
+            annotations.append(
+                {
+                    "xref": "x",
+                    "yref": "paper",
+                    "x": i - 0.5,
+                    "y": 1,
+                    "yanchor": "top",
+                    "xanchor": "left",
+                    "showarrow": False,
+                    "text": break_label,
+                    "font": {"color": BAD, "size": 12},
+                }
+            )
+    layout = _layout(
+        yaxis=_axis(axis_title, range=[0, 101]),
+        xaxis=_axis("", type="category"),
+        showlegend=len(traces) > 1,
+    )
+    if shapes:
+        layout["shapes"] = shapes
+    if annotations:
+        layout["annotations"] = annotations
     return _figure(traces, layout)
 
 

@@ -58,6 +58,22 @@ def _marked(filters: Filters) -> dict:
     return {"marked": history.marked_rows(reform, firsts), "marked_label": reform.label()}
 
 
+def _sipas_trend(chart: Chart, filters: Filters) -> Markup | None:
+    """The SIPAS trend drawn with one line per measurement method and the predecessors' part marked."""
+    if not any(r[2] is not None for r in chart.rows):
+        return None
+    reform = history.reform_history(filters.unit)
+    return svg.line(
+        [r[0] for r in chart.rows],
+        [r[2] for r in chart.rows],
+        title=chart.title,
+        marked=chart.marked,
+        marked_label=reform.label() if reform is not None else "",
+        groups=chart.groups,
+        break_label=_("Change of method"),
+    )
+
+
 def build(filters: Filters, user: User) -> LeadershipReport:
     """Kiosk, SIPAS and dialogue figures of a unit's subtree for the report."""
     target = settings.kiosk_target()
@@ -96,6 +112,8 @@ def build(filters: Filters, user: User) -> LeadershipReport:
         for chart in sipas_charts:
             if chart.id in ("elements", "ranking") and not chart.empty:
                 report.sipas_sections.append(ReportSection(chart, _bars(chart, 0, 2, maximum=100, digits=2)))
+            elif chart.id == "trend" and not chart.empty:
+                report.sipas_sections.append(ReportSection(chart, _sipas_trend(chart, filters)))
 
     dialogue_summary, dialogue_charts = dialogue_figures.dialogue_dashboard(filters)
     report.dialogue = dialogue_summary

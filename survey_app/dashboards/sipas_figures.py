@@ -17,14 +17,15 @@ from flask_babel import gettext as _
 from survey_app.analytics import pooling, sipas_queries
 from survey_app.analytics.rates import is_suppressed, safe_share, safe_value
 from survey_app.analytics.sipas_index import BLANK, DONT_KNOW, IndexReport, compute_report, expectation_share
-from survey_app.dashboards import charts, settings
+from survey_app.core.formatting import vn_date
+from survey_app.dashboards import charts, history, settings
 from survey_app.dashboards.charts import Chart, Column
 from survey_app.dashboards.filters import Filters
 from survey_app.extensions import db
 from survey_app.models import Unit
 from survey_app.models.sipas import SipasCampaign
 from survey_app.sipas import campaigns as sipas_campaigns
-from survey_app.sipas.questionnaire import Questionnaire
+from survey_app.sipas.questionnaire import Questionnaire, method_label
 
 
 def _lang() -> str:
@@ -66,6 +67,9 @@ class SipasSummary:
     # "element name: criterion codes" of elements computed without their criteria that have no valid answer
     left_out: list[str] = field(default_factory=list)
     known: bool = True  # whether the questionnaire version is known here
+    method: str = ""  # the chosen campaign's measurement method
+    # set when the chosen campaign began before the unit's reorganisation: whose figures they are
+    predecessors_note: str = ""
 
 
 def _overall(questionnaire, counts, minimum: int) -> tuple[float | None, IndexReport]:
@@ -122,6 +126,14 @@ def sipas_dashboard(filters: Filters) -> tuple[SipasSummary, list[Chart]]:
     counts = sipas_queries.sipas_counts_by_ancestor(session, [campaign_id], ids, channel=filters.channel)
     own = counts.get((campaign_id, unit.id), {})
     summary.overall, report = _overall(questionnaire, own, minimum)
+    summary.method = questionnaire.method_label if questionnaire.method else method_label("")
+    reform = history.reform_history(unit)
+    if reform is not None and reform.is_before(chosen[4]):
+        summary.predecessors_note = _(
+            "This campaign began before the reorganisation of %(date)s: its figures are those of %(names)s.",
+            date=vn_date(reform.effective_on),
+            names=", ".join(f"{p.name} ({p.code})" for p in reform.predecessors),
+        )
     summary.aspects = [(a.name(lang), report.aspects.get(a.code)) for a in questionnaire.aspects]
     summary.left_out = [
         f"{e.name(lang)}: {', '.join(report.left_out[e.code])}"
@@ -233,31 +245,79 @@ def _ranking_chart(chosen: _Campaign) -> Chart:
 
 
 def _trend_chart(chosen: _Campaign, campaigns: list[tuple], channel: str) -> Chart:
-    """The unit's index across campaigns (oldest first), each with its own questionnaire."""
-    history = list(reversed(campaigns))
+    """The unit's index across campaigns (oldest first), each with its own questionnaire.
+
+    Results of different measurement methods (2017–2021, from 2022) are separate series with a
+    visible break between them, never one line. For a unit opened by a reorganisation, campaigns that
+    began before its effective date hold its predecessors' responses (pooled through the closure, each
+    once): they are a marked series and the note names the predecessors (see dashboards.history).
+    """
+    history_rows = list(reversed(campaigns))
     unit_id = chosen.unit.id
     history_counts = sipas_queries.sipas_counts_by_ancestor(
-        db.session, [c[0] for c in history], [unit_id], channel=channel
+        db.session, [c[0] for c in history_rows], [unit_id], channel=channel
     )
-    rows, labels, values = [], [], []
-    for campaign_id, _code, name, _version, _start, _state in history:
+    reform = history.reform_history(chosen.unit)
+    marked = history.marked_rows(reform, [c[4] for c in history_rows])
+    rows, labels, values, ns, groups = [], [], [], [], []
+    for (campaign_id, _code, name, version, _start, _state), before in zip(history_rows, marked, strict=True):
         n = chosen.responses_of(unit_id, campaign_id)
         questionnaire = questionnaire_of(campaign_id)
         value = None
         if questionnaire and n:
             counts = history_counts.get((campaign_id, unit_id), {})
             value = _overall(questionnaire, counts, chosen.minimum)[0]
-        rows.append([name, n, value])
+        # a version that names no method is comparable with none: its own series
+        method = (
+            questionnaire.method_label
+            if questionnaire and questionnaire.method
+            else f"{method_label('')} ({version})"
+        )
+        row = [name, n, value, method]
+        if any(marked):
+            row.append(_("Predecessors") if before else chosen.unit.name)
+        rows.append(row)
         labels.append(name)
         values.append(value)
+        ns.append(n)
+        groups.append(method)
+    columns = [
+        Column(_("Campaign")),
+        Column(_("Responses"), "int"),
+        Column(_("SIPAS index"), "num"),
+        Column(_("Method")),
+    ]
+    notes = []
+    if len(set(groups)) > 1:
+        notes.append(
+            _(
+                "Results of different measurement methods are not comparable: each method is its own "
+                "series, and the dotted line marks the change of method."
+            )
+        )
+    if any(marked) and reform is not None:
+        columns.append(Column(_("Figures of")))
+        notes.append(reform.note())
     return Chart(
         "trend",
         _("SIPAS index across campaigns"),
-        [Column(_("Campaign")), Column(_("Responses"), "int"), Column(_("SIPAS index"), "num")],
+        columns,
         rows,
-        charts.lines(labels, [(_("SIPAS index"), values)], _("SIPAS index"))
+        charts.series_trend(
+            labels,
+            values,
+            ns,
+            groups,
+            _("SIPAS index"),
+            marked=marked,
+            marked_label=reform.label() if reform is not None else "",
+            break_label=_("Change of method"),
+        )
         if any(v is not None for v in values)
         else None,
+        note=" ".join(notes),
+        groups=groups,
+        marked=marked,
     )
 
 

@@ -76,22 +76,28 @@ def line(
     title: str = "",
     marked: list[bool] | None = None,
     marked_label: str = "",
+    groups: list[str] | None = None,
+    break_label: str = "",
 ) -> Markup:
     """A 0–100 line over categories; gaps where a value is withheld.
 
     `marked` points (a new unit's predecessors' history) are drawn over a shaded band as a separate
-    dashed grey line, labelled `marked_label`; it is not joined to the unit's own line.
+    dashed grey line, labelled `marked_label`; it is not joined to the unit's own line. Points of
+    different `groups` (e.g. measurement methods) are never joined either: a dotted red line marks
+    each change, labelled `break_label`, and each group's name is written where it begins.
     """
     width, height, left, bottom, top = 640, 220, 40, 40, 10
     inner_w, inner_h = width - left - 10, height - top - bottom
-    step = inner_w / max(1, len(labels) - 1) if len(labels) > 1 else 0
+    pad = 36 if len(labels) > 1 else 0  # keeps the first and last category labels inside the drawing
+    step = (inner_w - 2 * pad) / max(1, len(labels) - 1) if len(labels) > 1 else 0
     marked = marked or [False] * len(labels)
+    groups = groups or [""] * len(labels)
 
     def y_of(v: float) -> float:
         return top + inner_h * (1 - v / 100)
 
     def x_of(i: int) -> float:
-        return left + (i * step if len(labels) > 1 else inner_w / 2)
+        return left + (pad + i * step if len(labels) > 1 else inner_w / 2)
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="svg-chart" viewBox="0 0 {width} {height}" '
@@ -120,8 +126,25 @@ def line(
             f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" '
             f'stroke="{BAD}" stroke-dasharray="4 3"/>'
         )
+    for i, group in enumerate(groups):
+        if group and (i == 0 or group != groups[i - 1]):
+            x = x_of(i) if i == 0 else x_of(i) - step / 2
+            if i > 0:
+                parts.append(
+                    f'<line class="method-break" x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + inner_h}" '
+                    f'stroke="{BAD}" stroke-width="2" stroke-dasharray="2 3"/>'
+                )
+                parts.append(
+                    f'<text x="{x + 3:.1f}" y="{top + inner_h - 4}" font-size="10" fill="{BAD}">'
+                    f"{escape(break_label)}</text>"
+                )
+            parts.append(
+                f'<text class="series-name" x="{x + 3:.1f}" y="{top + 26}" font-size="10" fill="{INK}">'
+                f"{escape(group)}</text>"
+            )
     segment: list[str] = []
     segment_marked = False
+    segment_group = groups[0] if groups else ""
 
     def flush() -> None:
         if len(segment) > 1:
@@ -130,16 +153,16 @@ def line(
         segment.clear()
 
     every = max(1, len(labels) // 12)
-    for i, (label, value, is_marked) in enumerate(zip(labels, values, marked, strict=True)):
+    for i, (label, value, is_marked, group) in enumerate(zip(labels, values, marked, groups, strict=True)):
         x = x_of(i)
         if i % every == 0:
             parts.append(
                 f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="10">'
                 f"{escape(label)}</text>"
             )
-        if value is None or is_marked != segment_marked:
+        if value is None or is_marked != segment_marked or group != segment_group:
             flush()
-            segment_marked = is_marked
+            segment_marked, segment_group = is_marked, group
             if value is None:
                 continue
         segment.append(f"{x:.1f},{y_of(value):.1f}")

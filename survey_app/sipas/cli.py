@@ -110,8 +110,10 @@ def list_questionnaires() -> None:
     """List the usable questionnaire versions and every refused file with its problem."""
     found = catalogue()
     for version, questionnaire in sorted(found.versions.items()):
+        method = f"method {questionnaire.method}" if questionnaire.method else "no method stated"
         click.echo(
-            f"{version}: {len(questionnaire.criteria)} criteria, {len(questionnaire.elements)} elements"
+            f"{version}: {len(questionnaire.criteria)} criteria, {len(questionnaire.elements)} elements, "
+            f"{method}"
         )
     for error in found.errors:
         click.echo(f"refused: {error}", err=True)

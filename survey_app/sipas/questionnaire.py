@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from survey_app.analytics.sipas_index import DONT_KNOW  # the stored code of NO_ANSWER
 
@@ -35,6 +36,18 @@ DEFAULT_SCALE = (
     ("Rất hài lòng", "Very satisfied"),
 )
 NO_ANSWER = ("Không biết / không trả lời", "Don't know / no answer")
+# The measurement methods (domain-sources.md, "Versions of SIPAS over time"): results of different methods
+# are not comparable, so no trend or comparison joins them. A file names its method with `method:`.
+METHODS = {
+    "2017": _l("2017–2021 method"),  # QĐ 2640/QĐ-BNV: 5 elements, 22 criteria (and forms built on it)
+    "2022": _l("Method from 2022"),  # policy and service aspects (2022 plan; QĐ 1001/QĐ-BNV 2023–2026)
+}
+
+
+def method_label(method: str) -> str:
+    """The name of a measurement method, as trends and comparisons show it."""
+    label = METHODS.get(method)
+    return str(label) if label is not None else _("Method not stated")
 
 
 class QuestionnaireError(ValueError):
@@ -137,12 +150,22 @@ class Questionnaire:
     scale: tuple[Option, ...]
     comment: bool = True
     source: str = ""
+    method: str = ""  # a key of METHODS; "" for a local file that names none
     text: str = field(default="", compare=False, repr=False)  # the YAML it was read from
     _by_code: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def title(self, language: str) -> str:
         """The version's title in a UI language."""
         return self.title_en if language == "en" else self.title_vi
+
+    @property
+    def method_label(self) -> str:
+        """The name of the version's measurement method."""
+        return method_label(self.method)
+
+    def comparable_with(self, other: Questionnaire) -> bool:
+        """Whether results of this version may be set beside results of another (same, stated method)."""
+        return bool(self.method) and self.method == other.method
 
     @property
     def elements(self) -> list[Element]:
@@ -270,6 +293,16 @@ def parse_questionnaire(data: Any, source: str, expected_version: str | None = N
             )
         )
     title_vi, title_en = _text(data.get("title"), source, "the title")
+    method = data.get("method", "")
+    method = str(method) if isinstance(method, int) and not isinstance(method, bool) else method
+    if method != "" and method not in METHODS:
+        raise QuestionnaireError(
+            _(
+                "%(where)s: the method must be one of %(methods)s.",
+                where=source,
+                methods=", ".join(METHODS),
+            )
+        )
     seen: set[str] = set()
     aspects = []
     for a_index, raw_aspect in enumerate(_list(data.get("aspects"), source, "aspects"), start=1):
@@ -358,6 +391,7 @@ def parse_questionnaire(data: Any, source: str, expected_version: str | None = N
         scale=scale,
         comment=bool(data.get("comment", True)),
         source=source,
+        method=method,
     )
     questionnaire._by_code.update({c.code: c for c in questionnaire.criteria})
     questionnaire._by_code.update({q.code: q for q in questionnaire.questions})
@@ -393,6 +427,17 @@ def load_file(path: Path) -> Questionnaire:
     return parse_text(text, path.name, expected_version=path.stem)
 
 
+def shipped_method(version: str) -> str:
+    """The method named by the shipped file of a version ("" when there is none or it names none)."""
+    path = SHIPPED_DIR / f"{version}.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return ""
+    method = data.get("method", "") if isinstance(data, dict) and data.get("version") == version else ""
+    return str(method) if str(method) in METHODS else ""
+
+
 _snapshots: dict[str, Questionnaire] = {}
 SNAPSHOT_CACHE_SIZE = 64
 
@@ -414,6 +459,10 @@ def from_snapshot(version: str, text: str, stored_checksum: str) -> Questionnair
             )
         )
     questionnaire = parse_text(text, f"{version}.yaml")
+    if not questionnaire.method:
+        # Copies taken before files named their method: the shipped file of the same version says it
+        # (the method is a fact about the version, not part of the wording the copy protects).
+        object.__setattr__(questionnaire, "method", shipped_method(version))
     if len(_snapshots) >= SNAPSHOT_CACHE_SIZE:
         _snapshots.pop(next(iter(_snapshots)))
     _snapshots[stored_checksum] = questionnaire

@@ -33,7 +33,10 @@ def test_district_index_is_computed_from_pooled_counts(client, sipas_data):
 def test_trend_across_campaigns_and_campaign_filter(client, sipas_data):
     login(client, "leader1")
     trend = client.get("/dashboards/sipas/export/trend.csv?unit=003").get_data().decode("utf-8-sig")
-    assert trend.strip().splitlines()[1:] == ["Khảo sát 2024,30,80.0", "Khảo sát 2025,50,84.89"]
+    assert trend.strip().splitlines()[1:] == [
+        "Khảo sát 2024,30,80.0,Phương pháp 2017–2021",
+        "Khảo sát 2025,50,84.89,Phương pháp 2017–2021",
+    ]
     html = page(client, "unit=003&campaign=C2024")
     assert "Khảo sát 2024" in html and "30 phiếu trả lời" in html and "80,00" in html
 
@@ -145,3 +148,31 @@ def test_an_index_built_on_a_criterion_under_the_minimum_is_withheld_on_the_dash
     table = board[board.index('id="scoreboard"') :]
     bu_oi = table[table.index("Phường Bưởi") : table.index("</tr>", table.index("Phường Bưởi"))]
     assert "Khảo sát 2026" in board and "không đủ mẫu" in bu_oi and "80,00" not in bu_oi
+
+
+def test_an_element_without_a_criterions_answers_is_computed_from_the_others_with_a_note(client, org):
+    # Bưởi, 40 forms: S01 answered "Không biết" by all 40, every other criterion 30 "5" + 10 "3" = 75,00.
+    # Element S3 is computed from S02 and S03 only (75,00), and the dashboard and the report say so.
+    made = SipasCampaign(
+        code="C2026",
+        name="Khảo sát 2026",
+        questionnaire="ward-short",
+        start_on=date(2026, 3, 1),
+        end_on=date(2026, 4, 30),
+        state=CampaignState.closed,
+    )
+    db.session.add(made)
+    db.session.flush()
+    cube_sipas_answers(made, org.ward, {"paper": 40}, ward_short_answers({5: 30, 3: 10}, S01={99: 40}))
+    db.session.commit()
+    login(client, "leader1")
+    note = (
+        "Tính không gồm các tiêu chí không có câu trả lời hợp lệ "
+        "(Công chức trực tiếp giải quyết công việc: S01)."
+    )
+    html = page(client, "unit=00109")
+    assert note in html and 'data-testid="sipas-overall">75,00' in html
+    report = client.get("/dashboards/report?unit=00109&start=01/01/2026&end=30/04/2026").get_data(
+        as_text=True
+    )
+    assert note in report

@@ -67,6 +67,8 @@ def test_a_local_version_is_added_by_dropping_a_file(app, tmp_path, monkeypatch)
     found = catalogue().versions["quan-tay-ho-2026"]
     assert found.criterion_codes == ["S01"]
     assert found.title("en") == "Tay Ho survey 2026"
+    # a local file that names no method is its own series in a trend, joined to no other
+    assert found.method == "" and not found.comparable_with(found)
 
 
 @pytest.mark.parametrize(
@@ -82,6 +84,7 @@ def test_a_local_version_is_added_by_dropping_a_file(app, tmp_path, monkeypatch)
             "element S3: the weight",
         ),
         (LOCAL.split("    elements:")[0] + "    elements: []\n", "elements must be a non-empty list"),
+        (LOCAL.replace("title:", 'method: "2030"\ntitle:'), "the method must be one of 2017, 2022"),
     ],
 )
 def test_a_malformed_file_is_refused_with_a_message_naming_the_problem(tmp_path, text, problem):
@@ -121,5 +124,6 @@ def test_refused_files_are_shown_to_the_reform_office_and_by_the_cli(app, client
     assert "quan-tay-ho-2026.yaml, element S3, criterion 1: mã S3 bị dùng hai lần." in page
     result = app.test_cli_runner().invoke(args=["sipas", "questionnaires"])
     assert result.exit_code == 1
-    assert "ward-short: 9 criteria, 3 elements" in result.output
+    assert "ward-short: 9 criteria, 3 elements, method 2017" in result.output
+    assert "sipas-2023: 39 criteria, 9 elements, method 2022" in result.output
     assert "refused: quan-tay-ho-2026.yaml" in result.output
