@@ -53,14 +53,19 @@ class ReformHistory:
             date=vn_date(self.effective_on),
             names=names,
         )
-        for p in self.predecessors:
-            if p.kind == SuccessionKind.split and p.shared_with:
-                text += " " + _(
-                    "%(name)s was split: its whole history is shown here and also under %(others)s; "
-                    "do not add these units' figures up, read the unit above them.",
-                    name=p.name,
-                    others=", ".join(p.shared_with),
-                )
+        # One sentence for all split predecessors: a commune made of many divided wards would otherwise
+        # repeat the same warning once per ward.
+        shared = [
+            _("%(name)s (also under %(others)s)", name=p.name, others=", ".join(p.shared_with))
+            for p in self.predecessors
+            if p.kind == SuccessionKind.split and p.shared_with
+        ]
+        if shared:
+            text += " " + _(
+                "Split units, whose whole history is shown here and also under their other successors: "
+                "%(units)s. Do not add these units' figures up; read the unit above them.",
+                units="; ".join(shared),
+            )
         return text
 
 

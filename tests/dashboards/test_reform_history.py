@@ -107,4 +107,4 @@ def test_a_split_successor_says_its_history_is_shared(client, org):
     login(client, "admin1")
     html = client.get(f"/dashboards/kiosk?unit=00004&{SPAN}").get_data(as_text=True)
     assert "Phường Thụy Khuê (00112)" in html
-    assert "Phường Thụy Khuê đã được chia tách" in html and "Phường Tây Hồ" in html
+    assert "Đơn vị đã được chia tách" in html and "Phường Thụy Khuê (cả ở Phường Tây Hồ)" in html
