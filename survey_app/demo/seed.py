@@ -38,7 +38,7 @@ def seed_organisation() -> Iterator[str]:
     if not result.ok:
         raise RuntimeError("demo units.csv is invalid: " + "; ".join(result.errors))
     yield f"units: {result.created} created, {result.unchanged} already there"
-    yield f"procedure fields added: {seed_procedure_fields(REFERENCE_DATA / 'procedure_fields.csv')}"
+    yield seed_procedure_fields(REFERENCE_DATA / "procedure_fields.csv").summary()
     added = 0
     with (DATA / "staff.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):

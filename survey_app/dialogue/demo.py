@@ -31,6 +31,7 @@ from survey_app.models.dialogue import (
     DialogueConference,
     SpeakerKind,
 )
+from survey_app.org.procedure_fields import field_ids_on
 from survey_app.org.services import get_unit_by_code
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -217,7 +218,6 @@ def seed_year(today: date | None = None) -> Iterator[str]:
     """A year of conferences across the demo districts, wards and communes, with realistic comments."""
     today = today or clock.today()
     pool = load_data("demo_comments.json")["comments"]
-    fields = _fields()
     rng = random.Random(2026)
     added = 0
     for code, day, title in _conference_plan(today):
@@ -228,6 +228,7 @@ def seed_year(today: date | None = None) -> Iterator[str]:
         if _exists(host, title):
             continue
         held_at = _utc(day, rng.choice((8, 14)))
+        fields = field_ids_on(day)  # today's field for a code the mergers of 1/3/2025 superseded
         with clock.recorded_at(held_at - timedelta(days=20)):
             conference = create_conference(
                 ConferenceData(
