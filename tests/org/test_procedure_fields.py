@@ -211,3 +211,10 @@ def test_a_dossier_received_after_the_mergers_cannot_take_a_superseded_field(org
     assert "01/03/2025" in refused.errors[0] and "Lao động, việc làm" in refused.errors[0]
     accepted = import_csv("\n".join([header, row.format(code="D-OLD", received="2025-02-10")]) + "\n")
     assert accepted.ok and accepted.created == 1
+
+
+def test_the_field_list_says_which_fields_only_old_data_carries(client, org, upgraded):
+    login(client, "admin1")
+    page = client.get("/org/fields").get_data(as_text=True)
+    assert page.count("chỉ cho dữ liệu cũ, được thay thế từ 01/03/2025") == 4
+    assert "<code>lao-dong-viec-lam</code>, <code>nguoi-co-cong</code>" in page
