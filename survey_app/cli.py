@@ -83,9 +83,9 @@ def create_token(username: str, name: str) -> None:
 @click.command("setup")
 def setup_reference_data() -> None:
     """Load reference data every deployment needs (the usual procedure fields); idempotent."""
-    added = seed_procedure_fields(REFERENCE_DATA / "procedure_fields.csv")
+    result = seed_procedure_fields(REFERENCE_DATA / "procedure_fields.csv")
     db.session.commit()
-    click.echo(f"procedure fields added: {added}")
+    click.echo(result.summary())
 
 
 @click.command("seed-demo")

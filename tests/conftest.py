@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from html import unescape
 
 import pytest
 from flask import Flask
@@ -170,6 +171,23 @@ def csrf_token(client: FlaskClient, url: str = "/auth/login") -> str:
     match = CSRF_RE.search(html)
     assert match, f"no CSRF token on {url}"
     return match.group(1)
+
+
+def select_options(html: str, name: str) -> dict[str, str]:
+    """The choices a page offers for a field: a <select name=...>'s options, or its checkboxes or radio
+    buttons with their labels, as {value: label} (labels stripped of indentation)."""
+    select = re.search(rf'<select[^>]*name="{re.escape(name)}"[^>]*>(.*?)</select>', html, re.S)
+    if select:
+        options = re.findall(r'<option[^>]*value="([^"]*)"[^>]*>(.*?)</option>', select.group(1), re.S)
+    else:
+        inputs = re.findall(rf'<input(?=[^>]*name="{re.escape(name)}")[^>]*>', html)
+        assert inputs, f"no select or checkboxes named {name}"
+        options = []
+        for tag in inputs:
+            field_id = re.search(r'id="([^"]+)"', tag).group(1)
+            label = re.search(rf'<label for="{re.escape(field_id)}">(.*?)</label>', html, re.S)
+            options.append((re.search(r'value="([^"]*)"', tag).group(1), label.group(1) if label else ""))
+    return {value: unescape(label).strip("\u2003 \n") for value, label in options}
 
 
 def login(client: FlaskClient, username: str, password: str = PASSWORD):

@@ -197,9 +197,18 @@ def kiosk_reason_counts(
 
 def months_with_data(session: Session, root_id: int) -> tuple[date, date] | None:
     """The first and the last month (their first days) holding kiosk ratings in a unit's subtree."""
-    first, last = session.execute(
-        select(func.min(kiosk_model.KioskUnitMonth.month), func.max(kiosk_model.KioskUnitMonth.month))
-        .join(UnitClosure, UnitClosure.descendant_id == kiosk_model.KioskUnitMonth.unit_id)
-        .where(UnitClosure.ancestor_id == root_id)
-    ).one()
-    return (first, last) if first is not None else None
+    first, last = session.execute(_MONTHS_WITH_DATA, {"root_id": root_id}).one()
+    return (pooling.as_date(first), pooling.as_date(last)) if first is not None else None
+
+
+def _unit_month_edge(edge) -> sa.ScalarSelect:
+    """The first or last month of one descendant: an index probe, not a read of all its months."""
+    months = kiosk_model.KioskUnitMonth
+    return select(edge(months.month)).where(months.unit_id == UnitClosure.descendant_id).scalar_subquery()
+
+
+# Per descendant the first and last month, then their min and max: at national scale (thousands of
+# units, two years of months) two probes per unit instead of reading every row of the subtree.
+_MONTHS_WITH_DATA = select(func.min(_unit_month_edge(func.min)), func.max(_unit_month_edge(func.max))).where(
+    UnitClosure.ancestor_id == sa.bindparam("root_id")
+)

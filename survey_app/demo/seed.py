@@ -93,7 +93,7 @@ def seed_organisation() -> Iterator[str]:
         if not result.ok:
             raise RuntimeError("demo units.csv is invalid: " + "; ".join(result.errors))
         yield f"units: {result.created} created"
-    yield f"procedure fields added: {seed_procedure_fields(REFERENCE_DATA / 'procedure_fields.csv')}"
+    yield seed_procedure_fields(REFERENCE_DATA / "procedure_fields.csv").summary()
     if get_unit_by_code("003").is_active:
         yield f"staff added: {_add_staff(DATA / 'staff.csv')}"
 

@@ -36,6 +36,7 @@ from survey_app.models.dialogue import (
     DialogueConference,
     SpeakerKind,
 )
+from survey_app.org.procedure_fields import field_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -202,8 +203,12 @@ def add_comment(conference: DialogueConference, data: CommentInput, actor: User 
     ):
         if len(text or "") > MAX_NAME:
             raise DialogueError(_("The text is longer than %(n)d characters.", n=MAX_NAME), field=name)
-    if data.field_id is not None and db.session.get(ProcedureField, data.field_id) is None:
-        raise DialogueError(_("Choose a procedure field from the list."))
+    if data.field_id is not None:
+        field = db.session.get(ProcedureField, data.field_id)
+        if field is None:
+            raise DialogueError(_("Choose a procedure field from the list."))
+        if refusal := field_refusal(field, clock.local_date(conference.held_at)):
+            raise DialogueError(refusal)
     _check_received_on(conference, data)
     addressed = (
         department_for(conference, data.addressed_department_id) if data.addressed_department_id else None

@@ -34,6 +34,7 @@ from survey_app.models.dialogue import (
     DialogueConference,
     SpeakerKind,
 )
+from survey_app.org.procedure_fields import field_ids_on
 from survey_app.org.services import get_unit_by_code, unit_for_code_on
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -279,7 +280,6 @@ def seed_year(today: date | None = None, *, before_reform: bool = False) -> Iter
     # Follow-ups of the old units' conferences stop at their closing; the rest at the seed day.
     until = min(today, REFORM - timedelta(days=1)) if before_reform else today
     pool = load_data("demo_comments.json")["comments"]
-    fields = _fields()
     rng = random.Random(2024 if before_reform else 2026)
     added, hosts = 0, set()
     for code, day, title in _conference_plan(today):
@@ -288,10 +288,12 @@ def seed_year(today: date | None = None, *, before_reform: bool = False) -> Iter
         host = unit_for_code_on(code, day)
         if host is None or not host.is_active:
             continue
+        fields = field_ids_on(day)  # the fields of the day: the mergers of 1/3/2025 superseded some codes
         title = f"{title} năm {day.year} – {host.name}"
         if _exists(host, title):
             continue
         held_at = _utc(day, rng.choice((8, 14)))
+        fields = field_ids_on(day)  # today's field for a code the mergers of 1/3/2025 superseded
         with clock.recorded_at(held_at - timedelta(days=20)):
             conference = create_conference(
                 ConferenceData(

@@ -38,6 +38,7 @@ from survey_app.models.dossiers import (
     DossierDay,
     DossierProcedure,
 )
+from survey_app.org.procedure_fields import field_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +103,10 @@ def vocabulary(allowed_unit_ids: set[int] | None = None) -> Vocabulary:
         field_ids=dict(db.session.execute(select(ProcedureField.code, ProcedureField.id)).all()),
         zone=clock.local_zone(),
         allowed_unit_ids=allowed_unit_ids,
+        field_closings={
+            f.id: (f.active_to, field_refusal(f, f.active_to) or "")
+            for f in db.session.scalars(select(ProcedureField).where(ProcedureField.active_to.is_not(None)))
+        },
     )
 
 

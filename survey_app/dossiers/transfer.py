@@ -71,6 +71,8 @@ class Vocabulary:
     field_ids: dict[str, int]
     zone: ZoneInfo
     allowed_unit_ids: set[int] | None = None  # None: every unit (the command line)
+    # Fields closed to new data: {field id: (closing day, the refusal for a dossier received from then)}
+    field_closings: dict[int, tuple[date, str]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=4096)
@@ -161,6 +163,9 @@ def check_row(
             problems.append((name, _("an ISO 8601 date or date and time is required")))
         moments[name] = parsed
     received, due, returned = moments["received_at"], moments.get("due_at"), moments.get("returned_at")
+    closing = vocabulary.field_closings.get(field_id) if field_id is not None else None
+    if closing and received and received[1] >= closing[0]:
+        problems.append(("field_code", closing[1]))  # a dossier received before the closing keeps it
     if received and due and _before(due, received):
         problems.append(("due_at", _("the due date is before the date of receipt")))
     if received and returned and _before(returned, received):

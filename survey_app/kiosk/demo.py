@@ -26,8 +26,9 @@ from survey_app.extensions import db
 from survey_app.kiosk.devices import register_device_with_token
 from survey_app.kiosk.rollups import rebuild_rollups
 from survey_app.kiosk.statements import bulk_insert
-from survey_app.models import Counter, ProcedureField, Staff, Unit, UnitKind
+from survey_app.models import Counter, Staff, Unit, UnitKind
 from survey_app.models.kiosk import FlagState, FollowUpState, KioskDevice, KioskFollowUp, KioskRating
+from survey_app.org.procedure_fields import field_ids_on
 from survey_app.org.services import is_open_on
 
 HISTORY_FROM = date(2024, 1, 1)  # the pre-reform shops' ratings start here
@@ -200,7 +201,8 @@ def _seed_ratings(
 ) -> Iterator[str]:
     """Ratings at the counters' kiosks on the working days first..last, follow-ups and roll-ups."""
     days = (last - first).days
-    field_ids = dict(db.session.execute(select(ProcedureField.code, ProcedureField.id)).all())
+    # The fields of the period's first day: the ministries' mergers of 1/3/2025 superseded some codes.
+    field_ids = field_ids_on(first)
     staff_by_counter: dict[int, list[Staff]] = {}
     counter_ids = {c.id for c in counters}
     for person in db.session.scalars(select(Staff).where(Staff.counter_id.in_(counter_ids))):

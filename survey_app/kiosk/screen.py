@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
-from survey_app.extensions import db
 from survey_app.kiosk.devices import staff_on_duty
 from survey_app.kiosk.levels import REASONS, in_both_languages, levels
 from survey_app.kiosk.validation import MAX_BATCH, MAX_COMMENT, MAX_DOSSIER_CODE
-from survey_app.models import ProcedureField
 from survey_app.models.kiosk import KioskDevice
+from survey_app.org.procedure_fields import fields_taking_data
 
 APP_VERSION = "kiosk-1.1"  # 1.1: follow-up after the tap, refused items leave the queue
 
@@ -55,9 +53,7 @@ def screen_texts() -> dict[str, dict[str, str]]:
 def device_config(device: KioskDevice) -> dict:
     """What a paired device shows: its unit and counter, staff on duty, fields, reasons, levels, timings."""
     unit, counter = device.unit, device.counter
-    fields = db.session.scalars(
-        select(ProcedureField).where(ProcedureField.active.is_(True)).order_by(ProcedureField.position)
-    )
+    fields = fields_taking_data()  # today's fields: a superseded one is no longer offered
     return {
         "device": {"id": device.id, "name": device.name},
         "unit": {"code": unit.code, "name": unit.name},

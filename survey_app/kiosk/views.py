@@ -22,7 +22,7 @@ from survey_app.kiosk.levels import level_label, reason_label
 from survey_app.kiosk.screen import APP_VERSION, screen_texts
 from survey_app.models import Counter, Unit
 from survey_app.models.kiosk import FlagState, FollowUpState, KioskDevice, KioskFollowUp, KioskRating
-from survey_app.org.services import tree_rows
+from survey_app.org.services import is_open_today, tree_rows
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 
@@ -64,10 +64,10 @@ def service_worker():
 
 
 def _place_choices() -> list[tuple[str, str]]:
-    """Active units of the user's scope ("u<id>") and their active counters ("c<id>")."""
+    """Units of the user's scope open today ("u<id>") and their active counters ("c<id>")."""
     choices: list[tuple[str, str]] = []
     for unit, level in tree_rows(scope_root(current_user)):
-        if not unit.is_active:
+        if not is_open_today(unit):
             continue
         choices.append((f"u{unit.id}", "\u2003" * level + f"{unit.name} ({unit.code})"))
         for counter in unit.counters:

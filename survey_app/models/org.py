@@ -223,7 +223,12 @@ class Staff(Base):
 
 
 class ProcedureField(Base):
-    """A field of administrative procedures (lĩnh vực TTHC)."""
+    """A field of administrative procedures (lĩnh vực TTHC).
+
+    A field named after a ministry that a merger ended (Lao động - Thương binh và Xã hội, 1/3/2025) keeps
+    its row and its name, so old data still reads as it was recorded; `active_to` closes it to new data
+    and `successor_codes` names today's fields that took it over.
+    """
 
     __tablename__ = "procedure_field"
 
@@ -233,7 +238,19 @@ class ProcedureField(Base):
     name_en: Mapped[str] = mapped_column(String(160))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # The day from which new data no longer takes the field (None: a field of today).
+    active_to: Mapped[date | None] = mapped_column(Date, nullable=True)
+    successor_codes: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     def name_in(self, language: str) -> str:
         """The field's name in a UI language."""
         return self.name_en if language == "en" else self.name_vi
+
+    def takes_data_on(self, day: date) -> bool:
+        """Whether data dated `day` may be tagged with the field: switched on and not yet superseded."""
+        return self.active and (self.active_to is None or day < self.active_to)
+
+    @property
+    def successor_code_list(self) -> list[str]:
+        """Codes of the fields that took this one over."""
+        return self.successor_codes.split()

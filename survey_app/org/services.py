@@ -170,6 +170,15 @@ def is_open_on(unit: Unit, day: date) -> bool:
     return unit.active_to is None or day < unit.active_to
 
 
+def is_open_today(unit: Unit) -> bool:
+    """Whether the unit operates today: what a picker for new data (a device, a batch, a host) offers.
+
+    Not `is_active`: a reorganisation recorded ahead of its effective date leaves the old unit open and
+    the successor not yet open until that day.
+    """
+    return is_open_on(unit, clock.today())
+
+
 def accepts_data(unit: Unit, at: datetime | date) -> bool:
     """Whether a rating, response, comment, device or campaign dated `at` may be attributed to the unit.
 

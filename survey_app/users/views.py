@@ -12,7 +12,7 @@ from survey_app.extensions import db
 from survey_app.forms.common import ActionForm
 from survey_app.forms.users import UserForm
 from survey_app.models import Role, Unit, User
-from survey_app.org.services import tree_rows
+from survey_app.org.services import is_open_today, tree_rows
 from survey_app.users import listing
 
 bp = Blueprint("users", __name__, url_prefix="/users")
@@ -34,13 +34,14 @@ def _user_or_404(user_id: int) -> User:
     return user
 
 
-def _prepare(form: UserForm) -> None:
-    """Fill the role and unit choices of the form for the current user."""
+def _prepare(form: UserForm, user: User | None) -> None:
+    """Fill the role and unit choices of the form for the current user: units open today, and the
+    edited user's own unit even if it has closed since (so that the rest of the account can be saved)."""
     form.role.choices = Role.choices(grantable_roles())
     form.unit_id.choices = [
         (unit.id, "\u2003" * level + f"{unit.name} ({unit.code})")
         for unit, level in tree_rows(scope_root(current_user))
-        if unit.is_active
+        if is_open_today(unit) or (user is not None and unit.id == user.unit_id)
     ]
 
 
@@ -60,7 +61,7 @@ def form(user_id: int | None = None):
     """Create or edit a user."""
     user = _user_or_404(user_id) if user_id else None
     form = UserForm(obj=user)
-    _prepare(form)
+    _prepare(form, user)
     if request.method == "GET" and user is not None:
         form.role.data = user.role.value
     if user is not None:

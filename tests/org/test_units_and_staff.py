@@ -215,9 +215,9 @@ def test_invalid_unit_form_rerenders_and_changes_nothing(client, org):
 
 def test_procedure_fields_seed_from_data_file(app):
     path = Path(app.root_path) / "data" / "procedure_fields.csv"
-    assert procedure_fields.seed_procedure_fields(path) >= 10
+    assert procedure_fields.seed_procedure_fields(path).added >= 10
     db.session.commit()
-    assert procedure_fields.seed_procedure_fields(path) == 0
+    assert not procedure_fields.seed_procedure_fields(path).changed
     codes = {f.code for f in procedure_fields.active_fields()}
     assert {"ho-tich", "chung-thuc", "dat-dai"} <= codes
 

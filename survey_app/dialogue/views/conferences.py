@@ -24,7 +24,7 @@ from survey_app.extensions import db
 from survey_app.forms.dialogue import AssignForm, ConferencePlanForm, ConferenceStepForm
 from survey_app.models import Unit, UnitKind
 from survey_app.models.dialogue import ConferenceForm, DialogueComment, DialogueConference, SignerCapacity
-from survey_app.org.services import units_in_subtree
+from survey_app.org.services import is_open_today, units_in_subtree
 
 HOST_KINDS = (UnitKind.province, UnitKind.district, UnitKind.ward, UnitKind.commune)
 # Offered on a new plan, before the host is chosen; the service checks they lie below the host.
@@ -38,7 +38,7 @@ def _plan_form(conference: DialogueConference | None) -> ConferencePlanForm:
     # Offered: the open units; accepted on a post: closed ones too, so the service says why it refuses
     # one after its closing (and takes a conference it held before, entered late).
     hosts = [
-        u for u in units_in_subtree(root_id, kinds=HOST_KINDS) if u.is_active or request.method == "POST"
+        u for u in units_in_subtree(root_id, kinds=HOST_KINDS) if is_open_today(u) or request.method == "POST"
     ]
     hosts.sort(key=lambda u: u.id != current_user.unit_id)  # the official's own unit first
     form.host_unit_id.choices = [(u.id, f"{u.name} ({u.code})") for u in hosts]
@@ -49,7 +49,7 @@ def _plan_form(conference: DialogueConference | None) -> ConferencePlanForm:
         pool = invitable_units(conference.host_unit)
     else:
         pool = units_in_subtree(root_id, kinds=INVITABLE_KINDS)
-        pool = [u for u in pool if u.is_active and u.id != root_id]
+        pool = [u for u in pool if is_open_today(u) and u.id != root_id]
     form.invitee_ids.choices = [(u.id, u.name) for u in pool]
     if request.method == "GET" and conference is not None:
         local = conference.held_at.astimezone(clock.local_zone())

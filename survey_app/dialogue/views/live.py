@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from survey_app.auth.permissions import Capability, require
+from survey_app.core import clock
 from survey_app.dialogue.comments import CommentInput, Outcome, add_comment_and
 from survey_app.dialogue.deadlines import default_due_on
 from survey_app.dialogue.errors import DialogueError
@@ -25,7 +26,7 @@ from survey_app.dialogue.vocabulary import categories, category_name
 from survey_app.extensions import db
 from survey_app.forms.dialogue import CommentForm
 from survey_app.models.dialogue import CommentChannel, DialogueComment, DialogueConference, SpeakerKind
-from survey_app.org.procedure_fields import active_fields
+from survey_app.org.procedure_fields import fields_taking_data
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,11 @@ def _comment_form(conference: DialogueConference) -> CommentForm:
     form.category.choices = [("", _("— choose —"))] + [(c.code, c.name_in(lang)) for c in categories()]
     form.speaker_kind.choices = SpeakerKind.choices()
     form.channel.choices = CommentChannel.choices()
-    form.field_id.choices = [(0, _("— none —"))] + [(f.id, f.name_in(lang)) for f in active_fields()]
+    # The fields of the conference's day: today's for a conference of today, the old ones for a 2018
+    # conference entered late.
+    held_on = clock.local_date(conference.held_at)
+    fields = fields_taking_data(held_on)
+    form.field_id.choices = [(0, _("— none —"))] + [(f.id, f.name_in(lang)) for f in fields]
     units = [(u.id, u.name) for u in department_choices(conference.host_unit)]
     form.addressed_department_id.choices = [(0, _("— none —")), *units]
     form.department_id.choices = [(0, _("— same as addressed —")), *units]

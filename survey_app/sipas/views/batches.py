@@ -11,6 +11,7 @@ from survey_app.extensions import db
 from survey_app.forms.common import ActionForm
 from survey_app.forms.sipas import BatchForm
 from survey_app.models.sipas import SipasBatch, SipasCampaign, SipasResponse
+from survey_app.org.services import is_open_today
 from survey_app.sipas.batches import (
     batch_count,
     batch_responses,
@@ -40,7 +41,10 @@ def batches(code: str):
     campaign = campaign_or_404(code)
     root = scope_root(current_user)
     units = participating_units(campaign, root)
-    form = BatchForm(units=[(u.id, f"{u.name} ({u.code})") for u in units])
+    # Offered: the units open today; accepted on a post: every participating unit, so the service says
+    # why a closed one is refused (or takes forms collected before its closing: the paper backlog).
+    offered = [u for u in units if is_open_today(u) or request.method == "POST"]
+    form = BatchForm(units=[(u.id, f"{u.name} ({u.code})") for u in offered])
     if form.validate_on_submit():
         unit = next((u for u in units if u.id == form.unit_id.data), None)
         if unit is None:

@@ -10,7 +10,7 @@ from survey_app.auth.permissions import in_scope, scope_root
 from survey_app.extensions import db
 from survey_app.models import Unit
 from survey_app.models.sipas import SipasBatch, SipasCampaign
-from survey_app.org.services import get_unit_by_code, tree_rows
+from survey_app.org.services import get_unit_by_code, is_open_today, tree_rows
 from survey_app.sipas.campaigns import campaign_visible, get_campaign, participates
 
 
@@ -60,10 +60,10 @@ def batch_or_404(batch_id: int) -> SipasBatch:
 
 
 def unit_choices(*, with_closed: bool = False) -> list[tuple[int, str]]:
-    """Active units of the user's subtree as indented select choices (closed ones too when asked, so
+    """Units of the user's subtree open today as indented select choices (closed ones too when asked, so
     that the service, not the select, says why a closed unit is refused)."""
     return [
         (unit.id, "\u2003" * level + f"{unit.name} ({unit.code})")
         for unit, level in tree_rows(scope_root(current_user))
-        if with_closed or unit.is_active
+        if with_closed or is_open_today(unit)
     ]
