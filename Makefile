@@ -10,7 +10,7 @@ CATALOG_DIRS := survey_app/translations $(FEATURE_CATALOGS)
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test install install-test assets translations extract-messages migrate seed lint format bench chromium clean
+.PHONY: run test install install-test assets translations extract-messages migrate seed lint format bench demo-screenshots chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -101,6 +101,10 @@ format:
 
 bench: install chromium
 	$(BIN)/python -m bench
+
+## The README's demo screenshots, from a full seed-demo in a scratch database.
+demo-screenshots: install chromium
+	$(BIN)/python -m bench.demo_screenshots
 
 clean:
 	rm -rf $(VENV) static/vendor
