@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from survey_app.auth.services import create_user
 from survey_app.dialogue.demo import seed as dialogue
+from survey_app.dossiers.demo import seed as dossiers
 from survey_app.extensions import db
 from survey_app.kiosk.demo import seed as kiosk
 from survey_app.models import Counter, Role, Staff, User
@@ -78,7 +79,7 @@ def seed_users() -> Iterator[str]:
 
 def module_seeders() -> list[Callable[[], Iterator[str]]]:
     """Each feature module's demo data, in dependency order."""
-    return [kiosk, sipas, dialogue]
+    return [kiosk, dossiers, sipas, dialogue]
 
 
 def seed_all() -> Iterator[str]:
