@@ -103,7 +103,7 @@ def dossier_dashboard(filters: Filters) -> tuple[DossierSummary, list[Chart]]:
             for rule in rules.indicators
         ],
         total=last.score.total_value if last else None,
-        class_label=last.score.score_class.label(_lang()) if last and last.score.score_class else None,
+        class_label=last.score.score_class.label(language) if last and last.score.score_class else None,
         rated=rated,
         rated_share=share(rated, timeliness.returned),
         ratings=ratings,
