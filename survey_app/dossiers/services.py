@@ -510,9 +510,10 @@ def _insert(rows: list[dict], run_id: int | None = None) -> None:
 
 
 def _sqlite_rows(rows: Sequence[dict], run_id: int | None) -> list[tuple]:
-    """New dossiers as SQLite stores them, in SQLITE_COLUMNS order."""
+    """New dossiers as SQLite stores them: WRITTEN, then imported_at and import_run_id."""
     stamp = _sqlite_instant(clock.now())
-    return [(*_sqlite_row(values, stamp), run_id) for values in rows]
+    due: dict[datetime, str | None] = {}  # due times repeat (a due date is mostly a date alone)
+    return [(*_sqlite_row(values, stamp, due), run_id) for values in rows]
 
 
 def _write_sqlite_rows(rows: Sequence[tuple]) -> None:
@@ -528,7 +529,7 @@ def _write_sqlite_rows(rows: Sequence[tuple]) -> None:
         cursor.close()
 
 
-def _sqlite_row(v: dict, stamp: str) -> tuple:
+def _sqlite_row(v: dict, stamp: str, due: dict[datetime, str | None]) -> tuple:
     """A new dossier's values in WRITTEN order, then imported_at, as SQLite stores them."""
     returned_day = v["returned_day"]
     return (
@@ -538,7 +539,7 @@ def _sqlite_row(v: dict, stamp: str) -> tuple:
         v["field_id"],
         v["channel"],
         _sqlite_instant(v["received_at"]),
-        _sqlite_instant(v["due_at"]),
+        due[v["due_at"]] if v["due_at"] in due else due.setdefault(v["due_at"], _sqlite_instant(v["due_at"])),
         _sqlite_instant(v["returned_at"]),
         v["supplement_requests"],
         v["agencies_contacted"],
