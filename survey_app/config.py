@@ -84,7 +84,10 @@ class BaseConfig:
     # Then it pauses this long: SQLite's busy handler polls a waiting writer every 50-100 ms, and an
     # import taking the lock again at once could starve a kiosk until its busy timeout.
     SIPAS_IMPORT_PAUSE_SECONDS = 0.1
-    DOSSIER_IMPORT_CHUNK = 2_000  # new dossiers a transaction of an import on SQLite (services.write_import)
+    # new dossiers a transaction of an import on SQLite (services.write_import). A chunk's commit costs
+    # about as much as its 2,000 rows did, so 10,000 hold the lock hardly longer (measured: median 0.18 s
+    # against 0.10 s, worst 0.5 s either way) with five times fewer commits and pauses
+    DOSSIER_IMPORT_CHUNK = 10_000
     DOSSIER_IMPORT_PAUSE_SECONDS = 0.1  # then a pause, so that waiting writers get SQLite's write lock
     DOSSIER_RULES_FILE = ""  # dossier scoring rules (default instance/dossier_rules.yaml, else packaged)
     DIALOGUE_ANSWER_WORKING_DAYS = 10  # default deadline of a written answer

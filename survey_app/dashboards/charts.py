@@ -25,7 +25,7 @@ LEVEL_COLOURS = ["#1b5e20", "#66bb6a", "#fbc02d", "#ef6c00", "#c62828"]
 
 @dataclass
 class Column:
-    """A column of a chart's data table; kind says how to format it (text, int, pct, num, pp)."""
+    """A column of a chart's data table; kind says how to format it (see formatting.cell)."""
 
     label: str
     kind: str = "text"

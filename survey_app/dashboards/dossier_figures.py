@@ -57,6 +57,8 @@ class DossierSummary:
     timeliness: Timeliness
     on_time_rate: float | None
     quarter: str  # the last quarter the period touches
+    n_scored: int  # dossiers scored in that quarter
+    indicators: list[tuple[int, str, float | None, int]]  # (number, name, average or None, dossiers assessed)
     total: float | None
     class_label: str | None
     rated: int
@@ -84,13 +86,24 @@ def dossier_dashboard(filters: Filters) -> tuple[DossierSummary, list[Chart]]:
     linked = q.rating_link(session, [unit.id], filters.start, filters.end, satisfied_levels())
     rated, ratings, satisfied = linked.get(unit.id, (0, 0, 0))
     quarter_chart, last = _quarters_chart(filters)
+    language, rules = _lang(), current_rules()
     summary = DossierSummary(
         returned=timeliness.returned,
         timeliness=timeliness,
         on_time_rate=timeliness.on_time_rate,
         quarter=quarter_name(filters.end),
+        n_scored=last.score.n_scored if last else 0,
+        indicators=[
+            (
+                rule.number,
+                rule.name(language),
+                last.score.averages.get(rule.number) if last else None,
+                last.score.assessed.get(rule.number, 0) if last else 0,
+            )
+            for rule in rules.indicators
+        ],
         total=last.score.total_value if last else None,
-        class_label=last.score.score_class.label(_lang()) if last and last.score.score_class else None,
+        class_label=last.score.score_class.label(language) if last and last.score.score_class else None,
         rated=rated,
         rated_share=share(rated, timeliness.returned),
         ratings=ratings,
@@ -104,8 +117,15 @@ def dossier_dashboard(filters: Filters) -> tuple[DossierSummary, list[Chart]]:
     ]
 
 
+def _difference(given: float | None, computed: float | None) -> float | None:
+    """A recorded total minus the computed one (None when either is missing)."""
+    return None if given is None or computed is None else given - computed
+
+
 def _quarters_chart(filters: Filters) -> tuple[Chart, UnitFigures | None]:
-    """The unit and each child per quarter: dossiers scored, the nine averages, total and class.
+    """The unit and each child per quarter: dossiers scored, the nine averages, the computed total and
+    class, and beside them the self-assessed ("Điểm tự chấm") and verified ("Điểm thẩm định") totals with
+    their differences from the computed one.
 
     Also gives the unit's own row of the last quarter (the headline score)."""
     language = _lang()
@@ -123,12 +143,23 @@ def _quarters_chart(filters: Filters) -> tuple[Chart, UnitFigures | None]:
                     *(score.averages[i] for i in sorted(score.averages)),
                     score.total_value,
                     score.score_class.label(language) if score.score_class else "",
+                    found.self_total,
+                    _difference(found.self_total, score.total_value),
+                    found.verified_total,
+                    _difference(found.verified_total, score.total_value),
                 ]
             )
             highlight.append(bool(score.flagged))
     columns = [Column(_("Unit")), Column(_("Quarter")), Column(_("Dossiers scored"), "int")]
-    columns += [Column(_("Indicator %(number)s", number=i), "num") for i in range(1, 10)]
-    columns += [Column(_("Total (of %(max)s)", max=current_rules().maximum), "num"), Column(_("Class"))]
+    columns += [Column(_("Indicator %(number)s", number=i), "score") for i in range(1, 10)]
+    columns += [
+        Column(_("Computed score (of %(max)s)", max=current_rules().maximum), "score"),
+        Column(_("Class")),
+        Column(_("Self-assessed score"), "given"),
+        Column(_("Self − computed"), "diff"),
+        Column(_("Verified score"), "given"),
+        Column(_("Verified − computed"), "diff"),
+    ]
     return (
         Chart(
             "quarters",
@@ -137,7 +168,9 @@ def _quarters_chart(filters: Filters) -> tuple[Chart, UnitFigures | None]:
             rows,
             note=_(
                 "Whole quarters the period touches. Highlighted rows have an indicator not assessed for "
-                "every dossier (averaged over those assessed); an empty cell: not assessed at all."
+                'every dossier (averaged over those assessed); "Not assessed": no dossier was assessed on '
+                'it. Self-assessed and verified scores are those recorded for the quarter; "–": none '
+                "recorded."
             ),
             highlight=highlight,
         ),
@@ -190,11 +223,11 @@ def _timeliness_chart(filters: Filters) -> Chart:
             Column(_("Month")),
             Column(_("Returned"), "int"),
             Column(_("Before the due day"), "int"),
-            Column(_("Share before the due day"), "pct"),
+            Column(_("Share before the due day"), "share"),
             Column(_("On the due day"), "int"),
-            Column(_("Share on the due day"), "pct"),
+            Column(_("Share on the due day"), "share"),
             Column(_("After the due day"), "int"),
-            Column(_("Share after the due day"), "pct"),
+            Column(_("Share after the due day"), "share"),
             Column(_("In progress at month end"), "int"),
             Column(_("Overdue at month end"), "int"),
         ],
@@ -241,7 +274,7 @@ def _late_procedures_chart(filters: Filters) -> Chart:
             Column(_("Code")),
             Column(_("Returned"), "int"),
             Column(_("Late"), "int"),
-            Column(_("Late share"), "pct"),
+            Column(_("Late share"), "share"),
         ],
         rows,
         charts.value_bars([r[0] for r in rows], [r[3] for r in rows], _("Late dossiers")) if rows else None,
@@ -275,7 +308,7 @@ def _satisfaction_chart(filters: Filters, minimum: int) -> Chart:
             Column(_("Procedure")),
             Column(_("Returned"), "int"),
             Column(_("Rated dossiers"), "int"),
-            Column(_("Rated share"), "pct"),
+            Column(_("Rated share"), "share"),
             Column(_("Ratings"), "int"),
             Column(_("Satisfaction rate"), "pct"),
         ],

@@ -1,5 +1,6 @@
-"""The leadership report ("Báo cáo kết quả đo lường sự hài lòng"): key figures of the three sources for a
-unit and period, with server-drawn SVG charts so the printed page and the PDF need no JavaScript."""
+"""The leadership report ("Báo cáo kết quả đo lường sự hài lòng"): key figures of the kiosk, SIPAS, dialogue
+and dossier sources for a unit and period, with server-drawn SVG charts so the printed page and the PDF
+need no JavaScript."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from survey_app.core import clock
-from survey_app.dashboards import dialogue_figures, history, kiosk_figures, settings, sipas_figures, svg
+from survey_app.dashboards import (
+    dialogue_figures,
+    dossier_figures,
+    history,
+    kiosk_figures,
+    settings,
+    sipas_figures,
+    svg,
+)
 from survey_app.dashboards.charts import Chart
 from survey_app.dashboards.filters import Filters, buckets
 from survey_app.models import User
@@ -36,6 +45,8 @@ class LeadershipReport:
     sipas_sections: list[ReportSection] = field(default_factory=list)
     dialogue: dialogue_figures.DialogueSummary | None = None
     dialogue_sections: list[ReportSection] = field(default_factory=list)
+    dossiers: dossier_figures.DossierSummary | None = None
+    dossier_sections: list[ReportSection] = field(default_factory=list)
 
 
 def _bars(chart: Chart, label_col: int, value_col: int, **options) -> Markup:
@@ -74,8 +85,38 @@ def _sipas_trend(chart: Chart, filters: Filters) -> Markup | None:
     )
 
 
+def _columns(chart: Chart, keep: list[int]) -> Chart:
+    """The same chart with only some columns of its table (a report page is narrower than a screen)."""
+    return Chart(
+        chart.id,
+        chart.title,
+        [chart.columns[i] for i in keep],
+        [[row[i] for i in keep] for row in chart.rows],
+        note=chart.note,
+        highlight=chart.highlight,
+    )
+
+
+def _dossier_sections(charts: list[Chart]) -> list[ReportSection]:
+    """The dossiers view's tables, as the report shows them (the same figures, fewer columns)."""
+    sections = []
+    for chart in charts:
+        if chart.empty:
+            continue
+        if chart.id == "quarters":
+            # unit, quarter, scored, computed total, class, self, verified and their differences
+            sections.append(ReportSection(_columns(chart, [0, 1, 2, *range(12, len(chart.columns))])))
+        elif chart.id == "timeliness":
+            sections.append(ReportSection(chart))
+        elif chart.id == "late_procedures":
+            sections.append(ReportSection(chart, _bars(chart, 0, 3, digits=0)))
+        elif chart.id == "satisfaction":
+            sections.append(ReportSection(chart, _bars(chart, 0, 5, maximum=100, suffix="%")))
+    return sections
+
+
 def build(filters: Filters, user: User) -> LeadershipReport:
-    """Kiosk, SIPAS and dialogue figures of a unit's subtree for the report."""
+    """Kiosk, SIPAS, dialogue and dossier figures of a unit's subtree for the report."""
     target = settings.kiosk_target()
     kiosk_summary, kiosk_charts = kiosk_figures.kiosk_dashboard(filters, user)
     by_id = {c.id: c for c in kiosk_charts}
@@ -122,4 +163,9 @@ def build(filters: Filters, user: User) -> LeadershipReport:
             report.dialogue_sections.append(ReportSection(chart, _bars(chart, 0, 1, digits=0)))
         elif chart.id in ("conferences", "departments", "overdue") and not chart.empty:
             report.dialogue_sections.append(ReportSection(chart))
+
+    # the dossiers view's own figures (dossier_figures), so the report and the dashboard cannot disagree
+    dossier_summary, dossier_charts = dossier_figures.dossier_dashboard(filters)
+    report.dossiers = dossier_summary
+    report.dossier_sections = _dossier_sections(dossier_charts)
     return report

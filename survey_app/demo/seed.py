@@ -29,6 +29,7 @@ from sqlalchemy import select, update
 from survey_app.auth.services import create_user
 from survey_app.dialogue.demo import seed as dialogue
 from survey_app.dialogue.demo import seed_history as dialogue_history
+from survey_app.dossiers.demo import seed as dossiers
 from survey_app.extensions import db
 from survey_app.kiosk.demo import seed as kiosk
 from survey_app.kiosk.demo import seed_history as kiosk_history
@@ -171,8 +172,9 @@ def history_seeders() -> list[Callable[[], Iterator[str]]]:
 
 
 def module_seeders() -> list[Callable[[], Iterator[str]]]:
-    """Each feature module's data since 1/7/2025 at today's units, in dependency order."""
-    return [kiosk, sipas, dialogue]
+    """Each feature module's data since 1/7/2025 at today's units, in dependency order (the dossiers
+    follow the kiosk ratings of both periods, whose dossier codes they carry)."""
+    return [kiosk, dossiers, sipas, dialogue]
 
 
 def seed_all() -> Iterator[str]:

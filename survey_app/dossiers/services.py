@@ -20,7 +20,8 @@ from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import any_, bindparam, delete, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 
 from survey_app.analytics.dossier_scoring import Rules, score_dossier, timing
@@ -43,6 +44,7 @@ from survey_app.org.procedure_fields import field_refusal
 logger = logging.getLogger(__name__)
 
 CHUNK = 5000
+PG_LOOKUP = 50_000  # codes per lookup on PostgreSQL (one array parameter)
 TIMING_INDEX = {"before": 1, "on_time": 2, "after": 3}
 COMPARED = (
     "unit_id",
@@ -146,10 +148,16 @@ def write_import(
         result, inserts, updates, delta, stored = _plan(rows)
         if import_runs.in_chunks():
             db.session.commit()  # new procedure names, before the first dossier
+            # the rows as SQLite stores them, built before any chunk takes the write lock: the lock is
+            # then held only for the INSERT itself
+            items: Sequence = _sqlite_rows(inserts, run_id)
+            write: Callable[[Sequence], None] = _write_sqlite_rows
+        else:
+            items, write = inserts, lambda chunk: _insert(list(chunk), run_id)
         import_runs.write_chunks(
             run_id,
-            inserts,
-            lambda chunk: _insert(list(chunk), run_id),
+            items,
+            write,
             size=current_app.config["DOSSIER_IMPORT_CHUNK"],
             pause=current_app.config["DOSSIER_IMPORT_PAUSE_SECONDS"],
             after_chunk=after_chunk,
@@ -325,8 +333,8 @@ def _procedure_ids(rows: Iterable[CleanRow]) -> dict[str, int]:
     return {code: pid for code, (pid, _name) in known.items()}
 
 
-def _existing(codes: Sequence[str]) -> dict[str, dict]:
-    """The stored dossiers with these codes: {code: {column: value}} (id, compared facts, days, scores)."""
+def _stored_columns() -> list:
+    """The columns _existing reads: id, code, the compared facts, due and return days, the scores."""
     table = Dossier.__table__
     wanted = [
         table.c.id,
@@ -335,11 +343,35 @@ def _existing(codes: Sequence[str]) -> dict[str, dict]:
         table.c.due_day,
         table.c.returned_day,
     ]
-    wanted += [table.c[f"s{i}"] for i in INDICATORS]
+    return wanted + [table.c[f"s{i}"] for i in INDICATORS]
+
+
+def _existing(codes: Sequence[str]) -> dict[str, dict]:
+    """The stored dossiers with these codes: {code: {column: value}} (id, compared facts, days, scores).
+
+    On PostgreSQL the codes travel as one array parameter (`code = ANY(:codes)`): an IN list of thousands
+    of parameters costs more to build and plan than the lookup itself.
+    """
+    table = Dossier.__table__
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _existing_postgresql(codes)
+    wanted = _stored_columns()
     found: dict[str, dict] = {}
     for start in range(0, len(codes), CHUNK):
         chunk = codes[start : start + CHUNK]
         for row in db.session.execute(select(*wanted).where(table.c.code.in_(chunk))).mappings():
+            found[row["code"]] = dict(row)
+    return found
+
+
+def _existing_postgresql(codes: Sequence[str]) -> dict[str, dict]:
+    """_existing on PostgreSQL: the codes as one array parameter per PG_LOOKUP codes."""
+    code = Dossier.__table__.c.code
+    statement = select(*_stored_columns()).where(code == any_(bindparam("codes", type_=ARRAY(code.type))))
+    found: dict[str, dict] = {}
+    for start in range(0, len(codes), PG_LOOKUP):
+        chunk = list(codes[start : start + PG_LOOKUP])
+        for row in db.session.execute(statement, {"codes": chunk}).mappings():
             found[row["code"]] = dict(row)
     return found
 
@@ -479,18 +511,30 @@ def _insert(rows: list[dict], run_id: int | None = None) -> None:
             for values in rows:
                 copy.write_row([*(values[c] for c in WRITTEN), now, run_id])
         return
-    stamp = _sqlite_instant(now)
+    _write_sqlite_rows(_sqlite_rows(rows, run_id))
+
+
+def _sqlite_rows(rows: Sequence[dict], run_id: int | None) -> list[tuple]:
+    """New dossiers as SQLite stores them: WRITTEN, then imported_at and import_run_id."""
+    stamp = _sqlite_instant(clock.now())
+    due: dict[datetime, str | None] = {}  # due times repeat (a due date is mostly a date alone)
+    return [(*_sqlite_row(values, stamp, due), run_id) for values in rows]
+
+
+def _write_sqlite_rows(rows: Sequence[tuple]) -> None:
+    """INSERT rows made by _sqlite_rows (driver executemany)."""
+    if not rows:
+        return
+    columns = (*WRITTEN, "imported_at", "import_run_id")
     sql = f"INSERT INTO dossier ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608
-    cursor = raw.cursor()
+    cursor = db.session.connection().connection.driver_connection.cursor()
     try:
-        for start in range(0, len(rows), 20000):
-            chunk = rows[start : start + 20000]
-            cursor.executemany(sql, [(*_sqlite_row(values, stamp), run_id) for values in chunk])
+        cursor.executemany(sql, rows)
     finally:
         cursor.close()
 
 
-def _sqlite_row(v: dict, stamp: str) -> tuple:
+def _sqlite_row(v: dict, stamp: str, due: dict[datetime, str | None]) -> tuple:
     """A new dossier's values in WRITTEN order, then imported_at, as SQLite stores them."""
     returned_day = v["returned_day"]
     return (
@@ -500,7 +544,7 @@ def _sqlite_row(v: dict, stamp: str) -> tuple:
         v["field_id"],
         v["channel"],
         _sqlite_instant(v["received_at"]),
-        _sqlite_instant(v["due_at"]),
+        due[v["due_at"]] if v["due_at"] in due else due.setdefault(v["due_at"], _sqlite_instant(v["due_at"])),
         _sqlite_instant(v["returned_at"]),
         v["supplement_requests"],
         v["agencies_contacted"],

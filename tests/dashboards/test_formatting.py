@@ -29,3 +29,22 @@ def test_long_pickers_escape_their_options(app):
     assert options == (
         '<option value="003">Quận &lt;Tây Hồ&gt;</option><option value="00109" selected>Phường Bưởi</option>'
     )
+
+
+def test_a_score_not_assessed_a_share_of_nothing_and_a_withheld_rate_read_differently(app):
+    with app.test_request_context("/"):
+        assert cell(None, "score") == '<span class="not-assessed">Chưa đánh giá</span>'
+        assert cell(None, "pct") == '<span class="suppressed">không đủ mẫu</span>'
+        assert cell(None, "share") == "–" and cell(None, "given") == "–" and cell(None, "diff") == "–"
+        assert cell(5 / 3, "score") == "1,67" and cell(16.5, "given") == "16,50"
+        assert cell(35 / 6, "diff") == "+5,83" and cell(-1 / 6, "diff") == "-0,17"
+        assert cell(0.0, "diff") == "0,00"
+        assert cell(75.0, "share") == "75,0%"
+        with force_locale("en"):
+            assert cell(None, "score") == '<span class="not-assessed">Not assessed</span>'
+        html = table_rows([["Phường Bưởi", None, None, None]], ["text", "score", "pct", "diff"], [])
+    assert html == (
+        '<tr><th scope="row">Phường Bưởi</th>'
+        '<td class="num"><span class="not-assessed">Chưa đánh giá</span></td>'
+        '<td class="num"><span class="suppressed">không đủ mẫu</span></td><td class="num">–</td></tr>'
+    )
