@@ -188,6 +188,39 @@ class AnswerForm(FlaskForm):
         _l("Answered by (name and title)"),
         validators=[Optional(), Length(max=200)],
     )
+    # NĐ 20/2008 Điều 15; the rules say when it is needed (a comment about a regulation).
+    handling_outcome = SelectField(_l("Outcome of the handling"), choices=[], default="")
+
+
+class ClassifyForm(FlaskForm):
+    """Classify a comment (NĐ 20/2008 Điều 14): competence, and enough basis or not."""
+
+    competence = RadioField(
+        _l("Competence"),
+        choices=[],
+        validators=[DataRequired(_l("Say whether the comment lies within the host's competence."))],
+    )
+    # blank for a comment outside the competence (the competent body judges); the rules check the pair
+    basis = RadioField(
+        _l("Basis to handle it (within the competence)"),
+        choices=[],
+        validate_choice=False,
+        validators=[Optional()],
+    )
+
+
+class NoticeForm(FlaskForm):
+    """Record that the result was sent to the person who raised the comment (NĐ 20/2008 Điều 19)."""
+
+    notified_on = VnDateField(
+        _l("Sent on"), validators=[DataRequired(_l("Enter the date the result was sent."))]
+    )
+    notice_means = SelectField(
+        _l("Sent by"), choices=[], validators=[DataRequired(_l("Choose how the result was sent."))]
+    )
+    notice_reference = StringField(
+        _l("Reference (number of the letter, address)"), validators=[Optional(), Length(max=200)]
+    )
 
 
 class ForwardForm(FlaskForm):
