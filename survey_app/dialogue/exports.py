@@ -19,7 +19,7 @@ def ledger_header() -> list[str]:
     return [
         "#",
         _("Speaker"),
-        _("Name"),
+        _("Name of the speaker"),
         _("Organisation / business"),
         _("Channel"),
         _("Category"),

@@ -63,7 +63,9 @@ def handling_snapshot(comment: DialogueComment) -> dict:
     values = {}
     for name in _HANDLING_FIELDS:
         value = getattr(comment, name)
-        values[name] = value.value if hasattr(value, "value") else (value.isoformat() if value else value)
+        if isinstance(value, date):
+            value = value.isoformat()
+        values[name] = value.value if hasattr(value, "value") else value
     return values
 
 
