@@ -359,7 +359,8 @@ def answer_in_writing(
 ) -> DialogueComment:
     """Record the written answer (of the competent body, for a forwarded comment) and who gave it (default:
     the user recording it, or the competent body); it stays held until the conference's answers are
-    published."""
+    published. The pages and the API answer through `handling.answer_with_outcome`, which adds the outcome
+    of NĐ 20/2008 Điều 15 and its rule."""
     _check_open(comment)
     forwarded = comment.status == CommentStatus.forwarded
     if comment.department_id is None and not forwarded:
