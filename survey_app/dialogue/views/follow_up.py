@@ -136,9 +136,13 @@ def comment(comment_id: int):
                     flash(refused(exc), "error")
             else:
                 db.session.commit()
-                flash(
-                    _("Comment %(n)d: %(status)s.", n=comment.number, status=comment.status.label), "success"
-                )
+                if kind == "classify":
+                    message = _("Comment %(n)d classified.", n=comment.number)
+                elif kind == "notice":
+                    message = _("Comment %(n)d: the notice to the speaker is recorded.", n=comment.number)
+                else:
+                    message = _("Comment %(n)d: %(status)s.", n=comment.number, status=comment.status.label)
+                flash(message, "success")
                 return redirect(url_for("dialogue.comment", comment_id=comment.id))
         elif form is None:
             flash(_("Choose an action."), "error")

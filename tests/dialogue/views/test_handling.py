@@ -69,6 +69,7 @@ def test_classifying_a_comment_on_its_page(app, org):
 
     response = post_form(dept, url, {"kind": "classify", "c-competence": "within", "c-basis": "sufficient"})
     assert response.status_code == 302
+    assert "Đã phân loại ý kiến số 1." in dept.get(url).get_data(as_text=True)
     db.session.refresh(comment)
     assert (comment.competence, comment.basis) == (Competence.within, HandlingBasis.sufficient)
     page = dept.get(url).get_data(as_text=True)
