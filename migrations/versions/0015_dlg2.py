@@ -1,6 +1,6 @@
 """dialogue handling as NĐ 20/2008 describes: a comment's classification (within the host's competence or
 not; enough basis to handle it or not, Điều 14), the outcome of its handling (Điều 15) and the notice of the
-result to the person who raised it (Điều 19)
+result to the person who raised it (Điều 19), with the contact the speaker left for it
 
 Revision ID: 0015_dlg2
 Revises: 0014_org_fields
@@ -37,10 +37,11 @@ def upgrade():
             sa.Column("notice_means", _enum("noticemeans", "letter", "email", "phone", "portal"), nullable=True)
         )
         batch.add_column(sa.Column("notice_reference", sa.String(200), nullable=False, server_default=""))
+        batch.add_column(sa.Column("speaker_contact", sa.String(200), nullable=False, server_default=""))
 
 
 def downgrade():
     with op.batch_alter_table("dialogue_comment") as batch:
-        for column in ("notice_reference", "notice_means", "notified_on", "handling_outcome", "basis"):
+        for column in ("speaker_contact", "notice_reference", "notice_means", "notified_on", "handling_outcome", "basis"):
             batch.drop_column(column)
         batch.drop_column("competence")

@@ -9,7 +9,8 @@
   not been classified as lacking basis; optional for any other (praise is answered without one); refused
   for one without enough basis yet, whose handling has not ended.
 - Notice (Điều 19): the result is sent to the person or organisation who raised the comment (date, means);
-  only a named speaker can be sent it, an anonymous comment's result is published instead.
+  only a speaker who is named or left a contact can be sent it, an anonymous comment's result is published
+  instead.
 
 Every change is kept in the comment's history and in the audit log.
 """
@@ -20,9 +21,10 @@ import logging
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import Select
+from sqlalchemy import Select, or_, select
 
 from survey_app.audit.service import record
+from survey_app.auth.permissions import scope_root
 from survey_app.core import clock
 from survey_app.dialogue.comments import (
     ANSWERED_STATUSES,
@@ -31,17 +33,18 @@ from survey_app.dialogue.comments import (
     record_event,
 )
 from survey_app.dialogue.errors import DialogueError
-from survey_app.dialogue.scope import inbox_query
 from survey_app.dialogue.vocabulary import regulation_categories
 from survey_app.models import User
 from survey_app.models.dialogue import (
     CommentStatus,
     Competence,
     DialogueComment,
+    DialogueConference,
     HandlingBasis,
     HandlingOutcome,
     NoticeMeans,
 )
+from survey_app.org.services import subtree_ids_query
 
 logger = logging.getLogger(__name__)
 
@@ -225,10 +228,26 @@ def awaiting_notice(comment: DialogueComment) -> bool:
 
 
 def awaiting_notice_query(user: User) -> Select:
-    """A SELECT of the comments in the user's inbox answered in writing whose named speaker has not been
-    sent the result yet."""
-    return inbox_query(user).where(
-        DialogueComment.status.in_(NOTIFIABLE_STATUSES),
-        DialogueComment.notified_on.is_(None),
-        (DialogueComment.speaker_name != "") | (DialogueComment.speaker_organisation != ""),
+    """A SELECT of the comments the user may see (hosted or assigned in the user's subtree) answered in
+    writing whose speaker, named or with a contact, has not been sent the result yet; oldest answer first."""
+    query = (
+        select(DialogueComment)
+        .join(DialogueConference, DialogueConference.id == DialogueComment.conference_id)
+        .where(
+            DialogueComment.status.in_(NOTIFIABLE_STATUSES),
+            DialogueComment.notified_on.is_(None),
+            or_(
+                DialogueComment.speaker_name != "",
+                DialogueComment.speaker_organisation != "",
+                DialogueComment.speaker_contact != "",
+            ),
+        )
+        .order_by(DialogueComment.answered_at, DialogueComment.id)
     )
+    root_id = scope_root(user)
+    if root_id is not None:
+        subtree = subtree_ids_query(root_id)
+        query = query.where(
+            or_(DialogueConference.host_unit_id.in_(subtree), DialogueComment.department_id.in_(subtree))
+        )
+    return query

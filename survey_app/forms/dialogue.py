@@ -149,6 +149,10 @@ class CommentForm(FlaskForm):
     speaker_organisation = StringField(
         _l("Organisation / business"), validators=[Optional(), Length(max=200)]
     )
+    speaker_contact = StringField(
+        _l("Contact for the answer (address, telephone, email; optional, never published)"),
+        validators=[Optional(), Length(max=200)],
+    )
     name_consent = BooleanField(_l("The speaker agrees to the name being published"))
     channel = SelectField(_l("Channel"), choices=[])
     # A comment sent before the conference (in writing, by telephone, on a form, online) has its own

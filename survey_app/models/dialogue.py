@@ -289,6 +289,8 @@ class DialogueComment(Base):
     )
     speaker_name: Mapped[str] = mapped_column(String(200), default="")
     speaker_organisation: Mapped[str] = mapped_column(String(200), default="")
+    # Where the result can be sent (address, telephone, email; NĐ 20/2008 Điều 19): never public.
+    speaker_contact: Mapped[str] = mapped_column(String(200), default="")
     name_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     channel: Mapped[CommentChannel] = mapped_column(
         Enum(CommentChannel, native_enum=False, length=20), default=CommentChannel.spoken
@@ -340,9 +342,11 @@ class DialogueComment(Base):
 
     @property
     def identified_speaker(self) -> bool:
-        """Whether the person who raised the comment is known by name (the result can be sent to them);
-        an anonymous comment's result is published instead."""
-        return bool(self.speaker_name.strip() or self.speaker_organisation.strip())
+        """Whether the person who raised the comment is named or left a contact (the result can be sent to
+        them); an anonymous comment's result is published instead."""
+        return bool(
+            self.speaker_name.strip() or self.speaker_organisation.strip() or self.speaker_contact.strip()
+        )
 
 
 class DialogueCommentEvent(Base):

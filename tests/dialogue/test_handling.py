@@ -192,3 +192,38 @@ def test_an_anonymous_comment_is_published_not_notified(app, org):
         with pytest.raises(DialogueError, match="không nêu tên"):
             record_notice(anonymous, date(2018, 6, 11), NoticeMeans.email, None)
     assert anonymous.notified_on is None
+
+
+def test_a_speaker_who_left_only_a_contact_is_sent_the_result(app, org):
+    """No name, but an address for the answer: the result goes there (the contact is never published)."""
+    add_departments(org)
+    conference = make_conference(org)
+    comment = make_comment(
+        conference,
+        outcome="written",
+        department_id=org.dept_tp.id,
+        speaker_contact=" Số 5 ngõ 12 Xuân Diệu, Quảng An ",
+    )
+    assert comment.speaker_contact == "Số 5 ngõ 12 Xuân Diệu, Quảng An" and comment.public_speaker == ""
+    with time_machine.travel(ANSWER_DAY, tick=False):
+        answer_in_writing(comment, "Đã có câu trả lời.", None)
+        assert awaiting_notice(comment)
+        record_notice(comment, date(2018, 6, 11), NoticeMeans.letter, None)
+    assert comment.notice_means == NoticeMeans.letter
+
+
+def test_a_comment_forwarded_before_any_assignment_waits_for_its_notice_on_the_hosts_list(app, org):
+    """Forwarded straight from the conference (no department), answered by the competent body: the host's
+    official still finds it among those whose speaker has not been sent the result."""
+    add_departments(org)
+    conference = make_conference(org)
+    comment = make_comment(conference, speaker_name="Phạm Thị Dung")
+    with time_machine.travel(datetime(2018, 6, 4, 2, 0, tzinfo=UTC), tick=False):
+        forward(comment, "Sở Xây dựng Hà Nội", None)
+    with time_machine.travel(ANSWER_DAY, tick=False):
+        answer_in_writing(comment, "Sở Xây dựng đã trả lời về cấp phép.", None)
+    db.session.commit()
+    assert comment.department_id is None
+    listed = db.session.scalars(awaiting_notice_query(org.users["official"])).all()
+    assert [c.id for c in listed] == [comment.id]
+    assert db.session.scalars(awaiting_notice_query(org.users["dept"])).all() == []  # not the department's

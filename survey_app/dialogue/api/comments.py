@@ -98,6 +98,7 @@ class Comments(MethodView):
                     speaker_kind=data["speaker_kind"],
                     speaker_name=data["speaker_name"],
                     speaker_organisation=data["speaker_organisation"],
+                    speaker_contact=data["speaker_contact"],
                     name_consent=data["name_consent"],
                     channel=data["channel"],
                     field_id=field.id if field else None,

@@ -138,6 +138,11 @@ class CommentInSchema(ma.Schema):
     speaker_kind = ma.fields.Enum(SpeakerKind, by_value=True, load_default=SpeakerKind.individual)
     speaker_name = ma.fields.String(load_default="", validate=Length(max=MAX_NAME))
     speaker_organisation = ma.fields.String(load_default="", validate=Length(max=MAX_NAME))
+    speaker_contact = ma.fields.String(
+        load_default="",
+        validate=Length(max=MAX_NAME),
+        metadata={"description": "where the result can be sent (address, telephone, email); never public"},
+    )
     name_consent = ma.fields.Boolean(load_default=False)
     channel = ma.fields.Enum(CommentChannel, by_value=True, load_default=CommentChannel.spoken)
     field = ma.fields.String(
@@ -296,6 +301,7 @@ class CommentSchema(ma.Schema):
     speaker_kind = _value_of("speaker_kind", SpeakerKind)
     speaker_name = ma.fields.String()
     speaker_organisation = ma.fields.String()
+    speaker_contact = ma.fields.String()
     name_consent = ma.fields.Boolean()
     channel = _value_of("channel", CommentChannel)
     category = ma.fields.String()

@@ -16,7 +16,7 @@ from survey_app.models.dialogue import (
     NoticeMeans,
 )
 from tests.conftest import post_form
-from tests.dialogue.helpers import signed_in
+from tests.dialogue.helpers import comment_count, live_form, signed_in
 from tests.factories import add_departments, comment_input, make_conference
 from tests.spreadsheet_checks import assert_csv_safe
 
@@ -177,7 +177,7 @@ def test_the_ledger_csv_carries_the_handling_of_each_comment(app, org):
     response = signed_in(app, "official1").get(f"/dialogue/{conference.id}/comments.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     header, first, second = assert_csv_safe(response.data)
-    assert header[11:] == [
+    assert header[12:] == [
         "Thẩm quyền",
         "Cơ sở xử lý",
         "Kết quả xử lý",
@@ -187,6 +187,7 @@ def test_the_ledger_csv_carries_the_handling_of_each_comment(app, org):
         "Hình thức thông báo",
         "Số hiệu, địa chỉ",
     ]
+    assert header[3:5] == ["Tổ chức / doanh nghiệp", "Địa chỉ liên hệ"]
     row = dict(zip(header, first, strict=True))
     assert row["#"] == "1" and row["Họ tên người phát biểu"] == "Nguyễn Văn An"
     assert row["Tổ chức / doanh nghiệp"] == '\'=HYPERLINK("x")'  # neutralised, never run
@@ -201,3 +202,27 @@ def test_the_ledger_csv_carries_the_handling_of_each_comment(app, org):
     )
     praise = dict(zip(header, second, strict=True))
     assert praise["#"] == "2" and praise["Thẩm quyền"] == "" and praise["Kết quả xử lý"] == ""
+
+
+def test_the_contact_left_at_the_conference_shows_on_the_comment_page_only(app, org):
+    """Logged live with a contact for the answer: the comment page shows it; the minutes never do."""
+    add_departments(org)
+    conference = make_conference(org)
+    official = signed_in(app, "official1")
+    live = f"/dialogue/{conference.id}/live"
+    assert 'name="speaker_contact"' in official.get(live).get_data(as_text=True)
+    data = live_form(outcome="written", department_id=str(org.dept_tp.id), answered_by="", answer="")
+    url = f"/dialogue/{conference.id}/comments"
+    too_long = post_form(official, url, {**data, "speaker_contact": "x" * 201}, token_from=live)
+    assert too_long.status_code == 200 and comment_count() == 0
+    response = post_form(
+        official,
+        f"/dialogue/{conference.id}/comments",
+        {**data, "speaker_contact": "0912 345 678"},
+        token_from=live,
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 201
+    page = official.get(f"/dialogue/comments/{response.json['id']}").get_data(as_text=True)
+    assert '<dd id="speaker-contact">0912 345 678</dd>' in page
+    assert "0912 345 678" not in official.get(f"/dialogue/{conference.id}/minutes").get_data(as_text=True)
