@@ -6,6 +6,8 @@ import time_machine
 from sqlalchemy import func, select
 
 from survey_app.dialogue.comments import add_comment, answer_in_writing
+from survey_app.dialogue.conferences import change_state
+from survey_app.dialogue.handling import answer_with_outcome
 from survey_app.extensions import db
 from survey_app.models import AuditEntry
 from survey_app.models.dialogue import (
@@ -226,3 +228,19 @@ def test_the_contact_left_at_the_conference_shows_on_the_comment_page_only(app, 
     page = official.get(f"/dialogue/comments/{response.json['id']}").get_data(as_text=True)
     assert '<dd id="speaker-contact">0912 345 678</dd>' in page
     assert "0912 345 678" not in official.get(f"/dialogue/{conference.id}/minutes").get_data(as_text=True)
+
+
+def test_the_public_page_gives_the_outcome_never_the_contact(app, org):
+    conference, comment = _regulation_comment(org, speaker_contact="an.nguyen@example.vn")
+    change_state(conference, "start", None)
+    change_state(conference, "close", None)
+    answer_with_outcome(comment, "Quận đề nghị Sở Xây dựng sửa quy định.", HandlingOutcome.recommend, None)
+    change_state(conference, "publish", None)
+    db.session.commit()
+    page = app.test_client().get(f"/dialogue/public/{conference.id}").get_data(as_text=True)
+    assert "Quận đề nghị Sở Xây dựng sửa quy định." in page
+    assert (
+        "<strong>Kết quả xử lý:</strong> Kiến nghị cơ quan có thẩm quyền sửa đổi, bổ sung, bãi bỏ hoặc ban "
+        "hành mới" in page
+    )
+    assert "an.nguyen@example.vn" not in page and "Nguyễn Văn An" not in page
