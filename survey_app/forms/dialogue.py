@@ -150,8 +150,9 @@ class CommentForm(FlaskForm):
         _l("Organisation / business"), validators=[Optional(), Length(max=200)]
     )
     speaker_contact = StringField(
-        _l("Contact for the answer (address, telephone, email; optional, never published)"),
+        _l("Contact for the answer"),
         validators=[Optional(), Length(max=200)],
+        render_kw={"placeholder": _l("address, telephone or email; never published")},
     )
     name_consent = BooleanField(_l("The speaker agrees to the name being published"))
     channel = SelectField(_l("Channel"), choices=[])
