@@ -77,6 +77,7 @@ class CommentInput:
     speaker_kind: SpeakerKind = SpeakerKind.individual
     speaker_name: str = ""
     speaker_organisation: str = ""
+    speaker_contact: str = ""  # where the result can be sent (address, telephone, email); never public
     name_consent: bool = False
     channel: CommentChannel = CommentChannel.spoken
     field_id: int | None = None
@@ -199,6 +200,7 @@ def add_comment(conference: DialogueConference, data: CommentInput, actor: User 
     for name, text in (
         ("speaker_name", data.speaker_name),
         ("speaker_organisation", data.speaker_organisation),
+        ("speaker_contact", data.speaker_contact),
         ("answered_by", data.answered_by),
     ):
         if len(text or "") > MAX_NAME:
@@ -237,6 +239,7 @@ def add_comment(conference: DialogueConference, data: CommentInput, actor: User 
         speaker_kind=data.speaker_kind,
         speaker_name=data.speaker_name.strip(),
         speaker_organisation=data.speaker_organisation.strip(),
+        speaker_contact=(data.speaker_contact or "").strip(),
         name_consent=bool(data.name_consent and data.speaker_name.strip()),
         channel=data.channel,
         category=data.category,
@@ -359,7 +362,8 @@ def answer_in_writing(
 ) -> DialogueComment:
     """Record the written answer (of the competent body, for a forwarded comment) and who gave it (default:
     the user recording it, or the competent body); it stays held until the conference's answers are
-    published."""
+    published. The pages and the API answer through `handling.answer_with_outcome`, which adds the outcome
+    of NĐ 20/2008 Điều 15 and its rule."""
     _check_open(comment)
     forwarded = comment.status == CommentStatus.forwarded
     if comment.department_id is None and not forwarded:

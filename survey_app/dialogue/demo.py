@@ -24,14 +24,20 @@ from survey_app.dialogue.comments import (
     start_work,
 )
 from survey_app.dialogue.conferences import ConferenceData, change_state, create_conference
+from survey_app.dialogue.handling import answer_with_outcome, classify, record_notice
 from survey_app.dialogue.scope import invitable_units
+from survey_app.dialogue.vocabulary import regulation_categories
 from survey_app.extensions import db
 from survey_app.models import ProcedureField, Role, Unit, UnitKind, User
 from survey_app.models.dialogue import (
     CommentChannel,
     CommentStatus,
+    Competence,
     ConferenceForm,
     DialogueConference,
+    HandlingBasis,
+    HandlingOutcome,
+    NoticeMeans,
     SpeakerKind,
 )
 from survey_app.org.procedure_fields import field_ids_on
@@ -269,8 +275,22 @@ def _follow_up(rng: random.Random, comment, answer: str, today: date, held: date
     if day > today:
         return None
     with clock.recorded_at(_utc(day, rng.choice((9, 10, 14, 15, 16)))):
-        answer_in_writing(comment, answer, None)
+        _answer_as_decree_20(comment, answer)
     return day
+
+
+def _answer_as_decree_20(comment, answer: str) -> None:
+    """Answer in writing as NĐ 20/2008 goes (no random draw, so the demo's figures stay as they were): a
+    comment about a regulation is classified within the host's competence with enough basis and ends in a
+    recommendation to the competent body (a ward or district does not make the regulations it applies);
+    the result is sent the same day, by letter, to a business or organisation that raised it."""
+    if comment.category in regulation_categories():
+        classify(comment, Competence.within, HandlingBasis.sufficient, None)
+        answer_with_outcome(comment, answer, HandlingOutcome.recommend, None)
+    else:
+        answer_in_writing(comment, answer, None)
+    if comment.speaker_organisation:
+        record_notice(comment, clock.today(), NoticeMeans.letter, None)
 
 
 def seed_year(today: date | None = None, *, before_reform: bool = False) -> Iterator[str]:

@@ -27,6 +27,9 @@ class Category:
     code: str
     name_vi: str
     name_en: str
+    # About an administrative regulation itself (NĐ 20/2008 Điều 5, 2–5 and 8): its handling ends in an
+    # outcome of Điều 15 (amend, abolish, keep and explain, recommend); column `regulation` = yes.
+    regulation: bool = False
 
     def name_in(self, language: str) -> str:
         """The category's name in a UI language."""
@@ -42,7 +45,12 @@ def _configured_file(setting: str, packaged: Path) -> str:
 def _load_categories(path: str) -> tuple[Category, ...]:
     with Path(path).open(encoding="utf-8") as handle:
         return tuple(
-            Category(r["code"].strip(), r["name_vi"].strip(), r["name_en"].strip())
+            Category(
+                r["code"].strip(),
+                r["name_vi"].strip(),
+                r["name_en"].strip(),
+                (r.get("regulation") or "").strip().lower() in ("yes", "1", "true", "x"),
+            )
             for r in csv.DictReader(handle)
         )
 
@@ -55,6 +63,11 @@ def categories() -> tuple[Category, ...]:
 def category_codes() -> frozenset[str]:
     """The codes a comment's category may take."""
     return frozenset(category.code for category in categories())
+
+
+def regulation_categories() -> frozenset[str]:
+    """The codes of the categories about an administrative regulation (their handling has an outcome)."""
+    return frozenset(category.code for category in categories() if category.regulation)
 
 
 def category_name(code: str, language: str) -> str:

@@ -149,6 +149,11 @@ class CommentForm(FlaskForm):
     speaker_organisation = StringField(
         _l("Organisation / business"), validators=[Optional(), Length(max=200)]
     )
+    speaker_contact = StringField(
+        _l("Contact for the answer"),
+        validators=[Optional(), Length(max=200)],
+        render_kw={"placeholder": _l("address, telephone or email; never published")},
+    )
     name_consent = BooleanField(_l("The speaker agrees to the name being published"))
     channel = SelectField(_l("Channel"), choices=[])
     # A comment sent before the conference (in writing, by telephone, on a form, online) has its own
@@ -187,6 +192,39 @@ class AnswerForm(FlaskForm):
     answered_by = StringField(
         _l("Answered by (name and title)"),
         validators=[Optional(), Length(max=200)],
+    )
+    # NĐ 20/2008 Điều 15; the rules say when it is needed (a comment about a regulation).
+    handling_outcome = SelectField(_l("Outcome of the handling"), choices=[], default="")
+
+
+class ClassifyForm(FlaskForm):
+    """Classify a comment (NĐ 20/2008 Điều 14): competence, and enough basis or not."""
+
+    competence = RadioField(
+        _l("Competence"),
+        choices=[],
+        validators=[DataRequired(_l("Say whether the comment lies within the host's competence."))],
+    )
+    # blank for a comment outside the competence (the competent body judges); the rules check the pair
+    basis = RadioField(
+        _l("Basis to handle it (within the competence)"),
+        choices=[],
+        validate_choice=False,
+        validators=[Optional()],
+    )
+
+
+class NoticeForm(FlaskForm):
+    """Record that the result was sent to the person who raised the comment (NĐ 20/2008 Điều 19)."""
+
+    notified_on = VnDateField(
+        _l("Sent on"), validators=[DataRequired(_l("Enter the date the result was sent."))]
+    )
+    notice_means = SelectField(
+        _l("Sent by"), choices=[], validators=[DataRequired(_l("Choose how the result was sent."))]
+    )
+    notice_reference = StringField(
+        _l("Reference (number of the letter, address)"), validators=[Optional(), Length(max=200)]
     )
 
 

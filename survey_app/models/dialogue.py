@@ -134,6 +134,75 @@ class CommentStatus(LabelledEnum):
         }
 
 
+class Competence(LabelledEnum):
+    """Whether a comment lies within the host's competence (NĐ 20/2008 Điều 14); one outside it is forwarded
+    to the competent body."""
+
+    within = "within"
+    outside = "outside"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        """Translated names of the classification."""
+        return {
+            cls.within: _l("Within the host's competence"),
+            cls.outside: _l("Outside the host's competence"),
+        }
+
+
+class HandlingBasis(LabelledEnum):
+    """Whether there is enough basis to handle a comment (NĐ 20/2008 Điều 14)."""
+
+    sufficient = "sufficient"
+    insufficient = "insufficient"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        """Translated names of the classification."""
+        return {
+            cls.sufficient: _l("Enough basis to handle it"),
+            cls.insufficient: _l("Not enough basis yet, keep collecting"),
+        }
+
+
+class HandlingOutcome(LabelledEnum):
+    """What handling a comment about an administrative regulation decided (NĐ 20/2008 Điều 15)."""
+
+    amend = "amend"
+    abolish = "abolish"
+    keep_explain = "keep_explain"
+    recommend = "recommend"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        """Translated names of the outcomes."""
+        return {
+            cls.amend: _l("Amend or supplement the regulation"),
+            cls.abolish: _l("Abolish the regulation"),
+            cls.keep_explain: _l("Keep the regulation and explain it"),
+            cls.recommend: _l("Recommend the competent body to amend, abolish or issue a regulation"),
+        }
+
+
+class NoticeMeans(LabelledEnum):
+    """How the person who raised a comment was told its result (NĐ 20/2008 Điều 19)."""
+
+    letter = "letter"
+    email = "email"
+    phone = "phone"
+    portal = "portal"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        """Translated names of the means."""
+        return {
+            cls.letter: _l("Official letter (công văn)"),
+            cls.email: _l("Email"),
+            cls.phone: _l("Telephone"),
+            cls.portal: _l("Public service portal account"),
+        }
+
+
 OPEN_STATUSES = (CommentStatus.assigned, CommentStatus.forwarded, CommentStatus.in_progress)
 # Open statuses in which the host's department owes the answer: a forwarded comment waits on the competent
 # body instead, against its own deadline, and is never overdue for the host department.
@@ -220,6 +289,8 @@ class DialogueComment(Base):
     )
     speaker_name: Mapped[str] = mapped_column(String(200), default="")
     speaker_organisation: Mapped[str] = mapped_column(String(200), default="")
+    # Where the result can be sent (address, telephone, email; NĐ 20/2008 Điều 19): never public.
+    speaker_contact: Mapped[str] = mapped_column(String(200), default="")
     name_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     channel: Mapped[CommentChannel] = mapped_column(
         Enum(CommentChannel, native_enum=False, length=20), default=CommentChannel.spoken
@@ -243,6 +314,15 @@ class DialogueComment(Base):
     answered_by: Mapped[str] = mapped_column(String(200), default="")
     answer: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Handling as NĐ 20/2008 describes: classification (Điều 14), outcome (Điều 15), notice (Điều 19).
+    competence: Mapped[Competence | None] = mapped_column(Enum(Competence, native_enum=False, length=20))
+    basis: Mapped[HandlingBasis | None] = mapped_column(Enum(HandlingBasis, native_enum=False, length=20))
+    handling_outcome: Mapped[HandlingOutcome | None] = mapped_column(
+        Enum(HandlingOutcome, native_enum=False, length=20)
+    )
+    notified_on: Mapped[date | None] = mapped_column(Date)
+    notice_means: Mapped[NoticeMeans | None] = mapped_column(Enum(NoticeMeans, native_enum=False, length=20))
+    notice_reference: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     conference: Mapped[DialogueConference] = relationship(back_populates="comments")
@@ -259,6 +339,14 @@ class DialogueComment(Base):
         if self.name_consent and self.speaker_name:
             return self.speaker_name
         return self.speaker_organisation if self.speaker_kind != SpeakerKind.individual else ""
+
+    @property
+    def identified_speaker(self) -> bool:
+        """Whether the person who raised the comment is named or left a contact (the result can be sent to
+        them); an anonymous comment's result is published instead."""
+        return bool(
+            self.speaker_name.strip() or self.speaker_organisation.strip() or self.speaker_contact.strip()
+        )
 
 
 class DialogueCommentEvent(Base):

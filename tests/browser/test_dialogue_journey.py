@@ -186,6 +186,24 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
         "document.activeElement.selectionStart, document.activeElement.selectionEnd)"
     )
     assert selected == "[ngày]"  # the template's blank, selected: typing fills it in
+
+    # 4a. Classify it (NĐ 20/2008 Điều 14): within the competence, but the basis forgotten at first.
+    answer_draft = page.input_value("#a-answer")
+    page.check("#c-competence-0")
+    with page.expect_navigation():
+        page.click("#classify-form button[type=submit]")
+    assert "Hãy cho biết đã có đủ cơ sở để xử lý ý kiến hay chưa." in page.inner_text("#c-basis-err")
+    assert page.inner_text("#competence") == "Chưa phân loại"  # nothing stored
+    assert_accessible(page)  # the error beside the basis
+    page.check("#c-competence-0")
+    page.check("#c-basis-0")
+    with page.expect_navigation():
+        page.click("#classify-form button[type=submit]")
+    assert page.inner_text("#competence") == "Thuộc thẩm quyền của cơ quan chủ trì"
+    assert page.inner_text("#basis") == "Có đủ cơ sở để xử lý"
+    assert "Đã phân loại" in page.inner_text("#history")
+    assert_accessible(page)
+    page.fill("#a-answer", answer_draft)
     with page.expect_navigation():
         page.click("#answer-form button[type=submit]")  # the blank left as is: refused beside the answer
     assert "còn chỗ trống của mẫu: [ngày]" in page.inner_text("#a-answer-err")
@@ -195,9 +213,27 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
         "#a-answer",
         "Phòng Tư pháp đã bố trí thêm người ký chứng thực; hồ sơ nộp trước 15 giờ trả trong ngày.",
     )
+    page.select_option("#a-handling_outcome", "keep_explain")  # optional: not about a regulation
     with page.expect_navigation():
         page.click("#answer-form button[type=submit]")
     assert "Đã trả lời bằng văn bản" in page.inner_text("#history")
+    assert page.inner_text("#handling-outcome") == "Giữ nguyên, giải thích"
+    assert_accessible(page)
+
+    # 4b. The speaker, Lê Văn Cường, is named: the inbox lists the comment until he is sent the result.
+    page.goto(f"{base}/dialogue/inbox?notice=1")
+    assert page.locator("#inbox tbody tr").count() == 1
+    assert_accessible(page)
+    page.click(f"text={COMMENTS[7][0]}")
+    page.select_option("#n-notice_means", "letter")
+    page.fill("#n-notice_reference", "125/UBND-TP")
+    with page.expect_navigation():
+        page.click("#notice-form button[type=submit]")
+    assert page.inner_text("#notice").endswith("Công văn (125/UBND-TP)")
+    assert_accessible(page)
+    screenshot(page, "dialogue-handling")
+    page.goto(f"{base}/dialogue/inbox?notice=1")
+    assert page.locator("#inbox-empty").is_visible()
     assert_accessible(page)
 
     # 5. Time passes: on 18/6/2018 the two unanswered comments are overdue. (A session cookie signed

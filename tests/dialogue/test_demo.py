@@ -12,7 +12,16 @@ from survey_app.core.clock import local_date
 from survey_app.demo.seed import seed_organisation, seed_reform
 from survey_app.dialogue import demo
 from survey_app.extensions import db
-from survey_app.models.dialogue import CommentStatus, ConferenceState, DialogueComment, DialogueConference
+from survey_app.models.dialogue import (
+    CommentStatus,
+    Competence,
+    ConferenceState,
+    DialogueComment,
+    DialogueConference,
+    HandlingBasis,
+    HandlingOutcome,
+    NoticeMeans,
+)
 from survey_app.org.services import get_unit_by_code
 
 REFORM = date(2025, 7, 1)
@@ -93,3 +102,24 @@ def test_demo_conferences(app):
     assert stats["overdue"] > 0 and 60 < stats["on_time_share"] < 100
     statuses = set(db.session.scalars(select(DialogueComment.status).distinct()))
     assert {CommentStatus.published, CommentStatus.answered_on_spot, CommentStatus.assigned} <= statuses
+    # Written answers follow NĐ 20/2008: a comment about a regulation is classified and ends in an outcome;
+    # a business or organisation that raised a comment answered in writing is sent the result.
+    written = db.session.scalars(
+        select(DialogueComment).where(
+            DialogueComment.status.in_((CommentStatus.answered, CommentStatus.published)),
+            DialogueComment.answered_on_spot.is_(False),
+            DialogueComment.forwarded_to == "",
+        )
+    ).all()
+    rules = [c for c in written if c.category in ("unsuitable_rules", "conflicting_rules", "proposals")]
+    assert rules and all(
+        (c.competence, c.basis, c.handling_outcome)
+        == (Competence.within, HandlingBasis.sufficient, HandlingOutcome.recommend)
+        for c in rules
+    )
+    assert all(c.handling_outcome is None for c in written if c not in rules)
+    assert any(c.speaker_organisation for c in written) and all(
+        c.notified_on == local_date(c.answered_at) and c.notice_means == NoticeMeans.letter
+        for c in written
+        if c.speaker_organisation
+    )

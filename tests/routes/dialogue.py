@@ -49,6 +49,7 @@ ROUTES = [
     Route("dialogue.document", _c("/minutes"), "enter_data|read_results", scoped=True),
     Route("dialogue.document_docx", _c("/minutes.docx"), "enter_data|read_results", scoped=True),
     Route("dialogue.document_pdf", _c("/conclusion.pdf"), "enter_data|read_results", scoped=True),
+    Route("dialogue.ledger_csv", _c("/comments.csv"), "enter_data|read_results", scoped=True),
     Route("dialogue.comment", lambda o: f"/dialogue/comments/{o.comment.id}", "enter_data", scoped=True),
     Route("dialogue.public", lambda o: f"/dialogue/public/{o.published_conference.id}", "public"),
     # Each API resource answers GET to any token of the scope; its POST (token with enter_data) is checked
@@ -63,6 +64,18 @@ ROUTES = [
     Route(
         "dialogue_api.CommentStatus",
         lambda o: f"/api/v1/dialogue/comments/{o.comment.id}/status",
+        "token",
+        scoped=True,
+    ),
+    Route(
+        "dialogue_api.CommentClassification",
+        lambda o: f"/api/v1/dialogue/comments/{o.comment.id}/classification",
+        "token",
+        scoped=True,
+    ),
+    Route(
+        "dialogue_api.CommentNotice",
+        lambda o: f"/api/v1/dialogue/comments/{o.comment.id}/notice",
         "token",
         scoped=True,
     ),

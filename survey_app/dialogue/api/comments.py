@@ -12,17 +12,24 @@ from survey_app.api.auth import api_user, token_required
 from survey_app.auth.permissions import Capability
 from survey_app.dialogue.api import blp
 from survey_app.dialogue.api.lookups import refuse, scoped_comment, scoped_conference, unit_named
-from survey_app.dialogue.api.schemas import CommentInSchema, CommentSchema, EventSchema, StatusChangeSchema
+from survey_app.dialogue.api.schemas import (
+    ClassificationSchema,
+    CommentInSchema,
+    CommentSchema,
+    EventSchema,
+    NoticeSchema,
+    StatusChangeSchema,
+)
 from survey_app.dialogue.comments import (
     CommentInput,
     add_comment_and,
-    answer_in_writing,
     answer_on_spot,
     assign,
     forward,
     start_work,
 )
 from survey_app.dialogue.errors import DialogueError
+from survey_app.dialogue.handling import answer_with_outcome, classify, record_notice
 from survey_app.extensions import db
 from survey_app.models import ProcedureField
 from survey_app.models.dialogue import DialogueComment, DialogueConference
@@ -91,6 +98,7 @@ class Comments(MethodView):
                     speaker_kind=data["speaker_kind"],
                     speaker_name=data["speaker_name"],
                     speaker_organisation=data["speaker_organisation"],
+                    speaker_contact=data["speaker_contact"],
                     name_consent=data["name_consent"],
                     channel=data["channel"],
                     field_id=field.id if field else None,
@@ -160,7 +168,70 @@ class CommentStatus(MethodView):
             elif status == "in_progress":
                 start_work(comment, user, data["note"])
             else:
-                answer_in_writing(comment, data["answer"], user, answered_by=data["answered_by"])
+                answer_with_outcome(
+                    comment, data["answer"], data["handling_outcome"], user, answered_by=data["answered_by"]
+                )
+        except DialogueError as error:
+            refuse(error)
+        db.session.commit()
+        return comment
+
+
+@blp.route("/dialogue/comments/<int:comment_id>/classification")
+class CommentClassification(MethodView):
+    """A comment's classification (NĐ 20/2008 Điều 14)."""
+
+    @blp.response(200, CommentSchema)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @token_required()
+    def get(self, comment_id: int):
+        """The comment with its classification: competence and basis (null: not yet said)."""
+        return scoped_comment(comment_id)
+
+    @blp.response(200, CommentSchema)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @token_required(Capability.enter_data)
+    @blp.arguments(ClassificationSchema, location="json")
+    def post(self, data: dict, comment_id: int):
+        """Classify a comment not answered yet; 422 naming the field when the pair is not possible (basis
+        missing for one within the competence, given for one outside it, within for a forwarded one)."""
+        comment = scoped_comment(comment_id)
+        try:
+            classify(comment, data["competence"], data["basis"], api_user())
+        except DialogueError as error:
+            refuse(error)
+        db.session.commit()
+        return comment
+
+
+@blp.route("/dialogue/comments/<int:comment_id>/notice")
+class CommentNotice(MethodView):
+    """The notice of a comment's result to the person who raised it (NĐ 20/2008 Điều 19)."""
+
+    @blp.response(200, CommentSchema)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @token_required()
+    def get(self, comment_id: int):
+        """The comment with its notice: notified_on, notice_means, notice_reference (null while not sent)
+        and awaiting_notice."""
+        return scoped_comment(comment_id)
+
+    @blp.response(200, CommentSchema)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @token_required(Capability.enter_data)
+    @blp.arguments(NoticeSchema, location="json")
+    def post(self, data: dict, comment_id: int):
+        """Record that the result of a comment answered in writing was sent to its named speaker; 422 for an
+        anonymous comment (its result is published), one not answered yet, or a date in the future."""
+        comment = scoped_comment(comment_id)
+        try:
+            record_notice(comment, data["notified_on"], data["means"], api_user(), data["reference"])
         except DialogueError as error:
             refuse(error)
         db.session.commit()

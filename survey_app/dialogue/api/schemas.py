@@ -10,11 +10,16 @@ from flask_babel import lazy_gettext as _l
 from survey_app.core import clock
 from survey_app.dialogue.comments import MAX_ANSWER, MAX_BODY, MAX_CONTENT, MAX_NAME, OUTCOMES
 from survey_app.dialogue.conferences import MAX_TITLE, TRANSITIONS
+from survey_app.dialogue.handling import awaiting_notice
 from survey_app.models.dialogue import (
     CommentChannel,
     CommentStatus,
+    Competence,
     ConferenceForm,
     ConferenceState,
+    HandlingBasis,
+    HandlingOutcome,
+    NoticeMeans,
     SignerCapacity,
     SpeakerKind,
 )
@@ -43,6 +48,24 @@ def _value_of(attribute: str, enum: type[StrEnum]) -> ma.fields.Function:
     return ma.fields.Function(
         lambda obj: getattr(obj, attribute).value,
         metadata={"type": "string", "enum": [member.value for member in enum]},
+    )
+
+
+def _optional_value_of(attribute: str, enum: type[StrEnum], description: str) -> ma.fields.Function:
+    """An enum attribute that may be unset, as its value or null."""
+
+    def value(obj):
+        member = getattr(obj, attribute)
+        return member.value if member is not None else None
+
+    return ma.fields.Function(
+        value,
+        metadata={
+            "type": "string",
+            "nullable": True,
+            "enum": [*(member.value for member in enum), None],
+            "description": description,
+        },
     )
 
 
@@ -115,6 +138,11 @@ class CommentInSchema(ma.Schema):
     speaker_kind = ma.fields.Enum(SpeakerKind, by_value=True, load_default=SpeakerKind.individual)
     speaker_name = ma.fields.String(load_default="", validate=Length(max=MAX_NAME))
     speaker_organisation = ma.fields.String(load_default="", validate=Length(max=MAX_NAME))
+    speaker_contact = ma.fields.String(
+        load_default="",
+        validate=Length(max=MAX_NAME),
+        metadata={"description": "where the result can be sent (address, telephone, email); never public"},
+    )
     name_consent = ma.fields.Boolean(load_default=False)
     channel = ma.fields.Enum(CommentChannel, by_value=True, load_default=CommentChannel.spoken)
     field = ma.fields.String(
@@ -172,6 +200,58 @@ class StatusChangeSchema(ma.Schema):
             "name them (default for answered: the signed-in user, or the competent body of a forward)"
         },
     )
+    handling_outcome = ma.fields.Enum(
+        HandlingOutcome,
+        by_value=True,
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "for answered: what the handling decided (NĐ 20/2008 Điều 15); required for a "
+            "comment about an administrative regulation unless classified as lacking basis, refused then"
+        },
+    )
+
+
+class ClassificationSchema(ma.Schema):
+    """A comment's classification (NĐ 20/2008 Điều 14)."""
+
+    competence = ma.fields.Enum(
+        Competence,
+        by_value=True,
+        required=True,
+        metadata={"description": "within the host's competence, or outside (then forward it)"},
+    )
+    basis = ma.fields.Enum(
+        HandlingBasis,
+        by_value=True,
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "required when within: enough basis to handle it, or not yet (keep collecting); "
+            "null when outside (the competent body judges)"
+        },
+    )
+    summaries = {
+        "competence": _l("Say whether the comment lies within the host's competence."),
+        "basis": _l("Say whether there is enough basis to handle the comment."),
+    }
+
+
+class NoticeSchema(ma.Schema):
+    """The notice of a comment's result to the person who raised it (NĐ 20/2008 Điều 19)."""
+
+    notified_on = ma.fields.Date(required=True, metadata={"description": "the day the result was sent"})
+    means = ma.fields.Enum(NoticeMeans, by_value=True, required=True)
+    reference = ma.fields.String(
+        load_default="",
+        validate=Length(max=MAX_NAME),
+        metadata={"description": "number of the letter (công văn), address or telephone number"},
+    )
+    summaries = {
+        "notified_on": _l("Enter the date the result was sent."),
+        "means": _l("Choose how the result was sent."),
+        "reference": _l("The reference is too long."),
+    }
 
 
 class StateChangeSchema(ma.Schema):
@@ -221,6 +301,7 @@ class CommentSchema(ma.Schema):
     speaker_kind = _value_of("speaker_kind", SpeakerKind)
     speaker_name = ma.fields.String()
     speaker_organisation = ma.fields.String()
+    speaker_contact = ma.fields.String()
     name_consent = ma.fields.Boolean()
     channel = _value_of("channel", CommentChannel)
     category = ma.fields.String()
@@ -240,6 +321,21 @@ class CommentSchema(ma.Schema):
     answered_by = ma.fields.String()
     answer = ma.fields.String()
     answered_at = ma.fields.DateTime(allow_none=True)
+    competence = _optional_value_of("competence", Competence, "NĐ 20/2008 Điều 14; null: not classified")
+    basis = _optional_value_of("basis", HandlingBasis, "NĐ 20/2008 Điều 14; null when not judged")
+    handling_outcome = _optional_value_of("handling_outcome", HandlingOutcome, "NĐ 20/2008 Điều 15")
+    notified_on = ma.fields.Date(
+        allow_none=True, metadata={"description": "the day the result was sent to the speaker (Điều 19)"}
+    )
+    notice_means = _optional_value_of("notice_means", NoticeMeans, "how the result was sent")
+    notice_reference = ma.fields.String()
+    awaiting_notice = ma.fields.Function(
+        awaiting_notice,
+        metadata={
+            "type": "boolean",
+            "description": "answered in writing, the speaker named and not sent the result yet",
+        },
+    )
     history = ma.fields.List(ma.fields.Nested(EventSchema), attribute="events")
 
 

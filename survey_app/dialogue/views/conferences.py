@@ -17,6 +17,7 @@ from survey_app.dialogue.conferences import ConferenceData, create_conference, u
 from survey_app.dialogue.conferences import change_state as move_conference
 from survey_app.dialogue.deadlines import lateness
 from survey_app.dialogue.errors import DialogueError
+from survey_app.dialogue.handling import awaiting_notice
 from survey_app.dialogue.scope import conferences_query, department_choices, invitable_units, open_in_inbox
 from survey_app.dialogue.views import bp
 from survey_app.dialogue.views.context import conference_comments, conference_or_404, labels, refused
@@ -163,6 +164,7 @@ def conference(conference_id: int):
         step_form=ConferenceStepForm(),
         today=clock.today(),
         lateness=lateness,
+        awaiting_notice=awaiting_notice,
         can_enter=has_capability(current_user, Capability.enter_data),
         **labels(),
     )

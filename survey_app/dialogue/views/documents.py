@@ -1,4 +1,5 @@
-"""The printable documents of a conference: invitation, minutes and conclusion notice (HTML, DOCX, PDF)."""
+"""The documents of a conference: invitation, minutes and conclusion notice (HTML, DOCX, PDF), and its
+follow-up ledger as CSV."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from survey_app.auth.permissions import Capability, require
+from survey_app.core import spreadsheets
 from survey_app.core.pdf import pdf_download, stylesheet
 from survey_app.dialogue import documents
+from survey_app.dialogue.exports import ledger_rows
 from survey_app.dialogue.views import bp
 from survey_app.dialogue.views.context import conference_comments, conference_or_404, labels
 from survey_app.models.dialogue import DialogueConference
@@ -101,3 +104,12 @@ def document_pdf(conference_id: int, kind: str):
         flash(_("PDF is not available on this server; use Print to save the document as PDF."), "error")
         return redirect(url_for("dialogue.document", conference_id=conference.id, kind=kind))
     return download
+
+
+@bp.get("/<int:conference_id>/comments.csv")
+@require(Capability.enter_data, Capability.read_results)
+def ledger_csv(conference_id: int):
+    """The follow-up ledger as CSV: each comment, its answer, classification, outcome and notice."""
+    conference = conference_or_404(conference_id)
+    rows = ledger_rows(conference_comments(conference), labels()["category_name"])
+    return spreadsheets.csv_response(rows, f"y-kien-hoi-nghi-{conference.id}.csv")

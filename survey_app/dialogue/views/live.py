@@ -39,6 +39,7 @@ FORM_FIELDS = {
     "received_on": "received_on",
     "speaker_name": "speaker_name",
     "speaker_organisation": "speaker_organisation",
+    "speaker_contact": "speaker_contact",
 }
 
 
@@ -67,6 +68,7 @@ def _comment_input(form: CommentForm) -> CommentInput:
         speaker_kind=SpeakerKind(form.speaker_kind.data),
         speaker_name=form.speaker_name.data or "",
         speaker_organisation=form.speaker_organisation.data or "",
+        speaker_contact=form.speaker_contact.data or "",
         name_consent=bool(form.name_consent.data),
         channel=CommentChannel(form.channel.data),
         field_id=form.field_id.data or None,

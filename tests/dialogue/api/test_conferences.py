@@ -50,10 +50,13 @@ def test_plan_a_conference_and_log_comments_through_the_api(client, org):
     status_url = f"/api/v1/dialogue/comments/{comment['id']}/status"
     response = client.post(status_url, json={"status": "in_progress"}, headers=dept)
     assert response.status_code == 200 and response.json["status"] == "in_progress"
-    response = client.post(
-        status_url, json={"status": "answered", "answer": "Phòng QLĐT sẽ rút ngắn còn 12 ngày."}, headers=dept
-    )
+    answer = {"status": "answered", "answer": "Phòng QLĐT sẽ rút ngắn còn 12 ngày."}
+    # a proposal about a regulation: its answer says what the handling decided (NĐ 20/2008 Điều 15)
+    response = client.post(status_url, json=answer, headers=dept)
+    assert response.status_code == 422 and list(response.json["errors"]["json"]) == ["handling_outcome"]
+    response = client.post(status_url, json={**answer, "handling_outcome": "amend"}, headers=dept)
     assert response.json["status"] == "answered" and response.json["answered_by"] == "Qldt1"
+    assert response.json["handling_outcome"] == "amend"
     history = client.get(status_url, headers=official).json
     assert [(e["status"], e["actor"]) for e in history] == [
         ("received", "Official1"),
