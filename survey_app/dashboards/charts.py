@@ -53,6 +53,25 @@ class Chart:
         return not self.rows
 
 
+
+def history_band(marked: list[bool]) -> tuple[int, int, dict]:
+    """(first, last, shape): the shaded band behind the marked (pre-reorganisation) points of a trend."""
+    first = min(i for i, m in enumerate(marked) if m)
+    last = max(i for i, m in enumerate(marked) if m)
+    band = {
+        "type": "rect",
+        "xref": "x",
+        "yref": "paper",
+        "x0": first - 0.5,
+        "x1": last + 0.5,
+        "y0": 0,
+        "y1": 1,
+        "fillcolor": "#eef0f3",
+        "line": {"width": 0},
+        "layer": "below",
+    }
+    return first, last, band
+
 def _separators() -> str:
     """Plotly number separators: decimal comma and dot for thousands in Vietnamese."""
     return ".," if str(get_locale() or "vi") == "en" else ",."
@@ -182,22 +201,8 @@ def rate_over_time(
                 "connectgaps": False,
             },
         )
-        last = max(i for i, m in enumerate(marked) if m)
-        first = min(i for i, m in enumerate(marked) if m)
-        shapes.append(
-            {
-                "type": "rect",
-                "xref": "x",
-                "yref": "paper",
-                "x0": first - 0.5,
-                "x1": last + 0.5,
-                "y0": 0,
-                "y1": 1,
-                "fillcolor": "#eef0f3",
-                "line": {"width": 0},
-                "layer": "below",
-            }
-        )
+        first, last, band = history_band(marked)
+        shapes.append(band)
         annotations.append(
             {
                 "xref": "x",
@@ -473,22 +478,7 @@ def series_trend(
     shapes: list[dict] = []
     annotations: list[dict] = []
     if any(marked):
-        first = min(i for i, m in enumerate(marked) if m)
-        last = max(i for i, m in enumerate(marked) if m)
-        shapes.append(
-            {
-                "type": "rect",
-                "xref": "x",
-                "yref": "paper",
-                "x0": first - 0.5,
-                "x1": last + 0.5,
-                "y0": 0,
-                "y1": 1,
-                "fillcolor": "#eef0f3",
-                "line": {"width": 0},
-                "layer": "below",
-            }
-        )
+        shapes.append(history_band(marked)[2])
     for i in range(1, len(groups)):
         if groups[i] != groups[i - 1]:
             shapes.append(

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
@@ -16,6 +15,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from survey_app.core import clock
+from survey_app.core.word import new_document
 from survey_app.dialogue.vocabulary import category_names
 from survey_app.models.dialogue import DialogueComment, DialogueConference, SignerCapacity, SpeakerKind
 
@@ -212,18 +212,6 @@ def _heading_table(document, head: DocHeader, title: str, subtitle: str) -> None
     sub.add_run(_clean(subtitle)).bold = True
 
 
-def _new_document():
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(13)
-    for section in document.sections:
-        section.top_margin = section.bottom_margin = Cm(2)
-        section.left_margin = Cm(3)
-        section.right_margin = Cm(2)
-    return document
-
-
 def _signature_cell(cell, signature: Signature) -> None:
     cell.paragraphs[0].text = ""
     for i, line in enumerate(signature.lines):
@@ -254,7 +242,7 @@ def minutes_docx(conference: DialogueConference, comments: list[DialogueComment]
     categories = category_names(str(get_locale() or "vi"))
     speakers = speaker_labels()
     head = header(conference, "minutes")
-    document = _new_document()
+    document = new_document()
     _heading_table(document, head, _("MINUTES"), conference.title)
     document.add_paragraph(_("I. Time and venue")).runs[0].bold = True
     document.add_paragraph(
@@ -298,7 +286,7 @@ def minutes_docx(conference: DialogueConference, comments: list[DialogueComment]
 def conclusion_docx(conference: DialogueConference, comments: list[DialogueComment]) -> bytes:
     """The conclusion notice as a Word document: the chair's conclusions and the answers given in writing."""
     head = header(conference, "conclusion")
-    document = _new_document()
+    document = new_document()
     _heading_table(document, head, _("NOTICE OF CONCLUSIONS"), conference.title)
     on_spot = sum(1 for c in comments if c.answered_on_spot)
     document.add_paragraph(

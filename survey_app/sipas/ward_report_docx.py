@@ -5,31 +5,18 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
 from flask_babel import gettext as _
 
 from survey_app.core.formatting import number, percent, vn_date
 from survey_app.core.text import UNSTORABLE
+from survey_app.core.word import new_document
 from survey_app.sipas.ward_report import QuestionRows, WardReport
 
 
 def _clean(text: str) -> str:
     """Text Word can hold (no NUL or lone surrogate, which the XML writer refuses)."""
     return UNSTORABLE.sub("", text)
-
-
-def _new_document():
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(12)
-    for section in document.sections:
-        section.top_margin = section.bottom_margin = Cm(2)
-        section.left_margin = Cm(3)
-        section.right_margin = Cm(2)
-    return document
 
 
 def _table(
@@ -82,7 +69,7 @@ def _question_table(document, item: QuestionRows, stem_shown: bool, estimate: bo
 
 def ward_report_docx(report: WardReport, today: date) -> bytes:
     """The ward report as a .docx file."""
-    document = _new_document()
+    document = new_document(12)
     q = report.questionnaire
     if report.campaign.owner_unit is not None:
         document.add_paragraph(_clean(report.campaign.owner_unit.name.upper()))
