@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import JSON, and_, bindparam, select, text
 from sqlalchemy.dialects import postgresql
 
+from survey_app.analytics import kiosk_pooled
 from survey_app.core import clock
 from survey_app.kiosk import statements
 from survey_app.kiosk.devices import forget_device
@@ -228,6 +229,18 @@ def _insert_new(
             }
         )
     created = _insert_ratings(connection, rows)
+    # A counted rating of a month already over (an offline tablet's backlog) changes a month a national
+    # summary may hold: one more statement for those only, after the INSERT (analytics.kiosk_pooled).
+    today = clock.today()
+    late = {
+        (row["unit_id"], row["local_day"].replace(day=1))
+        for row in rows
+        if row["uuid"] in created
+        and row["flag_state"] == FlagState.none.value
+        and kiosk_pooled.is_late(row["local_day"], today)
+    }
+    if late:
+        kiosk_pooled.touch(connection, late)
     follow_ups = []
     for (i, p), (_device_id, c), row, flag in zip(to_write, entries, rows, flags, strict=True):
         if c.uuid in created:
