@@ -36,6 +36,9 @@ from survey_app.models import kiosk as kiosk_model
 logger = logging.getLogger(__name__)
 
 SETTLE_DAYS = 3
+# Summaries only for ancestors with at least this many units in their subtree: below it the live read is
+# about as many rows as the summary (a commune and its centre), and reading the summary costs more.
+MIN_UNITS = 100
 
 _generation = kiosk_model.KioskPooledGeneration.__table__
 _state = kiosk_model.KioskPooledState.__table__
@@ -104,6 +107,16 @@ _MARK_FILLED = (
     .values(filled_epoch=sa.bindparam("e"), filled_generation=sa.bindparam("g"))
 )
 
+_FILLED = sa.select(
+    _state.c.ancestor_id, _state.c.month, _state.c.epoch, _state.c.filled_epoch, _state.c.filled_generation
+).where(_state.c.ancestor_id.in_(pooling.ANCESTORS), _state.c.month.in_(MONTHS))
+_DELETE = {
+    kind: sa.delete(table).where(
+        table.c.ancestor_id == sa.bindparam("a"), table.c.month == sa.bindparam("m", type_=sa.Date)
+    )
+    for kind, table in _sums.items()
+}
+
 
 def month_levels(
     session: Session, ancestor_ids: Sequence[int], months: Sequence[date], settled_before: date | None
@@ -129,8 +142,9 @@ def _read(session: Session, kind: str, ancestor_ids, months, before: date | None
     settled = [m for m in wanted if before is not None and m < before]
     rows: list[tuple[int, date, str, int]] = []
     have: set[tuple[int, date]] = set()
-    if settled:
-        for a, m, key, n in session.execute(_VALID[kind], {"ancestor_ids": ids, "months": settled}):
+    large = _large(session, ids) if settled else []
+    if large:
+        for a, m, key, n in session.execute(_VALID[kind], {"ancestor_ids": large, "months": settled}):
             have.add((int(a), pooling.as_date(m)))
             if key is not None:
                 rows.append((int(a), pooling.as_date(m), str(key), int(n)))
@@ -143,10 +157,23 @@ def _read(session: Session, kind: str, ancestor_ids, months, before: date | None
         pair = (int(a), pooling.as_date(m))
         if pair in todo:
             rows.append((*pair, str(key), int(n)))
-    to_fill = [(a, m) for a, m in missing if m in settled]
+    to_fill = [(a, m) for a, m in missing if m in settled and a in large]
     if to_fill:
         fill(session, to_fill)
     return rows
+
+
+_SIZES = (
+    sa.select(_closure.c.ancestor_id)
+    .where(_closure.c.ancestor_id.in_(pooling.ANCESTORS))
+    .group_by(_closure.c.ancestor_id)
+    .having(sa.func.count() >= sa.bindparam("min_units"))
+)
+
+
+def _large(session: Session, ids: list[int]) -> list[int]:
+    """The ancestors among `ids` with at least MIN_UNITS units in their subtree."""
+    return sorted(int(a) for a in session.scalars(_SIZES, {"ancestor_ids": ids, "min_units": MIN_UNITS}))
 
 
 def _holds_writes(session: Session) -> bool:
@@ -196,26 +223,33 @@ def fill(session: Session, pairs: Iterable[tuple[int, date]]) -> bool:
                         by_pair.setdefault((int(a), pooling.as_date(m)), []).append((str(key), int(n)))
             connection.rollback()
         with engine.begin() as connection:
-            for a, m in pairs:
-                tag = {"a": a, "m": m, "e": epochs[(a, m)], "g": generation}
-                marked = connection.execute(_MARK_FILLED, tag)
-                if not marked.rowcount:  # changed since it was read: left to a later reader
-                    continue
-                for kind, table in _sums.items():
-                    connection.execute(sa.delete(table).where(table.c.ancestor_id == a, table.c.month == m))
-                    values = [
-                        {"ancestor_id": a, "month": m, _keys[kind]: key, "n": n}
-                        for key, n in sums[kind].get((a, m), ())
-                    ]
-                    if values:
-                        connection.execute(sa.insert(table), values)
+            tags = [{"a": a, "m": m, "e": epochs[(a, m)], "g": generation} for a, m in pairs]
+            connection.execute(_MARK_FILLED, tags)  # only where the epoch is still the one read
+            marked = {
+                (int(a), pooling.as_date(m))
+                for a, m, e, filled, g in connection.execute(_FILLED, params)
+                if e == filled and g == generation and epochs.get((int(a), pooling.as_date(m))) == e
+            }
+            for kind, table in _sums.items():
+                # Changed since it was read: left to a later reader (and its rows to whoever filled it).
+                done = [{"a": a, "m": m} for a, m in pairs if (a, m) in marked]
+                if done:
+                    connection.execute(_DELETE[kind], done)
+                values = [
+                    {"ancestor_id": a, "month": m, _keys[kind]: key, "n": n}
+                    for a, m in pairs
+                    if (a, m) in marked
+                    for key, n in sums[kind].get((a, m), ())
+                ]
+                if values:
+                    connection.execute(sa.insert(table), values)
     except (sa.exc.DBAPIError, KeyError) as error:
         logger.info("kiosk pooled summaries not filled this time: %s", error)
         return False
     return True
 
 
-def _touch_statement(dialect: str):
+def touch_statement(dialect: str):
     """Move on the epoch of (each ancestor of :unit_id, :month), creating the state rows it needs."""
     module = postgresql if dialect == "postgresql" else sqlite
     month = sa.bindparam("month", type_=sa.Date)
@@ -232,7 +266,7 @@ def _touch_statement(dialect: str):
     )
 
 
-_TOUCH = {dialect: _touch_statement(dialect) for dialect in ("sqlite", "postgresql")}
+_TOUCH = {dialect: touch_statement(dialect) for dialect in ("sqlite", "postgresql")}
 
 
 def _dialect(connection) -> str:
@@ -243,10 +277,15 @@ def _dialect(connection) -> str:
 
 def touch(connection, unit_months: Iterable[tuple[int, date]]) -> None:
     """The roll-ups of these (unit, month) pairs changed: the summaries above them are no longer valid."""
+    params = touch_params(unit_months)
+    if params:
+        connection.execute(_TOUCH[_dialect(connection)], params)
+
+
+def touch_params(unit_months: Iterable[tuple[int, date]]) -> list[dict]:
+    """Parameters of touch_statement for (unit, month) pairs, by month then unit (one lock order)."""
     pairs = sorted(set(unit_months), key=lambda pair: (pair[1], pair[0]))
-    if pairs:
-        statement = _TOUCH[_dialect(connection)]
-        connection.execute(statement, [{"unit_id": u, "month": m} for u, m in pairs])
+    return [{"unit_id": u, "month": m} for u, m in pairs]
 
 
 def clear(connection) -> None:

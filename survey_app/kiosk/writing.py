@@ -6,6 +6,7 @@ The roll-ups take the counted ratings in the INSERT itself (trigger kiosk_rating
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from dataclasses import dataclass
@@ -240,7 +241,9 @@ def _insert_new(
         and kiosk_pooled.is_late(row["local_day"], today)
     }
     if late:
-        kiosk_pooled.touch(connection, late)
+        params = kiosk_pooled.touch_params(late)
+        statement = functools.partial(kiosk_pooled.touch_statement, connection.dialect.name)
+        statements.run("touch_pooled", statement, params if len(params) > 1 else params[0], connection)
     follow_ups = []
     for (i, p), (_device_id, c), row, flag in zip(to_write, entries, rows, flags, strict=True):
         if c.uuid in created:

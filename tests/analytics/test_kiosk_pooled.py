@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
 import time_machine
 from sqlalchemy import delete, func, select
 
@@ -28,6 +29,12 @@ from tests.factories import kiosk_rating, make_kiosk_device, store_kiosk_ratings
 JAN, FEB, MAR = date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)
 MONTHS = [JAN, FEB, MAR]
 TODAY = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)  # 10:00 in Hà Nội
+
+
+@pytest.fixture(autouse=True)
+def every_subtree_summarised(monkeypatch):
+    """The test org is small: every ancestor gets summaries (the default needs 100 units below)."""
+    monkeypatch.setattr(kiosk_pooled, "MIN_UNITS", 1)
 
 
 def at(day: int, month: int, hour: int = 2) -> datetime:
@@ -212,3 +219,11 @@ def test_a_move_and_a_merge_drop_the_summaries_pooled_through_the_old_tree(app, 
     assert pooled(org.ward2.id) == live(org.ward2.id) == centre_only
     assert pooled(org.ward2.id) == centre_only  # from the summaries filled through the new tree
     assert valid_months(org.ward2.id) == {JAN, FEB}
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_small_subtrees_are_always_read_live(app, org, monkeypatch):
+    build(org)
+    monkeypatch.setattr(kiosk_pooled, "MIN_UNITS", 8)  # the city has 7 units, Tây Hồ 4
+    assert pooled(org.city.id) == CITY
+    assert db.session.scalar(select(func.count()).select_from(KioskPooledState)) == 0
