@@ -124,6 +124,7 @@ def month_levels(
     """(ancestor, month, level, n) of kiosk_unit_month pooled over each ancestor's subtree, per month.
 
     Settled months (before `settled_before`) come from the valid summaries, the rest live; None: all live.
+    For the ancestors `summarised` names: smaller subtrees are read live more cheaply by the caller.
     """
     return _read(session, "levels", ancestor_ids, months, settled_before)
 
@@ -142,9 +143,8 @@ def _read(session: Session, kind: str, ancestor_ids, months, before: date | None
     settled = [m for m in wanted if before is not None and m < before]
     rows: list[tuple[int, date, str, int]] = []
     have: set[tuple[int, date]] = set()
-    large = _large(session, ids) if settled else []
-    if large:
-        for a, m, key, n in session.execute(_VALID[kind], {"ancestor_ids": large, "months": settled}):
+    if settled:
+        for a, m, key, n in session.execute(_VALID[kind], {"ancestor_ids": ids, "months": settled}):
             have.add((int(a), pooling.as_date(m)))
             if key is not None:
                 rows.append((int(a), pooling.as_date(m), str(key), int(n)))
@@ -157,7 +157,7 @@ def _read(session: Session, kind: str, ancestor_ids, months, before: date | None
         pair = (int(a), pooling.as_date(m))
         if pair in todo:
             rows.append((*pair, str(key), int(n)))
-    to_fill = [(a, m) for a, m in missing if m in settled and a in large]
+    to_fill = [(a, m) for a, m in missing if m in settled]
     if to_fill:
         fill(session, to_fill)
     return rows
@@ -171,9 +171,12 @@ _SIZES = (
 )
 
 
-def _large(session: Session, ids: list[int]) -> list[int]:
-    """The ancestors among `ids` with at least MIN_UNITS units in their subtree."""
-    return sorted(int(a) for a in session.scalars(_SIZES, {"ancestor_ids": ids, "min_units": MIN_UNITS}))
+def summarised(session: Session, ids: Sequence[int]) -> set[int]:
+    """The ancestors among `ids` worth summaries: at least MIN_UNITS units in their subtree."""
+    if not ids:
+        return set()
+    params = {"ancestor_ids": sorted(set(ids)), "min_units": MIN_UNITS}
+    return {int(a) for a in session.scalars(_SIZES, params)}
 
 
 def _holds_writes(session: Session) -> bool:

@@ -138,7 +138,7 @@ def kiosk_counts_by_month(
     """
     if not months:
         return []
-    if settled_before is not None:
+    if settled_before is not None and kiosk_pooled.summarised(session, [root_id]):
         rows = kiosk_pooled.month_levels(session, [root_id], months, settled_before)
         return [(month, level, n) for _a, month, level, n in rows]
     params = {"root_id": root_id, "start": min(months), "end": max(months)}
@@ -167,13 +167,18 @@ def kiosk_counts_by_ancestor(
         return []
     reads = pooling.period_reads(start, end, _CUBE_BY_ANCESTOR_MONTHS, _CUBE_BY_ANCESTOR_DAYS)
     totals: dict[tuple[int, str], int] = {}
-    if settled_before is not None:
+    large = kiosk_pooled.summarised(session, ancestor_ids) if settled_before is not None else set()
+    small = [unit_id for unit_id in ancestor_ids if unit_id not in large]
+    if large:
         months, _edges = split_period(start, end)
-        reads = [read for read in reads if read[0] is not _CUBE_BY_ANCESTOR_MONTHS]
-        for unit_id, _m, level, n in kiosk_pooled.month_levels(session, ancestor_ids, months, settled_before):
+        summaries = kiosk_pooled.month_levels(session, sorted(large), months, settled_before)
+        for unit_id, _m, level, n in summaries:
             totals[(unit_id, level)] = totals.get((unit_id, level), 0) + n
     for statement, first, last in reads:
-        params = {"ancestor_ids": list(ancestor_ids), "start": first, "end": last}
+        ids = list(ancestor_ids) if statement is not _CUBE_BY_ANCESTOR_MONTHS else small
+        if not ids:
+            continue
+        params = {"ancestor_ids": ids, "start": first, "end": last}
         for unit_id, level, n in session.execute(statement, params):
             key = (int(unit_id), str(level))
             totals[key] = totals.get(key, 0) + int(n)
@@ -210,7 +215,7 @@ def kiosk_reason_counts(
 
     With `settled_before`, months before it come from the summaries per ancestor.
     """
-    if settled_before is not None:
+    if settled_before is not None and kiosk_pooled.summarised(session, [root_id]):
         months, month = [], first_month
         while month <= last_month:
             months.append(month)
