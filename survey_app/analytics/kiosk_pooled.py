@@ -272,6 +272,23 @@ def touch_statement(dialect: str):
 _TOUCH = {dialect: touch_statement(dialect) for dialect in ("sqlite", "postgresql")}
 
 
+_ABOVE = sa.select(_closure.c.ancestor_id).where(_closure.c.descendant_id == sa.bindparam("unit_id"))
+_MONTH = sa.bindparam("late_month", type_=sa.Date)  # "month" is the column's own name in an UPDATE
+# After an INSERT already committed (the ingest's autocommit path) the state rows that exist are enough:
+# a fill creating its row later reads the roll-ups later still, the rating in them. The SELECT takes no
+# write lock (SQLite), so a late rating under no summary costs one index probe.
+SUMMARISED_ABOVE = (
+    sa.select(sa.literal(1))
+    .where(_state.c.month == _MONTH, _state.c.ancestor_id.in_(_ABOVE.scalar_subquery()))
+    .limit(1)
+)
+BUMP_ABOVE = (
+    sa.update(_state)
+    .where(_state.c.month == _MONTH, _state.c.ancestor_id.in_(_ABOVE.scalar_subquery()))
+    .values(epoch=_state.c.epoch + 1)
+)
+
+
 def _dialect(connection) -> str:
     """The dialect's name of a Connection or a Session."""
     dialect = getattr(connection, "dialect", None) or connection.get_bind().dialect
@@ -279,16 +296,21 @@ def _dialect(connection) -> str:
 
 
 def touch(connection, unit_months: Iterable[tuple[int, date]]) -> None:
-    """The roll-ups of these (unit, month) pairs changed: the summaries above them are no longer valid."""
+    """The roll-ups of these (unit, month) pairs changed: the summaries above them are no longer valid.
+
+    In the writer's transaction: the state rows are created if missing, so that a fill beginning
+    meanwhile waits for the writer's commit (PostgreSQL) instead of reading the roll-ups without it.
+    """
     params = touch_params(unit_months)
     if params:
         connection.execute(_TOUCH[_dialect(connection)], params)
 
 
-def touch_params(unit_months: Iterable[tuple[int, date]]) -> list[dict]:
-    """Parameters of touch_statement for (unit, month) pairs, by month then unit (one lock order)."""
+def touch_params(unit_months: Iterable[tuple[int, date]], month_key: str = "month") -> list[dict]:
+    """Parameters of touch_statement (or, month_key "late_month", of SUMMARISED_ABOVE and BUMP_ABOVE) for
+    (unit, month) pairs, by month then unit (one lock order)."""
     pairs = sorted(set(unit_months), key=lambda pair: (pair[1], pair[0]))
-    return [{"unit_id": u, "month": m} for u, m in pairs]
+    return [{"unit_id": u, month_key: m} for u, m in pairs]
 
 
 def clear(connection) -> None:

@@ -22,7 +22,13 @@ from survey_app.analytics.kiosk_queries import (
 from survey_app.extensions import db
 from survey_app.kiosk.review import review_flag
 from survey_app.kiosk.rollups import rebuild_rollups
-from survey_app.models.kiosk import FlagState, KioskPooledState, KioskRating, KioskUnitMonth
+from survey_app.models.kiosk import (
+    FlagState,
+    KioskDevice,
+    KioskPooledState,
+    KioskRating,
+    KioskUnitMonth,
+)
 from survey_app.org import services
 from tests.factories import kiosk_rating, make_kiosk_device, store_kiosk_ratings
 
@@ -131,12 +137,26 @@ def test_settled_months_come_from_the_summaries_equal_to_the_live_figures(app, o
     assert valid_months(org.sibling.id) == {JAN, FEB}
 
 
+def idle(device: KioskDevice) -> KioskDevice:
+    """The device, loaded, and the session left without a transaction: the ingest then writes alone in
+    autocommit (kiosk.group_commit), each statement committed on its own."""
+    device = db.session.get(KioskDevice, device.id)
+    assert device.token_hash
+    db.session.expunge(device)
+    db.session.commit()
+    assert not db.session().in_transaction()
+    return device
+
+
+@pytest.mark.parametrize("autocommit", [True, False], ids=["ingest alone", "in a transaction"])
 @time_machine.travel(TODAY, tick=False)
-def test_a_late_rating_makes_its_month_live_again_above_its_unit_only(app, org):
+def test_a_late_rating_makes_its_month_live_again_above_its_unit_only(app, org, autocommit):
     centre, _other = build(org)
     pooled(org.city.id)
     pooled(org.sibling.id)
     assert valid_months(org.city.id) == valid_months(org.sibling.id) == {JAN, FEB}
+    if autocommit:
+        centre = idle(centre)
 
     # An offline tablet sends a February rating on 10 March; a March rating changes nothing settled.
     store_kiosk_ratings(
