@@ -100,6 +100,9 @@ class BaseConfig:
     STAFF_PHOTO_MAX_PIXELS = 40_000_000  # larger staff photos are refused before they are decoded
     STAFF_FIGURES_MAX_DEPTH = 1  # levels below a user's unit whose civil servants they may see
     DASHBOARD_DETAIL_MAX_UNITS = 40  # per-unit detail charts for subtrees up to this size
+    # Settled months' kiosk figures from the summaries per ancestor (analytics.kiosk_pooled); off: every
+    # read pools the unit roll-ups live (0; the bench compares both).
+    DASHBOARD_POOLED_MONTHS = 1
     DATABASE_RANDOM_PAGE_COST = 1.1  # PostgreSQL planner: SSD storage (its default of 4 assumes disks)
     # How long a statement waits for a lock another writer holds before giving up (SQLite's busy timeout,
     # PostgreSQL's lock_timeout); a request that gives up answers 503 with Retry-After, never 500.

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from survey_app.analytics import pooling
-from survey_app.analytics.periods import split_period
+from survey_app.analytics import kiosk_pooled, pooling
+from survey_app.analytics.periods import next_month, split_period
 from survey_app.analytics.rates import level_shares, satisfaction_rate
 from survey_app.models import Unit, UnitClosure
 from survey_app.models import kiosk as kiosk_model
@@ -129,35 +129,56 @@ def kiosk_counts_by_day(
     return [(pooling.as_date(d), str(lv), int(n)) for d, lv, n in rows]
 
 
-def kiosk_counts_by_month(session: Session, root_id: int, months: list[date]) -> list[tuple[date, str, int]]:
-    """(month, level, n) pooled over a subtree for whole months."""
+def kiosk_counts_by_month(
+    session: Session, root_id: int, months: list[date], *, settled_before: date | None = None
+) -> list[tuple[date, str, int]]:
+    """(month, level, n) pooled over a subtree for whole months.
+
+    With `settled_before`, months before it come from the summaries per ancestor (analytics.kiosk_pooled).
+    """
     if not months:
         return []
+    if settled_before is not None and kiosk_pooled.summarised(session, [root_id]):
+        rows = kiosk_pooled.month_levels(session, [root_id], months, settled_before)
+        return [(month, level, n) for _a, month, level, n in rows]
     params = {"root_id": root_id, "start": min(months), "end": max(months)}
     return [(pooling.as_date(m), str(lv), int(n)) for m, lv, n in session.execute(_CUBE_BY_MONTH, params)]
 
 
 def kiosk_counts_by_period(
-    session: Session, root_id: int, start: date, end: date
+    session: Session, root_id: int, start: date, end: date, *, settled_before: date | None = None
 ) -> list[tuple[date, str, int]]:
     """(day or month start, level, n): whole months from the month roll-up, edge days from the day roll-up."""
     months, edges = split_period(start, end)
-    rows = kiosk_counts_by_month(session, root_id, months)
+    rows = kiosk_counts_by_month(session, root_id, months, settled_before=settled_before)
     for first, last in edges:
         rows += kiosk_counts_by_day(session, root_id, first, last)
     return rows
 
 
 def kiosk_counts_by_ancestor(
-    session: Session, ancestor_ids: list[int], start: date, end: date
+    session: Session, ancestor_ids: list[int], start: date, end: date, *, settled_before: date | None = None
 ) -> list[tuple[int, str, int]]:
-    """(ancestor unit id, level, n): pooled figures of several subtrees at once (e.g. each child unit)."""
+    """(ancestor unit id, level, n): pooled figures of several subtrees at once (e.g. each child unit).
+
+    With `settled_before`, the whole months before it come from the summaries per ancestor.
+    """
     if not ancestor_ids:
         return []
     reads = pooling.period_reads(start, end, _CUBE_BY_ANCESTOR_MONTHS, _CUBE_BY_ANCESTOR_DAYS)
     totals: dict[tuple[int, str], int] = {}
+    large = kiosk_pooled.summarised(session, ancestor_ids) if settled_before is not None else set()
+    small = [unit_id for unit_id in ancestor_ids if unit_id not in large]
+    if large:
+        months, _edges = split_period(start, end)
+        summaries = kiosk_pooled.month_levels(session, sorted(large), months, settled_before)
+        for unit_id, _m, level, n in summaries:
+            totals[(unit_id, level)] = totals.get((unit_id, level), 0) + n
     for statement, first, last in reads:
-        params = {"ancestor_ids": list(ancestor_ids), "start": first, "end": last}
+        ids = list(ancestor_ids) if statement is not _CUBE_BY_ANCESTOR_MONTHS else small
+        if not ids:
+            continue
+        params = {"ancestor_ids": ids, "start": first, "end": last}
         for unit_id, level, n in session.execute(statement, params):
             key = (int(unit_id), str(level))
             totals[key] = totals.get(key, 0) + int(n)
@@ -188,9 +209,21 @@ def kiosk_heat_counts(
 
 
 def kiosk_reason_counts(
-    session: Session, root_id: int, first_month: date, last_month: date
+    session: Session, root_id: int, first_month: date, last_month: date, *, settled_before: date | None = None
 ) -> list[tuple[str, int]]:
-    """(reason code, n) of dissatisfied ratings over whole months, most frequent first."""
+    """(reason code, n) of dissatisfied ratings over whole months, most frequent first.
+
+    With `settled_before`, months before it come from the summaries per ancestor.
+    """
+    if settled_before is not None and kiosk_pooled.summarised(session, [root_id]):
+        months, month = [], first_month
+        while month <= last_month:
+            months.append(month)
+            month = next_month(month)
+        totals: dict[str, int] = {}
+        for _a, _m, reason, n in kiosk_pooled.month_reasons(session, [root_id], months, settled_before):
+            totals[reason] = totals.get(reason, 0) + n
+        return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
     rows = session.execute(_CUBE_REASONS, {"root_id": root_id, "start": first_month, "end": last_month})
     return [(str(r), int(n)) for r, n in rows]
 

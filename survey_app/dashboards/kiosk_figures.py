@@ -109,6 +109,7 @@ class _Context:
     satisfied: set[str]
     minimum: int
     target: float
+    pooled_before: date | None  # settled months from the summaries per ancestor (settings.pooled_before)
 
     def rate(self, counts: Mapping[str, int]) -> Rate:
         """The satisfaction rate of some counts per level, withheld below the minimum sample."""
@@ -125,6 +126,7 @@ def kiosk_dashboard(filters: Filters, user: User) -> tuple[KioskSummary, list[Ch
         {code for code, _label, satisfied in levels if satisfied},
         settings.min_n(),
         settings.kiosk_target(),
+        settings.pooled_before(),
     )
     summary, per_bucket, totals = _summary(context)
     size = pooling.subtree_size(db.session, filters.unit.id)  # detail and heatmap for small subtrees only
@@ -142,6 +144,7 @@ def _summary(context: _Context) -> tuple[KioskSummary, dict[date, dict[str, int]
     """The headline figures, plus the counts per time bucket and in all (trend and level charts)."""
     session, filters = db.session, context.filters
     unit, start, end, granularity = filters.unit, filters.start, filters.end, filters.granularity
+    settled = context.pooled_before
     prev_start, prev_end = previous_period(start, end)
     # Whole months come from the month roll-up; day and week buckets from the day roll-up. By day the
     # periods are short: one read of the day roll-up serves the previous period too.
@@ -150,13 +153,13 @@ def _summary(context: _Context) -> tuple[KioskSummary, dict[date, dict[str, int]
         rows = [row for row in both if row[0] >= start]
         previous_rows = [row for row in both if row[0] <= prev_end]
     else:
-        read = (
-            kiosk_queries.kiosk_counts_by_period
-            if granularity == "month"
-            else kiosk_queries.kiosk_counts_by_day
+        if granularity == "month":
+            rows = kiosk_queries.kiosk_counts_by_period(session, unit.id, start, end, settled_before=settled)
+        else:
+            rows = kiosk_queries.kiosk_counts_by_day(session, unit.id, start, end)
+        previous_rows = kiosk_queries.kiosk_counts_by_period(
+            session, unit.id, prev_start, prev_end, settled_before=settled
         )
-        rows = read(session, unit.id, start, end)
-        previous_rows = kiosk_queries.kiosk_counts_by_period(session, unit.id, prev_start, prev_end)
     previous = _pooled_rate(previous_rows, context.satisfied, context.minimum)
     per_bucket: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     totals: dict[str, int] = defaultdict(int)
@@ -250,8 +253,10 @@ def _units_chart(context: _Context, size: int) -> Chart | None:
         return None
     ids = [child[0] for child in children]
     prev_start, prev_end = previous_period(filters.start, filters.end)
-    now = _by_key(kiosk_queries.kiosk_counts_by_ancestor(session, ids, filters.start, filters.end))
-    before = _by_key(kiosk_queries.kiosk_counts_by_ancestor(session, ids, prev_start, prev_end))
+    settled = context.pooled_before
+    by_ancestor = kiosk_queries.kiosk_counts_by_ancestor
+    now = _by_key(by_ancestor(session, ids, filters.start, filters.end, settled_before=settled))
+    before = _by_key(by_ancestor(session, ids, prev_start, prev_end, settled_before=settled))
     rows, highlight, names, rates, ns, links = [], [], [], [], [], []
     silent = 0
     for child_id, code, name in children:
@@ -292,7 +297,9 @@ def _reasons_chart(context: _Context) -> Chart:
     """Reasons given with dissatisfied ratings, most frequent first (whole calendar months)."""
     filters = context.filters
     first_month, last_month = months_touching(filters.start, filters.end)
-    reasons = kiosk_queries.kiosk_reason_counts(db.session, filters.unit.id, first_month, last_month)
+    reasons = kiosk_queries.kiosk_reason_counts(
+        db.session, filters.unit.id, first_month, last_month, settled_before=context.pooled_before
+    )
     mentions = sum(n for _r, n in reasons)
     labels = [kiosk_levels.reason_label(code) for code, _n in reasons]
     return Chart(

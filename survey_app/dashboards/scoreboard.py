@@ -87,14 +87,19 @@ def build(unit: Unit, month: date) -> Scoreboard:
     month_end = next_month(month) - timedelta(days=1)
     counts: dict = defaultdict(lambda: defaultdict(int))
     ids = [c[0] for c in children]
-    for unit_id, level, n in kiosk_queries.kiosk_counts_by_ancestor(session, ids, month, month_end):
+    settled = settings.pooled_before()
+    for unit_id, level, n in kiosk_queries.kiosk_counts_by_ancestor(
+        session, ids, month, month_end, settled_before=settled
+    ):
         counts[unit_id][level] += n
     rows = []
     for child_id, code, name in children:
         rate = satisfaction_rate(counts.get(child_id, {}), satisfied, minimum)
         rows.append(ScoreRow(code, name, rate.n, rate.value))
     totals: dict[str, int] = defaultdict(int)
-    for _m, level, n in kiosk_queries.kiosk_counts_by_month(session, unit.id, [month]):
+    for _m, level, n in kiosk_queries.kiosk_counts_by_month(
+        session, unit.id, [month], settled_before=settled
+    ):
         totals[level] += n
     total = satisfaction_rate(totals, satisfied, minimum)
 
@@ -102,7 +107,7 @@ def build(unit: Unit, month: date) -> Scoreboard:
     first = months_back(month, 11)
     months = buckets(first, month, "month")
     per_month: dict = defaultdict(lambda: defaultdict(int))
-    for m, level, n in kiosk_queries.kiosk_counts_by_month(session, unit.id, months):
+    for m, level, n in kiosk_queries.kiosk_counts_by_month(session, unit.id, months, settled_before=settled):
         per_month[m][level] += n
     trend_rows, labels, values, ns = [], [], [], []
     for m in months:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import current_app
+
+from survey_app.analytics import kiosk_pooled
+from survey_app.core import clock
 
 
 def min_n() -> int:
@@ -28,3 +33,11 @@ def staff_figures_max_depth() -> int:
 def required_conferences_per_half_year() -> int:
     """Conferences each unit must hold every six months (DIALOGUE_REQUIRED_PER_HALF_YEAR)."""
     return int(current_app.config["DIALOGUE_REQUIRED_PER_HALF_YEAR"])
+
+
+def pooled_before() -> date | None:
+    """Kiosk months before this one are read from the summaries per ancestor; None: all live
+    (DASHBOARD_POOLED_MONTHS)."""
+    if not current_app.config["DASHBOARD_POOLED_MONTHS"]:
+        return None
+    return kiosk_pooled.settled_before(clock.today())

@@ -116,7 +116,7 @@ def _write_and_commit(batches: list[Batch]) -> tuple[list | None, BaseException 
             # autocommit it holds SQLite's write lock only inside that statement, so other server
             # processes wait less, and it saves PostgreSQL the round trip of a COMMIT.
             with db.engines[AUTOCOMMIT_BIND].connect() as connection:
-                outcomes = writing.write_batches(connection, batches)
+                outcomes = writing.write_batches(connection, batches, autocommit=True)
     except Exception as exc:  # noqa: BLE001 - handed to the requests of the batch, which raise it
         db.session.rollback()
         return None, exc

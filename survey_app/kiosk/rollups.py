@@ -15,6 +15,7 @@ from datetime import date
 
 from sqlalchemy import String, and_, cast, delete, func, select
 
+from survey_app.analytics import kiosk_pooled
 from survey_app.extensions import db
 from survey_app.kiosk import statements
 from survey_app.models.kiosk import (
@@ -73,6 +74,8 @@ def apply_to_rollups(rows: list[dict], sign: int) -> None:
     if not rows:
         return
     tallies = rollup_counts(rows)
+    # Whatever its month, the summaries per ancestor above it no longer hold (analytics.kiosk_pooled).
+    kiosk_pooled.touch(db.session, {(unit, month) for month, unit, _level in tallies[KioskUnitMonth]})
     for model, tally in tallies.items():
         if not tally:
             continue
@@ -184,6 +187,7 @@ def rebuild_rollups() -> RebuildReport:
         rows = [dict(zip(keys, key, strict=True), n=n) for key, n in want.items() if n]
         statements.bulk_insert(model.__table__, rows)
         written[model.__tablename__] = len(rows)
+    kiosk_pooled.clear(db.session)
     report = RebuildReport(drift=drift, rows=written)
     for table, keys in report.drift.items():
         if keys:

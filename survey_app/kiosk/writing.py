@@ -6,6 +6,7 @@ The roll-ups take the counted ratings in the INSERT itself (trigger kiosk_rating
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import JSON, and_, bindparam, select, text
 from sqlalchemy.dialects import postgresql
 
+from survey_app.analytics import kiosk_pooled
 from survey_app.core import clock
 from survey_app.kiosk import statements
 from survey_app.kiosk.devices import forget_device
@@ -96,11 +98,13 @@ def opens_follow_up(candidate: Candidate) -> bool:
     return level is not None and level.needs_reason
 
 
-def write_batches(connection, batches: list[Batch]) -> list[list[ItemResult] | DeviceNotActive]:
+def write_batches(
+    connection, batches: list[Batch], *, autocommit: bool = False
+) -> list[list[ItemResult] | DeviceNotActive]:
     """Write the batches of concurrent requests; for each, its results in order, or DeviceNotActive.
 
     A batch whose device was revoked or paired again since its token was read is refused whole (nothing
-    of it stored). The caller commits.
+    of it stored). The caller commits, unless `autocommit` says each statement commits on its own.
     """
     by_device: dict[tuple[int, str | None], list[int]] = {}
     for index, batch in enumerate(batches):
@@ -157,7 +161,7 @@ def write_batches(connection, batches: list[Batch]) -> list[list[ItemResult] | D
                 results[i][p] = ItemResult(candidate.sent_id, ItemStatus.duplicate)
         to_write = [(i, p) for i, p in to_write if batches[i].candidates[p].uuid not in existing]
     if to_write:
-        _insert_new(connection, batches, to_write, places, results)
+        _insert_new(connection, batches, to_write, places, results, committed=autocommit)
     return [DeviceNotActive() if index in refused else results[index] for index in range(len(batches))]
 
 
@@ -177,8 +181,13 @@ def _insert_new(
     to_write: list[tuple[int, int]],
     places: dict[int, DeviceNow],
     results: list[list[ItemResult | None]],
+    *,
+    committed: bool = False,
 ) -> None:
-    """Insert the new ratings (flagged when doubtful), open their follow-ups, and note each one's result."""
+    """Insert the new ratings (flagged when doubtful), open their follow-ups, and note each one's result.
+
+    `committed`: each statement commits on its own (the INSERT is in when the next statement runs).
+    """
     now = clock.now()
     zone = clock.local_zone()
     rules = FlagRules.at(now)
@@ -228,6 +237,24 @@ def _insert_new(
             }
         )
     created = _insert_ratings(connection, rows)
+    # A counted rating of a month already over (an offline tablet's backlog) changes a month a national
+    # summary may hold: one more statement for those only, after the INSERT (analytics.kiosk_pooled).
+    today = clock.today()
+    late = {
+        (row["unit_id"], row["local_day"].replace(day=1))
+        for row in rows
+        if row["uuid"] in created
+        and row["flag_state"] == FlagState.none.value
+        and kiosk_pooled.is_late(row["local_day"], today)
+    }
+    if late and committed:  # the ratings are in: existing summaries above them are moved on, if any
+        for params in kiosk_pooled.touch_params(late, "late_month"):
+            if statements.run("pooled_above", lambda: kiosk_pooled.SUMMARISED_ABOVE, params, connection):
+                statements.run("bump_pooled_above", lambda: kiosk_pooled.BUMP_ABOVE, params, connection)
+    elif late:  # in the transaction of the ratings: state rows created, so a concurrent fill waits
+        params = kiosk_pooled.touch_params(late)
+        statement = functools.partial(kiosk_pooled.touch_statement, connection.dialect.name)
+        statements.run("touch_pooled", statement, params if len(params) > 1 else params[0], connection)
     follow_ups = []
     for (i, p), (_device_id, c), row, flag in zip(to_write, entries, rows, flags, strict=True):
         if c.uuid in created:

@@ -270,3 +270,49 @@ class KioskReasonMonth(Base):
 
 
 ROLLUP_MODELS = (KioskRollup, KioskRollupMonth, KioskUnitDay, KioskUnitMonth, KioskHeat, KioskReasonMonth)
+
+
+# --- summaries per ancestor for settled months (analytics.kiosk_pooled) -----------------------------
+
+
+class KioskPooledGeneration(Base):
+    """One row: moved on when every summary goes stale at once (closure or roll-ups rebuilt)."""
+
+    __tablename__ = "kiosk_pooled_generation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class KioskPooledState(Base):
+    """Whether the summary of (ancestor, month) is valid: filled at the epoch and generation it still has."""
+
+    __tablename__ = "kiosk_pooled_state"
+
+    ancestor_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    epoch: Mapped[int] = mapped_column(Integer, default=0)  # changes below the ancestor in that month
+    filled_epoch: Mapped[int | None] = mapped_column(Integer)
+    filled_generation: Mapped[int | None] = mapped_column(Integer)
+
+
+class KioskPooledMonth(Base):
+    """kiosk_unit_month summed over an ancestor's subtree (through unit_closure) for a settled month."""
+
+    __tablename__ = "kiosk_pooled_month"
+
+    ancestor_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    level: Mapped[str] = mapped_column(String(20), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class KioskPooledReason(Base):
+    """kiosk_reason_month summed over an ancestor's subtree for a settled month."""
+
+    __tablename__ = "kiosk_pooled_reason"
+
+    ancestor_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    reason: Mapped[str] = mapped_column(String(40), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)

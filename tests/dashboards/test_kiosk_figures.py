@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from html import unescape
 from urllib.parse import parse_qs
 
+from sqlalchemy import select
+
+from survey_app.analytics import kiosk_pooled
 from survey_app.extensions import db
 from survey_app.models import Role
+from survey_app.models.kiosk import KioskPooledState
 from tests.conftest import login, make_user
 
 JANUARY = "unit=003&start=01/01/2026&end=31/01/2026&granularity=month"
@@ -132,3 +137,29 @@ def test_units_without_any_kiosk_rating_are_left_out_of_the_units_chart(client, 
     names = [row[0] for row in _units_figure(html)["data"][0]["customdata"]]
     assert names == ["Quận Tây Hồ"]  # Quận Thanh Xuân has no kiosk rating in January or December
     assert "Không hiển thị 1 đơn vị không có lượt đánh giá tại kiosk trong cả hai kỳ." in html
+
+
+def test_settled_months_read_from_the_summaries_show_the_same_figures(client, kiosk_data, monkeypatch):
+    # January 2026 and December 2025 are settled months: with every subtree summarised (the test tree
+    # is small), the first request fills the summaries and the second reads them; same figures as live.
+    monkeypatch.setattr(kiosk_pooled, "MIN_UNITS", 1)
+    login(client, "leader1")
+    client.application.config["DASHBOARD_POOLED_MONTHS"] = 0
+    live = page(client, JANUARY)
+    client.application.config["DASHBOARD_POOLED_MONTHS"] = 1
+    try:
+        for _round in range(2):
+            html = page(client, JANUARY)
+            assert "78,6%" in html and "75,0%" in html and "+3,6" in html and "83,3%" in html
+            assert re.findall(r"\d+,\d%", html) == re.findall(r"\d+,\d%", live)
+            export = client.get(f"/dashboards/kiosk/export/reasons.csv?{JANUARY}")
+            reasons = export.get_data().decode("utf-8-sig")
+            assert reasons.strip().splitlines()[1].endswith(",15,75.0")
+        db.session.rollback()
+        district = kiosk_data.district.id
+        filled = db.session.scalars(
+            select(KioskPooledState.month).where(KioskPooledState.ancestor_id == district)
+        )
+        assert {date(2025, 12, 1), date(2026, 1, 1)} <= set(filled)
+    finally:
+        client.application.config["DASHBOARD_POOLED_MONTHS"] = 1

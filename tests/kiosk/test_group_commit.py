@@ -79,10 +79,10 @@ def test_a_failing_request_does_not_fail_those_written_with_it(app, shop, monkey
     culprit = bodies[3][0]["id"]
     write = writing.write_batches
 
-    def fail_with_the_culprit(connection, batches):
+    def fail_with_the_culprit(connection, batches, **options):
         if any(c.uuid == culprit for batch in batches for c in batch.candidates):
             raise RuntimeError("the disk is full")
-        return write(connection, batches)
+        return write(connection, batches, **options)
 
     monkeypatch.setattr(writing, "write_batches", fail_with_the_culprit)
     answers = _post_from_threads(app, shop, bodies)
