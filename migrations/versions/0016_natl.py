@@ -5,15 +5,15 @@ ancestor's subtree; kiosk_pooled_state says whether the summary of an (ancestor,
 kiosk_pooled_generation invalidates them all at once. Filled lazily by the dashboards
 (analytics.kiosk_pooled); empty tables change nothing.
 
-Revision ID: 0015_natl
-Revises: 0014_org_fields
+Revision ID: 0016_natl
+Revises: 0015_dlg2
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_natl"
-down_revision = "0014_org_fields"
+revision = "0016_natl"
+down_revision = "0015_dlg2"
 branch_labels = None
 depends_on = None
 
