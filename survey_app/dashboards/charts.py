@@ -53,7 +53,6 @@ class Chart:
         return not self.rows
 
 
-
 def history_band(marked: list[bool]) -> tuple[int, int, dict]:
     """(first, last, shape): the shaded band behind the marked (pre-reorganisation) points of a trend."""
     first = min(i for i, m in enumerate(marked) if m)
@@ -71,6 +70,7 @@ def history_band(marked: list[bool]) -> tuple[int, int, dict]:
         "layer": "below",
     }
     return first, last, band
+
 
 def _separators() -> str:
     """Plotly number separators: decimal comma and dot for thousands in Vietnamese."""
