@@ -2,7 +2,8 @@
 
 The demo replays the 2025 reform with the platform's own services, in the order things happened:
 1. the pre-reform organisation (data/units.csv: districts, their wards and communes, one-stop shops,
-   district departments, under their pre-2025 GSO codes) with its counters and staff;
+   district departments, under their pre-2025 GSO codes as vietnam-provinces 0.6.0, the pre-reform list,
+   gives them: Quận Đồ Sơn is 308, its wards 11455–11467 and 11737) with its counters and staff;
 2. each feature's history up to 30/6/2025 at those units (`seed_history` of kiosk, SIPAS, dialogue);
 3. the reform of 1/7/2025 (`seed_reform`): the shipped Hà Nội mapping (org/data, which also holds the
    wards of the former Quận Đồ Sơn) through org.reorganisation, the districts closed without successor,
@@ -10,9 +11,10 @@ The demo replays the 2025 reform with the platform's own services, in the order 
    does). Reorganisation first: the new communes reuse old codes (Phường Tây Hồ took 00103, the code
    of Phường Xuân La), and the import never renames a unit that holds data, so applied in the other
    order it would have to hold the old wards back instead of opening the new ones. Then today's
-   structure (data/units_2025.csv, staff_2025.csv): the Sở after the 2025 mergers, the city's centre,
-   and for the communes that succeed the demo wards a Trung tâm Phục vụ hành chính công with counters
-   and staff, and their three departments;
+   structure (data/units_2025.csv, staff_2025.csv): the Sở after the 2025 mergers of Hà Nội and Hải Phòng,
+   Hà Nội's centre and its branches (with counters and staff, where kiosks stand), and for the communes
+   that succeed the demo wards a Trung tâm Phục vụ hành chính công with counters and staff, and their
+   three departments;
 4. the demo users, at today's units; 5. each feature's data since 1/7/2025 (`seed` of each module).
 Every step adds nothing when its data are already there.
 """
@@ -60,27 +62,30 @@ DEMO_USERS = [
 ]
 
 
+def _rows(path: Path) -> Iterator[dict[str, str]]:
+    """The rows of a demo data file; lines starting with # are notes on where the data come from."""
+    with path.open(encoding="utf-8") as handle:
+        yield from csv.DictReader(line for line in handle if not line.startswith("#"))
+
+
 def _add_staff(path: Path) -> int:
     """Counters and staff of a staff file (unit_code,counter_code,counter_name,full_name,title)."""
     added = 0
-    with path.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            unit = get_unit_by_code(row["unit_code"])
-            counter = db.session.scalar(
-                select(Counter).where(Counter.unit_id == unit.id, Counter.code == row["counter_code"])
-            )
-            if counter is None:
-                counter = Counter(unit=unit, code=row["counter_code"], name=row["counter_name"])
-                db.session.add(counter)
-            exists = db.session.scalar(
-                select(Staff.id).where(Staff.unit_id == unit.id, Staff.full_name == row["full_name"])
-            )
-            if exists is None:
-                db.session.add(
-                    Staff(unit=unit, counter=counter, full_name=row["full_name"], title=row["title"])
-                )
-                added += 1
-            db.session.flush()
+    for row in _rows(path):
+        unit = get_unit_by_code(row["unit_code"])
+        counter = db.session.scalar(
+            select(Counter).where(Counter.unit_id == unit.id, Counter.code == row["counter_code"])
+        )
+        if counter is None:
+            counter = Counter(unit=unit, code=row["counter_code"], name=row["counter_name"])
+            db.session.add(counter)
+        exists = db.session.scalar(
+            select(Staff.id).where(Staff.unit_id == unit.id, Staff.full_name == row["full_name"])
+        )
+        if exists is None:
+            db.session.add(Staff(unit=unit, counter=counter, full_name=row["full_name"], title=row["title"]))
+            added += 1
+        db.session.flush()
     return added
 
 
@@ -107,26 +112,24 @@ def _apply(path: Path) -> str:
 
 
 def _today_structure() -> int:
-    """The Sở, the city's centre and the new communes' centres and departments (units_2025.csv)."""
+    """The Sở, Hà Nội's centre and branches, the new communes' centres and departments (units_2025.csv)."""
     created = 0
-    with (DATA / "units_2025.csv").open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            if get_unit_by_code(row["code"]) is not None:
-                continue
-            parent = get_unit_by_code(row["parent_code"])
-            db.session.add(
-                Unit(
-                    code=row["code"],
-                    name=row["name"],
-                    kind=UnitKind(row["kind"]),
-                    parent=parent,
-                    status=UnitStatus.active,
-                    active_from=date.fromisoformat(row["active_from"]) if row["active_from"] else None,
-                )
+    for row in _rows(DATA / "units_2025.csv"):
+        if get_unit_by_code(row["code"]) is not None:
+            continue
+        db.session.add(
+            Unit(
+                code=row["code"],
+                name=row["name"],
+                kind=UnitKind(row["kind"]),
+                parent=get_unit_by_code(row["parent_code"]),
+                status=UnitStatus.active,
+                active_from=date.fromisoformat(row["active_from"]) if row["active_from"] else None,
             )
-            created += 1
+        )
+        db.session.flush()  # a branch's centre, listed above it, is its parent
+        created += 1
     if created:
-        db.session.flush()
         rebuild_closure()
     return created
 

@@ -47,15 +47,16 @@ DATA = Path(__file__).resolve().parent / "data"
 # A department official to try the inbox with (its password is printed when it is first created).
 DEPARTMENT_USER = ("tayho.kt", "Vũ Thị Mai", "00103-KT", "demo-Official-2026")
 REFORM = date(2025, 7, 1)  # districts closed, the new communes took over
-MERGED_ON = date(2025, 3, 1)  # Hà Nội's Sở merged and district police ended (Công an cấp huyện)
+MERGED_ON = date(2025, 3, 1)  # the provinces' Sở merged and district police ended (Công an cấp huyện)
 # Before the reform the districts held two conferences a year (Hà Nội's plan), some wards and communes one.
-DISTRICTS = ["003", "009", "274", "311"]
+DISTRICTS = ["003", "009", "274", "308"]
 WARDS = ["00109", "00112", "00343", "00352", "09835", "11455"]  # codes as held before 1/7/2025
 # Since then the new communes: those of the demo's four areas twice a year, their neighbours once.
 COMMUNES = ["00103", "00367", "09832", "11455"]
 NEIGHBOURS = ["00091", "00364", "09838", "11737"]
-# Competent bodies for comments outside the host's competence (NĐ 20/2008), by procedure field: as they
-# are named today, and before the mergers of 1/3/2025. Residence goes to the police (see _police).
+# Competent bodies for comments outside the host's competence (NĐ 20/2008), by procedure field: the Sở of
+# the host's province as named today (demo/data/units_2025.csv holds them under Hà Nội and Hải Phòng), and
+# before the mergers of 1/3/2025. Residence goes to the police (see _police).
 FORWARD_BODIES = {
     "xay-dung": "Sở Xây dựng",
     "dat-dai": "Sở Nông nghiệp và Môi trường",
@@ -193,12 +194,23 @@ def _police(host: Unit, day: date) -> str:
     return f"Công an {_lower(host.parent.name)}"
 
 
+def _province(host: Unit) -> Unit:
+    """The province or city the host belongs to."""
+    node = host
+    while node.kind != UnitKind.province and node.parent is not None:
+        node = node.parent
+    return node
+
+
 def forward_body(field_code: str | None, host: Unit, day: date) -> str | None:
-    """The competent body a comment of the field goes to when forwarded on a day, if any."""
+    """The competent body a comment of the field goes to when forwarded on a day, if any: the Sở of the
+    host's own province, named with it (the demo holds Hà Nội's and Hải Phòng's, both "Sở Xây dựng")."""
     bodies = FORWARD_BODIES if day >= MERGED_ON else FORWARD_BODIES_BEFORE_MERGERS
     if field_code not in bodies:
         return None
-    return bodies[field_code] or _police(host, day)
+    if bodies[field_code] is None:
+        return _police(host, day)
+    return f"{bodies[field_code]} {_lower(_province(host).name)}"
 
 
 def _answerer(unit: Unit, host: Unit) -> str:

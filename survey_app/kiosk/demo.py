@@ -137,6 +137,13 @@ def _province_prefix(unit: Unit) -> str:
     return DOSSIER_PREFIX.get(node.code if node else "", "H26")
 
 
+def _receiving_body(unit: Unit) -> str:
+    """The receiving body in a dossier code: a one-stop shop's commune or district (00103-TT → 00103), a
+    branch of the province's centre itself (01-TTPVHCC-CN1), or two branches would give the same codes."""
+    base, _dash, suffix = unit.code.rpartition("-")
+    return base if suffix in ("TT", "MC") else unit.code
+
+
 def _centre_counters(*, open_on: date) -> list[Counter]:
     """The active counters of the one-stop centres open on a day."""
     counters = db.session.scalars(
@@ -222,7 +229,7 @@ def _seed_ratings(
         district = counter.unit.parent is not None and counter.unit.parent.kind == UnitKind.district
         busy = district or (counter.unit.active_from is not None and counter.unit.active_from >= REFORM)
         per_day = district_per_day if district else ward_per_day
-        prefix = f"{_province_prefix(counter.unit)}.{counter.unit.code.split('-')[0]}"
+        prefix = f"{_province_prefix(counter.unit)}.{_receiving_body(counter.unit)}"
         staff = staff_by_counter.get(counter.id, [])
         fields = _fields_for(counter, field_ids)
         device = devices[counter.id]

@@ -126,6 +126,12 @@ class SipasStatsSchema(ma.Schema):
     campaign = ma.fields.String()
     campaign_name = ma.fields.String()
     questionnaire = ma.fields.String()
+    method = ma.fields.String(
+        metadata={
+            "description": "The questionnaire's measurement method ('2017' or '2022'; '' when a local "
+            "questionnaire names none): figures of different methods are not comparable"
+        }
+    )
     unit = ma.fields.String()
     unit_name = ma.fields.String()
     n = ma.fields.Integer(metadata={"description": "Counted responses"})
@@ -208,6 +214,7 @@ def stats(campaign: str, unit: str):
         "campaign": found.code,
         "campaign_name": found.name,
         "questionnaire": found.questionnaire,
+        "method": questionnaire.method,
         "unit_name": subtree.name,
         **figures,
     }

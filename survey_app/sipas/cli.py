@@ -165,7 +165,9 @@ def import_file(path: Path, code: str) -> None:
 def report(code: str, fmt: str, min_n: int | None) -> None:
     """Indices of every unit with responses in its subtree (pooled counts, unrounded).
 
-    Figures are withheld (null) by the one small-sample rule of `analytics.sipas_index`.
+    Figures are withheld (null) by the one small-sample rule of `analytics.sipas_index`. The questionnaire's
+    measurement method is given (JSON: `method`; CSV: a last column on every line), since figures of
+    different methods are not comparable.
     """
     campaign = _campaign(code)
     minimum = current_app.config["SMALL_SAMPLE_MIN"] if min_n is None else min_n
@@ -175,17 +177,34 @@ def report(code: str, fmt: str, min_n: int | None) -> None:
         raise click.ClickException(str(exc)) from exc
     units = all_units_report(db.session, campaign, questionnaire=questionnaire, min_n=minimum)
     if fmt == "json":
-        click.echo(json.dumps({"campaign": campaign.code, "units": units}, ensure_ascii=False, indent=1))
+        answer = {
+            "campaign": campaign.code,
+            "questionnaire": campaign.questionnaire,
+            "method": questionnaire.method,
+            "units": units,
+        }
+        click.echo(json.dumps(answer, ensure_ascii=False, indent=1))
         return
-    write_csv(_report_rows(units), sys.stdout)
+    write_csv(_report_rows(units, questionnaire.method), sys.stdout)
 
 
-def _report_rows(units: list[dict]) -> Iterator[list]:
-    """The flat report: a header, then per unit its overall index, aspects, elements and criteria."""
-    yield [
-        "unit", "level", "code", "index", "n", "mean", "ci_low", "ci_high", *map(str, range(1, 6)),
-        "dont_know", "blank",
-    ]  # fmt: skip
+REPORT_HEADER = [
+    "unit", "level", "code", "index", "n", "mean", "ci_low", "ci_high", *map(str, range(1, 6)),
+    "dont_know", "blank", "method",
+]  # fmt: skip
+
+
+def _report_rows(units: list[dict], method: str) -> Iterator[list]:
+    """The flat report: a header, then per unit its overall index, aspects, elements and criteria, each
+    line ending with the method (a sheet pooling several campaigns' reports can keep methods apart)."""
+    width = len(REPORT_HEADER) - 1
+    yield REPORT_HEADER
+    for row in _figure_rows(units):
+        yield row + [""] * (width - len(row)) + [method]
+
+
+def _figure_rows(units: list[dict]) -> Iterator[list]:
+    """Per unit its overall index, aspects, elements and criteria, as far as each line has figures."""
     for unit in units:
         yield [unit["unit"], "overall", "", unit["overall"], unit["n"]]
         for level in ("aspects", "elements"):

@@ -37,7 +37,7 @@ HISTORY_CAMPAIGNS = [
     ("003", "TAYHO", "published"),
     ("009", "THANHXUAN", "closed"),
     ("274", "HOAIDUC", "closed"),
-    ("311", "DOSON", "closed"),
+    ("308", "DOSON", "closed"),
 ]
 COMMUNE_CAMPAIGNS = [
     ("00103", "PTAYHO", "published"),

@@ -12,7 +12,7 @@ from survey_app.demo.seed import DATA, DEMO_USERS
 from survey_app.extensions import db
 from survey_app.models import Staff, Unit, UnitKind, UnitStatus, User
 from survey_app.models.dialogue import ConferenceState, DialogueComment, DialogueConference
-from survey_app.models.kiosk import KioskRating
+from survey_app.models.kiosk import KioskDevice, KioskRating
 from survey_app.models.sipas import SipasCampaign, SipasResponse
 from survey_app.org.official import official_units
 from survey_app.org.services import get_unit_by_code, unit_for_code_on
@@ -20,6 +20,15 @@ from tests.conftest import login
 from tests.shared import shared_dir
 
 REFORM = date(2025, 7, 1)
+# Quận Đồ Sơn's wards in the pre-reform list (vietnam-provinces 0.6.0, district 308 of Hải Phòng).
+DO_SON_WARDS = {
+    "11455": "Phường Ngọc Xuyên",
+    "11458": "Phường Hải Sơn",
+    "11461": "Phường Vạn Hương",
+    "11465": "Phường Minh Đức",
+    "11467": "Phường Bàng La",
+    "11737": "Phường Hợp Đức",
+}
 TAY_HO_WARDS = ["00091", "00094", "00097", "00100", "00103", "00106", "00109", "00112"]
 
 
@@ -87,8 +96,49 @@ def test_today_hanoi_has_its_current_communes_and_the_old_units_as_history(app, 
     # Đồ Sơn's six wards (Hải Phòng) went into Phường Đồ Sơn and Phường Nam Đồ Sơn.
     assert (
         get_unit_by_code("11455").name == "Phường Đồ Sơn"
-        and get_unit_by_code("311").status == UnitStatus.closed
+        and get_unit_by_code("308").status == UnitStatus.closed
     )
+    # Under their codes in the pre-reform list (vietnam-provinces 0.6.0): Quận Đồ Sơn 308 (311 was
+    # Thành phố Thủy Nguyên), its wards as listed there.
+    do_son = db.session.scalar(select(Unit).where(Unit.code == "308", Unit.kind == UnitKind.district))
+    assert (do_son.name, do_son.parent.code) == ("Quận Đồ Sơn", "31")
+    assert {u.code: u.name for u in do_son.children if u.kind == UnitKind.ward} == DO_SON_WARDS
+    assert db.session.scalar(select(Unit).where(Unit.code == "311")) is None
+
+    # Hà Nội's centre has its branches, where kiosks stand; their names are neutral (units_2025.csv says
+    # why), and they opened with the two-tier map.
+    centre = get_unit_by_code("01-TTPVHCC")
+    branches = sorted(centre.children, key=lambda u: u.code)
+    assert [(b.code, b.name, b.kind, b.active_from) for b in branches] == [
+        (
+            f"01-TTPVHCC-CN{i}",
+            f"Chi nhánh số {i} - Trung tâm Phục vụ hành chính công thành phố Hà Nội",
+            UnitKind.centre,
+            REFORM,
+        )
+        for i in (1, 2, 3)
+    ]
+    branch_ids = [b.id for b in branches]
+    assert count(KioskDevice, KioskDevice.unit_id.in_(branch_ids)) == 3 + 3 + 3  # one per counter
+    per_branch = dict(
+        db.session.execute(
+            select(KioskRating.unit_id, func.min(KioskRating.local_day))
+            .where(KioskRating.unit_id.in_(branch_ids))
+            .group_by(KioskRating.unit_id)
+        ).all()
+    )
+    assert set(per_branch) == set(branch_ids) and min(per_branch.values()) >= REFORM
+    assert all(s.counter for b in branches for s in b.staff) and sum(len(b.staff) for b in branches) == 13
+
+    # Hải Phòng's Sở after the mergers, named as Hà Nội's, and its city police.
+    sos = {
+        city: sorted(u.name for u in get_unit_by_code(city).children if u.code.startswith(f"{city}-S"))
+        for city in ("01", "31")
+    }
+    assert len(sos["31"]) == 8 and set(sos["31"]) < set(sos["01"])
+    assert "Sở Tài nguyên và Môi trường" not in sos["31"] and "Sở Kế hoạch và Đầu tư" not in sos["31"]
+    assert get_unit_by_code("31-SXD").name == "Sở Xây dựng" and get_unit_by_code("31-SXD").is_active
+    assert get_unit_by_code("31-CATP").name == "Công an thành phố Hải Phòng"
 
     # The demo users work at today's units.
     units_of = dict(
@@ -171,14 +221,27 @@ def test_history_ends_at_the_closing_and_today_starts_on_1_july_2025(app):
         )
     ).all()
     recent = {body for body, on in forwards if on >= REFORM}
-    assert recent and recent <= {
-        "Sở Xây dựng",
-        "Sở Nông nghiệp và Môi trường",
-        "Sở Tài chính",
-        *(f"Công an {u.name[:1].lower()}{u.name[1:]}" for u in db.session.scalars(select(Unit))),
+    police = {f"Công an {u.name[:1].lower()}{u.name[1:]}" for u in db.session.scalars(select(Unit))}
+    so_of = {
+        city: {f"{u.name} {name}" for u in get_unit_by_code(city).children if u.code.startswith(f"{city}-S")}
+        for city, name in (("01", "thành phố Hà Nội"), ("31", "thành phố Hải Phòng"))
     }
+    assert recent and recent <= police | so_of["01"] | so_of["31"]
     assert not any(body.startswith(("Công an quận", "Công an huyện")) for body in recent)
-    assert "Sở Tài nguyên và Môi trường" not in recent
+    assert not any("Tài nguyên và Môi trường" in body for body in recent)
+    # Đồ Sơn's comments go to Hải Phòng's bodies, Hà Nội's communes' to Hà Nội's.
+    by_city: dict[str, set[str]] = {"01": set(), "31": set()}
+    since_reform = db.session.scalars(
+        select(DialogueComment).where(
+            DialogueComment.forwarded_to != "", DialogueComment.forwarded_on >= REFORM
+        )
+    )
+    for comment in since_reform:
+        by_city[comment.conference.host_unit.parent.code].add(comment.forwarded_to)
+    assert by_city["31"] & so_of["31"] and by_city["01"] & so_of["01"]
+    assert by_city["31"] <= so_of["31"] | {"Công an phường Đồ Sơn", "Công an phường Nam Đồ Sơn"}
+    assert not any("Hà Nội" in body for body in by_city["31"])
+    assert not any("Hải Phòng" in body for body in by_city["01"])
 
     # The 2018 conference of the article, with its 11 comments, hosted by Quận Tây Hồ.
     first = min(conferences, key=lambda c: c.held_at)

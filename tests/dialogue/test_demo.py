@@ -84,10 +84,17 @@ def test_demo_conferences(app):
     }
     recent = {body for on, body in forwards if on >= REFORM}
     assert recent and not any("quận" in body or "huyện" in body or "Tài nguyên" in body for body in recent)
-    assert all(
-        body in set(demo.FORWARD_BODIES.values()) or body.startswith(("Công an phường", "Công an xã"))
-        for body in recent
-    )
+    # the Sở of the host's own city, named with it (Đồ Sơn's go to Hải Phòng's)
+    sos = {
+        f"{so} thành phố {city}"
+        for so in demo.FORWARD_BODIES.values()
+        if so
+        for city in ("Hà Nội", "Hải Phòng")
+    }
+    assert all(body in sos or body.startswith(("Công an phường", "Công an xã")) for body in recent)
+    for conf in since:
+        city = "Hải Phòng" if conf.host_unit.parent.code == "31" else "Hà Nội"
+        assert all(c.forwarded_to.endswith(city) for c in conf.comments if c.forwarded_to.startswith("Sở"))
     stats = dialogue_stats(
         db.session,
         get_unit_by_code("01"),

@@ -75,10 +75,11 @@ def test_duplicate_codes_are_refused(org):
         services.create_unit(code="003", name="Again", kind=UnitKind.district, parent=org.city)
 
 
+# Pre-2025 codes as the pre-reform list (vietnam-provinces 0.6.0) gives them.
 VALID_CSV = """code,name,kind,parent_code
 31,Thành phố Hải Phòng,province,
-311,Quận Đồ Sơn,district,31
-11680,Phường Vạn Hương,ward,311
+308,Quận Đồ Sơn,district,31
+11461,Phường Vạn Hương,ward,308
 """
 
 
@@ -100,7 +101,7 @@ def test_import_is_all_or_nothing_and_idempotent(app, org, tmp_path):
     result = runner.invoke(args=["units", "import", str(good)])
     assert result.exit_code == 0, result.output
     assert "created 3" in result.output
-    assert services.get_unit_by_code("11680").parent.code == "311"
+    assert services.get_unit_by_code("11461").parent.code == "308"
     entries = db.session.query(AuditEntry).count()
 
     result = runner.invoke(args=["units", "import", str(good)])

@@ -40,6 +40,8 @@ def test_a_leader_reads_the_figures_of_a_ward_and_of_the_pooled_district(client,
         "Phường Bưởi",
         2,
     )
+    # the questionnaire's method, so a trend never joins figures of the 2017 and 2022 methods
+    assert (body["questionnaire"], body["method"]) == ("ward-short", "2017")
     assert body["elements"] == pytest.approx({"S3": 200 / 3, "S4": 50.0, "S5": 75.0})
     assert body["overall"] == pytest.approx((200 / 3 + 50 + 75) / 3)
     assert body["channels"] == {"online": 1, "paper": 1}
@@ -104,6 +106,7 @@ def test_the_openapi_document_declares_the_stats_parameters_and_answer(client):
         fields
     )
     assert fields["n"]["type"] == "integer" and fields["overall"]["type"] == "number"
+    assert fields["method"]["type"] == "string" and "2022" in fields["method"]["description"]
     criterion = fields["criteria"]["additionalProperties"]["$ref"].rsplit("/", 1)[-1]
     assert {"index", "n", "mean", "ci_low", "ci_high", "counts"} <= set(schemas[criterion]["properties"])
     listed = spec["paths"]["/api/v1/sipas/campaigns"]["get"]["responses"]["200"]
@@ -116,3 +119,11 @@ def test_an_unknown_query_parameter_is_refused_by_name(client, org, campaign):
     auth = bearer(org.users["leader"])
     answer = client.get("/api/v1/stats/sipas?campaign=TH-2026&unit=003&lang=vi", headers=auth)
     assert answer.status_code == 422 and "lang" in answer.get_json()["errors"]["query"]
+
+
+def test_the_figures_name_the_2022_method_of_a_2023_questionnaire(client, org):
+    make_sipas_campaign(org.district, {org.ward: 50}, code="SIPAS-2023", questionnaire="sipas-2023")
+    db.session.commit()
+    auth = bearer(org.users["leader"])
+    body = client.get("/api/v1/stats/sipas?campaign=SIPAS-2023&unit=003", headers=auth).get_json()
+    assert (body["questionnaire"], body["method"], body["n"]) == ("sipas-2023", "2022", 0)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import json
 
 import pytest
 
+from survey_app.extensions import db
+from tests.factories import make_sipas_campaign
 from tests.sipas.helpers import CSV_TEXT, HEADER
 
 
@@ -36,7 +39,8 @@ def test_cli_create_import_report_json_and_csv(app, org, tmp_path):
         args=["sipas", "report", "--campaign", "TH-2026", "--format", "json", "--min-n", "0"]
     )
     data = json.loads(report.output)
-    assert data["campaign"] == "TH-2026"
+    # ward-short is built on the 2017–2021 method (its file says `method: "2017"`)
+    assert (data["campaign"], data["questionnaire"], data["method"]) == ("TH-2026", "ward-short", "2017")
     ward = next(u for u in data["units"] if u["unit"] == "00109")
     assert set(ward) == {
         "unit",
@@ -55,11 +59,16 @@ def test_cli_create_import_report_json_and_csv(app, org, tmp_path):
     flat = runner.invoke(
         args=["sipas", "report", "--campaign", "TH-2026", "--format", "csv", "--min-n", "0"]
     ).output.splitlines()
-    assert flat[0] == "unit,level,code,index,n,mean,ci_low,ci_high,1,2,3,4,5,dont_know,blank"
+    assert flat[0] == "unit,level,code,index,n,mean,ci_low,ci_high,1,2,3,4,5,dont_know,blank,method"
     assert any(
-        line.startswith("00109,criterion,S01,100.0,2,4.5,") and line.endswith(",0,0,0,1,1,0,0")
+        line.startswith("00109,criterion,S01,100.0,2,4.5,") and line.endswith(",0,0,0,1,1,0,0,2017")
         for line in flat
     )
+    # every line carries the method in the same column, the overall line too
+    rows = list(csv.reader(flat))
+    overall = next(row for row in rows if row[:2] == ["00109", "overall"])
+    assert overall[4] == "2" and overall[5:15] == [""] * 10 and overall[15] == "2017"
+    assert all(len(row) == 16 and row[-1] == "2017" for row in rows[1:])
 
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "\nx,00109,online,2020-01-01,1,1,1,1,1,1,1,1,1,1\n", encoding="utf-8")
@@ -95,3 +104,15 @@ def test_cli_units_states_and_export(app, org, tmp_path):
     )
     assert out.read_text(encoding="utf-8").splitlines()[1].startswith("r1,00109,online,")
     assert runner.invoke(args=["sipas", "report", "--campaign", "NOPE"]).exit_code != 0
+
+
+def test_the_report_names_the_2022_method_of_a_2023_questionnaire(app, org):
+    make_sipas_campaign(org.district, {org.ward: 50}, code="SIPAS-2023", questionnaire="sipas-2023")
+    db.session.commit()
+    runner = app.test_cli_runner()
+    data = json.loads(runner.invoke(args=["sipas", "report", "--campaign", "SIPAS-2023"]).output)
+    assert (data["questionnaire"], data["method"], data["units"]) == ("sipas-2023", "2022", [])
+    flat = runner.invoke(args=["sipas", "report", "--campaign", "SIPAS-2023", "--format", "csv"]).output
+    assert flat.splitlines() == [
+        "unit,level,code,index,n,mean,ci_low,ci_high,1,2,3,4,5,dont_know,blank,method"
+    ]
