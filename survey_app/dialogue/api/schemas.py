@@ -158,6 +158,16 @@ class CommentInSchema(ma.Schema):
     answer = ma.fields.String(
         load_default="", validate=Length(max=MAX_ANSWER), metadata={"description": "for outcome on_spot"}
     )
+    handling_outcome = ma.fields.Enum(
+        HandlingOutcome,
+        by_value=True,
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "for outcome on_spot: what the handling decided (NĐ 20/2008 Điều 15), under the "
+            "written answer's rule: required for a comment about an administrative regulation"
+        },
+    )
     department = ma.fields.String(
         load_default=None, allow_none=True, metadata={"description": "Unit code, for outcome written"}
     )
@@ -206,7 +216,8 @@ class StatusChangeSchema(ma.Schema):
         load_default=None,
         allow_none=True,
         metadata={
-            "description": "for answered: what the handling decided (NĐ 20/2008 Điều 15); required for a "
+            "description": "for answered_on_spot and answered: what the handling decided (NĐ 20/2008 "
+            "Điều 15); required for a "
             "comment about an administrative regulation unless classified as lacking basis, refused then"
         },
     )
