@@ -25,7 +25,7 @@ from survey_app.dialogue.outcomes import check_outcome, check_outcome_for
 from survey_app.dialogue.scope import department_for
 from survey_app.dialogue.vocabulary import category_codes, unfilled_placeholders
 from survey_app.extensions import db
-from survey_app.models import ProcedureField, User
+from survey_app.models import ProcedureField, Unit, User
 from survey_app.models.base import LabelledEnum
 from survey_app.models.dialogue import (
     OPEN_STATUSES,
@@ -383,8 +383,8 @@ def answer_in_writing(
     comment: DialogueComment, text: str, actor: User | None, answered_by: str = ""
 ) -> DialogueComment:
     """Record the written answer (of the competent body, for a forwarded comment) and who gave it (default:
-    the user recording it, or the competent body); it stays held until the conference's answers are
-    published. The pages and the API answer
+    the department that answers, or the competent body: the answer is theirs, and a user's login is never
+    printed); it stays held until the conference's answers are published. The pages and the API answer
     through `handling.answer_with_outcome`, which adds the outcome of NĐ 20/2008 Điều 15 and its rule."""
     _check_open(comment)
     forwarded = comment.status == CommentStatus.forwarded
@@ -398,7 +398,7 @@ def answer_in_writing(
     elif forwarded:  # the competent body's answer, recorded by the host as it arrives
         comment.answered_by = comment.forwarded_to
     else:
-        comment.answered_by = actor_label(actor) if actor else comment.answered_by
+        comment.answered_by = db.session.get(Unit, comment.department_id).name
     comment.answered_at = clock.now()
     record_event(comment, CommentStatus.answered, actor)
     return comment

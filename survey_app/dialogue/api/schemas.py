@@ -207,7 +207,7 @@ class StatusChangeSchema(ma.Schema):
         validate=Length(max=MAX_NAME),
         metadata={
             "description": "for answered_on_spot (required) and answered: who answered, as the minutes "
-            "name them (default for answered: the signed-in user, or the competent body of a forward)"
+            "name them (default for answered: the department, or the competent body of a forward)"
         },
     )
     handling_outcome = ma.fields.Enum(
