@@ -386,8 +386,14 @@ class ConferenceDetailSchema(ConferenceSchema):
 class DepartmentFiguresSchema(ma.Schema):
     """Written answers of one department."""
 
-    unit = ma.fields.String(metadata={"description": "Unit code"})
-    name = ma.fields.String()
+    unit = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Unit code; null on the line of the written answers the host owes with no "
+            "department recorded (counted in every total, overdue too)"
+        },
+    )
+    name = ma.fields.String(allow_none=True)
     assigned = ma.fields.Integer()
     answered = ma.fields.Integer()
     answered_on_time = ma.fields.Integer()
