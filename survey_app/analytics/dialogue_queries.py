@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,8 +21,6 @@ from survey_app.models.dialogue import (
     OPEN_STATUSES,
     CommentStatus,
     ConferenceState,
-    DialogueComment,
-    DialogueConference,
 )
 
 # A conference counts as held once it has opened.
@@ -48,6 +48,81 @@ def _local_day(moment: datetime | None, zone: ZoneInfo) -> date | None:
     return moment.astimezone(zone).date()
 
 
+@dataclass
+class DepartmentTally:
+    """Written answers a department owes: assigned, answered, answered by the deadline, due (answered or
+    past the deadline) and overdue (still owed past the deadline)."""
+
+    assigned: int = 0
+    answered: int = 0
+    answered_on_time: int = 0
+    due: int = 0
+    overdue: int = 0
+
+
+@dataclass
+class CommentTally:
+    """What became of the comments of a period: the one count behind the API's stats and the dashboard."""
+
+    comments: int = 0
+    by_category: Counter = field(default_factory=Counter)
+    # Key None: written answers the host owes with no department recorded (comments forwarded before the
+    # forwarding day was kept, then marked in progress, are such); they count in every total, overdue too.
+    departments: dict[int | None, DepartmentTally] = field(default_factory=dict)
+    on_spot: int = 0
+    written: int = 0
+    answered: int = 0
+    answered_on_time: int = 0
+    due: int = 0
+    overdue: int = 0
+    forwarded: int = 0
+    forwarded_open: int = 0
+    forwarded_overdue: int = 0
+
+
+def tally_comments(facts: Iterable[tuple], today: date, zone: ZoneInfo) -> CommentTally:
+    """Count comment facts (those of `comment_facts`) by category, answer on the spot, written answer per
+    department (due, on time, overdue on `today`) and forward to a competent body (against its own
+    deadline, outside every department's figures); `zone` decides the local day of an answer."""
+    tally = CommentTally()
+    for category, department_id, status, due_on, spot, answered_at, forwarded_on in facts:
+        tally.comments += 1
+        tally.by_category[category] += 1
+        if spot:
+            tally.on_spot += 1
+            continue
+        past_due = due_on is not None and pooling.as_date(due_on) < today
+        if forwarded_on is not None:  # the competent body's to answer, not the host department's
+            tally.forwarded += 1
+            tally.forwarded_open += status in OPEN_STATUSES
+            tally.forwarded_overdue += status in OPEN_STATUSES and past_due
+            continue
+        if department_id is None and due_on is None:  # the response is still to be decided
+            continue
+        figures = tally.departments.setdefault(department_id, DepartmentTally())
+        is_answered = status in WRITTEN_ANSWER_STATUSES
+        answered_day = _local_day(answered_at, zone)
+        timely = (
+            is_answered
+            and due_on is not None
+            and answered_day is not None
+            and answered_day <= pooling.as_date(due_on)
+        )
+        is_due = is_answered or past_due
+        late_open = status in HOST_DUE_STATUSES and past_due
+        figures.assigned += 1
+        figures.answered += is_answered
+        figures.answered_on_time += timely
+        figures.due += is_due
+        figures.overdue += late_open
+        tally.written += 1
+        tally.answered += is_answered
+        tally.answered_on_time += timely
+        tally.due += is_due
+        tally.overdue += late_open
+    return tally
+
+
 def dialogue_stats(
     session: Session, unit: Unit, start: date, end: date, *, today: date, zone: ZoneInfo
 ) -> dict:
@@ -55,98 +130,49 @@ def dialogue_stats(
 
     Returns conferences held, comments by category and by department, the share answered on the spot,
     the share of written answers given by the deadline (of those answered or already due), overdue counts,
-    and the comments forwarded to a competent body (outside every department's figures);
-    `today` decides what is overdue, `zone` where local days begin.
+    and the comments forwarded to a competent body (outside every department's figures); `today` decides
+    what is overdue, `zone` where local days begin. The counts are `tally_comments`', as the dashboard's.
     """
     low, high = utc_bounds(start, end, zone)
-    held = (
-        select(DialogueConference.id)
-        .join(UnitClosure, UnitClosure.descendant_id == DialogueConference.host_unit_id)
-        .where(
-            UnitClosure.ancestor_id == unit.id,
-            DialogueConference.state.in_(HELD_STATES),
-            DialogueConference.held_at >= low,
-            DialogueConference.held_at < high,
-        )
-    )
-    conference_ids = list(session.scalars(held))
-    rows = session.execute(
-        select(
-            DialogueComment.category,
-            DialogueComment.department_id,
-            DialogueComment.status,
-            DialogueComment.due_on,
-            DialogueComment.answered_on_spot,
-            DialogueComment.answered_at,
-            DialogueComment.forwarded_on,
-        ).where(DialogueComment.conference_id.in_(conference_ids))
-    ).all()
-    by_category: Counter[str] = Counter()
-    departments: dict[int, Counter[str]] = {}
-    on_spot = written = answered = on_time = due = overdue = forwarded = forwarded_open = forwarded_late = 0
-    for category, department_id, status, due_on, spot, answered_at, forwarded_on in rows:
-        by_category[category] += 1
-        if spot:
-            on_spot += 1
-            continue
-        if forwarded_on is not None:  # the competent body's to answer, not the host department's
-            forwarded += 1
-            forwarded_open += status in OPEN_STATUSES
-            forwarded_late += status in OPEN_STATUSES and due_on is not None and due_on < today
-            continue
-        if department_id is None:
-            continue
-        figures = departments.setdefault(department_id, Counter())
-        written += 1
-        figures["assigned"] += 1
-        is_answered = status in WRITTEN_ANSWER_STATUSES
-        answered_day = _local_day(answered_at, zone)
-        timely = is_answered and due_on is not None and answered_day is not None and answered_day <= due_on
-        is_due = is_answered or (due_on is not None and due_on < today)
-        late_open = status in HOST_DUE_STATUSES and due_on is not None and due_on < today
-        answered += is_answered
-        on_time += timely
-        due += is_due
-        overdue += late_open
-        figures["answered"] += is_answered
-        figures["answered_on_time"] += timely
-        figures["due"] += is_due
-        figures["overdue"] += late_open
+    tally = tally_comments(comment_facts(session, unit.id, low, high), today, zone)
     units = {
         unit_id: (code, name)
         for unit_id, code, name in session.execute(
-            select(Unit.id, Unit.code, Unit.name).where(Unit.id.in_(list(departments)))
+            select(Unit.id, Unit.code, Unit.name).where(Unit.id.in_([d for d in tally.departments if d]))
         )
     }
-    comments = len(rows)
+    # the departments by code, then the answers owed with no department recorded (unit null)
+    ordered = sorted(
+        tally.departments.items(), key=lambda item: (item[0] is None, units.get(item[0], ("",))[0])
+    )
     return {
-        "conferences": len(conference_ids),
-        "comments": comments,
-        "by_category": dict(sorted(by_category.items())),
+        "conferences": subtree_conference_count(session, unit.id, low, high),
+        "comments": tally.comments,
+        "by_category": dict(sorted(tally.by_category.items())),
         "by_department": [
             {
-                "unit": units[department_id][0],
-                "name": units[department_id][1],
-                "assigned": f["assigned"],
-                "answered": f["answered"],
-                "answered_on_time": f["answered_on_time"],
-                "due": f["due"],
-                "overdue": f["overdue"],
-                "on_time_share": percent(f["answered_on_time"], f["due"]),
+                "unit": units[department_id][0] if department_id else None,
+                "name": units[department_id][1] if department_id else None,
+                "assigned": f.assigned,
+                "answered": f.answered,
+                "answered_on_time": f.answered_on_time,
+                "due": f.due,
+                "overdue": f.overdue,
+                "on_time_share": percent(f.answered_on_time, f.due),
             }
-            for department_id, f in sorted(departments.items(), key=lambda item: units[item[0]][0])
+            for department_id, f in ordered
         ],
-        "answered_on_spot": on_spot,
-        "on_spot_share": percent(on_spot, comments),
-        "written": written,
-        "answered_in_writing": answered,
-        "answered_in_writing_on_time": on_time,
-        "written_due": due,
-        "on_time_share": percent(on_time, due),
-        "overdue": overdue,
-        "forwarded": forwarded,
-        "forwarded_awaiting_answer": forwarded_open,
-        "forwarded_overdue": forwarded_late,
+        "answered_on_spot": tally.on_spot,
+        "on_spot_share": percent(tally.on_spot, tally.comments),
+        "written": tally.written,
+        "answered_in_writing": tally.answered,
+        "answered_in_writing_on_time": tally.answered_on_time,
+        "written_due": tally.due,
+        "on_time_share": percent(tally.answered_on_time, tally.due),
+        "overdue": tally.overdue,
+        "forwarded": tally.forwarded,
+        "forwarded_awaiting_answer": tally.forwarded_open,
+        "forwarded_overdue": tally.forwarded_overdue,
     }
 
 

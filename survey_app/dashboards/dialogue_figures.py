@@ -7,8 +7,7 @@ none is withheld for a small number (a department answers a handful of comments 
 from __future__ import annotations
 
 from collections import Counter as Tally
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import get_locale
@@ -70,23 +69,24 @@ def dialogue_dashboard(filters: Filters) -> tuple[DialogueSummary, list[Chart]]:
     start_utc, end_utc = clock.day_bounds(filters.start, filters.end)
     today = clock.today()
     facts = dialogue_queries.comment_facts(session, unit.id, start_utc, end_utc)
-    tally = _tally_comments(facts, today)
+    # the API's stats count with the same function: the two never disagree
+    tally = dialogue_queries.tally_comments(facts, today, clock.local_zone())
     summary = DialogueSummary(
         conferences=dialogue_queries.subtree_conference_count(session, unit.id, start_utc, end_utc),
-        comments=len(facts),
+        comments=tally.comments,
         on_spot=tally.on_spot,
-        on_spot_share=share(tally.on_spot, len(facts)),
-        written_due=tally.written_due,
-        written_on_time=tally.written_on_time,
-        on_time_share=share(tally.written_on_time, tally.written_due),
+        on_spot_share=share(tally.on_spot, tally.comments),
+        written_due=tally.due,
+        written_on_time=tally.answered_on_time,
+        on_time_share=share(tally.answered_on_time, tally.due),
         overdue=tally.overdue,
         forwarded_overdue=tally.forwarded_overdue,
     )
     late = dialogue_queries.overdue_comments(session, unit.id, today, start_utc, end_utc)
     return summary, [
         _conferences_chart(filters),
-        _categories_chart(tally.by_category, len(facts)),
-        _departments_chart(tally.per_department),
+        _categories_chart(tally.by_category, tally.comments),
+        _departments_chart(tally.departments),
         _overdue_chart(late, today),
     ]
 
@@ -131,56 +131,6 @@ def _conferences_chart(filters: Filters) -> Chart:
     )
 
 
-@dataclass
-class _CommentTally:
-    """What became of the comments of a period: on the spot, in writing on time or late, still open."""
-
-    by_category: Tally = field(default_factory=Tally)
-    per_department: dict[int, dict[str, int]] = field(
-        default_factory=lambda: defaultdict(
-            lambda: {"n": 0, "written": 0, "answered": 0, "on_time": 0, "overdue": 0}
-        )
-    )
-    on_spot: int = 0
-    written_due: int = 0
-    written_on_time: int = 0
-    overdue: int = 0
-    forwarded_overdue: int = 0
-
-
-def _tally_comments(facts: list[tuple], today: date) -> _CommentTally:
-    """Count the comments by category, and the written answers by department, due, on time and overdue."""
-    zone = clock.local_zone()
-    tally = _CommentTally()
-    for category, department_id, status, due, answered_on_spot, answered_at, forwarded_on in facts:
-        tally.by_category[category] += 1
-        if answered_on_spot:
-            tally.on_spot += 1
-            continue
-        if due is None:
-            continue
-        if forwarded_on is not None:  # the competent body's, against its own deadline
-            if status in dialogue_queries.OPEN_STATUSES and due < today:
-                tally.forwarded_overdue += 1
-            continue
-        line = tally.per_department[department_id or 0]
-        line["n"] += 1
-        answered = answered_at is not None and status in dialogue_queries.WRITTEN_ANSWER_STATUSES
-        answered_day = answered_at.astimezone(zone).date() if answered else None
-        if answered_day is not None:
-            line["answered"] += 1
-        if answered_day is not None or due < today:  # its deadline has been tested
-            tally.written_due += 1
-            line["written"] += 1
-            if answered_day is not None and answered_day <= due:
-                tally.written_on_time += 1
-                line["on_time"] += 1
-        if answered_day is None and status in dialogue_queries.HOST_DUE_STATUSES and due < today:
-            tally.overdue += 1
-            line["overdue"] += 1
-    return tally
-
-
 def _categories_chart(by_category: Tally, total: int) -> Chart:
     """Comments by category, most frequent first."""
     categories = sorted(by_category.items(), key=lambda item: (-item[1], item[0]))
@@ -194,20 +144,21 @@ def _categories_chart(by_category: Tally, total: int) -> Chart:
     )
 
 
-def _departments_chart(per_department: dict[int, dict[str, int]]) -> Chart:
+def _departments_chart(per_department: dict[int | None, dialogue_queries.DepartmentTally]) -> Chart:
     """Written answers of each department: assigned, answered, due (answered or past the deadline), on time
-    (count and share of those due), overdue (those overdue marked)."""
+    (count and share of those due), overdue (those overdue marked); those owed with no department recorded
+    on a line of their own."""
     names = pooling.unit_names(db.session, [d for d in per_department if d])
-    departments = sorted(per_department.items(), key=lambda item: (-item[1]["n"], names.get(item[0], "")))
+    departments = sorted(per_department.items(), key=lambda item: (-item[1].assigned, names.get(item[0], "")))
     rows = [
         [
             names.get(department_id, _("Not assigned")),
-            line["n"],
-            line["answered"],
-            line["written"],
-            line["on_time"],
-            share(line["on_time"], line["written"]),
-            line["overdue"],
+            line.assigned,
+            line.answered,
+            line.due,
+            line.answered_on_time,
+            share(line.answered_on_time, line.due),
+            line.overdue,
         ]
         for department_id, line in departments
     ]

@@ -21,10 +21,11 @@ from sqlalchemy.exc import IntegrityError
 from survey_app.core import clock
 from survey_app.dialogue.deadlines import default_due_on, forward_deadline, forwarded_due_on
 from survey_app.dialogue.errors import DialogueError
+from survey_app.dialogue.outcomes import check_outcome, check_outcome_for
 from survey_app.dialogue.scope import department_for
 from survey_app.dialogue.vocabulary import category_codes, unfilled_placeholders
 from survey_app.extensions import db
-from survey_app.models import ProcedureField, User
+from survey_app.models import ProcedureField, Unit, User
 from survey_app.models.base import LabelledEnum
 from survey_app.models.dialogue import (
     OPEN_STATUSES,
@@ -34,6 +35,7 @@ from survey_app.models.dialogue import (
     DialogueComment,
     DialogueCommentEvent,
     DialogueConference,
+    HandlingOutcome,
     SpeakerKind,
 )
 from survey_app.org.procedure_fields import field_refusal
@@ -85,6 +87,8 @@ class CommentInput:
     outcome: str = Outcome.none
     answered_by: str = ""
     answer: str = ""
+    # NĐ 20/2008 Điều 15, for an answer on the spot: the same rule as the written answer's (`outcomes`)
+    handling_outcome: HandlingOutcome | None = None
     department_id: int | None = None
     due_on: date | None = None
     client_key: str | None = None
@@ -216,11 +220,13 @@ def add_comment(conference: DialogueConference, data: CommentInput, actor: User 
         department_for(conference, data.addressed_department_id) if data.addressed_department_id else None
     )
     # Everything is checked before anything is stored, so a refused comment leaves no trace.
-    answer = department = due_on = None
+    answer = department = due_on = handling_outcome = None
     if data.outcome == Outcome.on_spot:
         answer = _check_answer(data.answer, _("Enter the answer given at the conference."))
         if not data.answered_by.strip():
             raise DialogueError(_("Enter who answered at the conference."), field="answered_by")
+        # not classified yet: the rule reads the category alone
+        handling_outcome = check_outcome_for(data.category, None, data.handling_outcome)
     elif data.outcome == Outcome.written:
         if not (data.department_id or data.addressed_department_id):
             raise DialogueError(
@@ -256,7 +262,8 @@ def add_comment(conference: DialogueConference, data: CommentInput, actor: User 
         comment.answered_by = data.answered_by.strip()
         comment.answer = answer
         comment.answered_at = clock.now()
-        record_event(comment, CommentStatus.answered_on_spot, actor, note=comment.answered_by)
+        comment.handling_outcome = handling_outcome
+        record_event(comment, CommentStatus.answered_on_spot, actor, note=_on_spot_note(comment))
     elif department is not None:
         comment.due_on = due_on
         comment.department_id = department.id
@@ -341,19 +348,34 @@ def start_work(comment: DialogueComment, actor: User | None, note: str = "") -> 
     return comment
 
 
+def _on_spot_note(comment: DialogueComment) -> str:
+    """The history's note of an answer on the spot: who gave it, and the outcome when it carries one."""
+    if comment.handling_outcome is None:
+        return comment.answered_by
+    outcome = _("Outcome: %(outcome)s", outcome=comment.handling_outcome.label)
+    return f"{comment.answered_by} — {outcome}"
+
+
 def answer_on_spot(
-    comment: DialogueComment, answered_by: str, text: str, actor: User | None
+    comment: DialogueComment,
+    answered_by: str,
+    text: str,
+    actor: User | None,
+    outcome: HandlingOutcome | None = None,
 ) -> DialogueComment:
-    """Record the answer a comment logged earlier received at the conference itself."""
+    """Record the answer a comment logged earlier received at the conference itself, with the outcome of
+    its handling under the written answer's rule (NĐ 20/2008 Điều 15, `outcomes.check_outcome`)."""
     if comment.status != CommentStatus.received:
         raise DialogueError(_("Comment %(n)d is already answered.", n=comment.number))
     answer = _check_answer(text, _("Enter the answer given at the conference."))
     who = _check_text(answered_by, MAX_NAME, _("Enter who answered at the conference."), "answered_by")
+    check_outcome(comment, outcome)
     comment.answered_on_spot = True
     comment.answered_by = who
     comment.answer = answer
     comment.answered_at = clock.now()
-    record_event(comment, CommentStatus.answered_on_spot, actor, note=who)
+    comment.handling_outcome = outcome
+    record_event(comment, CommentStatus.answered_on_spot, actor, note=_on_spot_note(comment))
     return comment
 
 
@@ -361,9 +383,9 @@ def answer_in_writing(
     comment: DialogueComment, text: str, actor: User | None, answered_by: str = ""
 ) -> DialogueComment:
     """Record the written answer (of the competent body, for a forwarded comment) and who gave it (default:
-    the user recording it, or the competent body); it stays held until the conference's answers are
-    published. The pages and the API answer through `handling.answer_with_outcome`, which adds the outcome
-    of NĐ 20/2008 Điều 15 and its rule."""
+    the department that answers, or the competent body: the answer is theirs, and a user's login is never
+    printed); it stays held until the conference's answers are published. The pages and the API answer
+    through `handling.answer_with_outcome`, which adds the outcome of NĐ 20/2008 Điều 15 and its rule."""
     _check_open(comment)
     forwarded = comment.status == CommentStatus.forwarded
     if comment.department_id is None and not forwarded:
@@ -376,7 +398,7 @@ def answer_in_writing(
     elif forwarded:  # the competent body's answer, recorded by the host as it arrives
         comment.answered_by = comment.forwarded_to
     else:
-        comment.answered_by = actor_label(actor) if actor else comment.answered_by
+        comment.answered_by = db.session.get(Unit, comment.department_id).name
     comment.answered_at = clock.now()
     record_event(comment, CommentStatus.answered, actor)
     return comment

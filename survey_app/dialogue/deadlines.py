@@ -79,12 +79,28 @@ def lateness(comment: DialogueComment, on: date | None = None) -> str | None:
 
 
 def overdue_filter(on: date):
-    """SQL condition: comments the host's department still owes past their deadline."""
-    return (DialogueComment.status.in_(HOST_DUE_STATUSES)) & (DialogueComment.due_on < on)
+    """SQL condition: comments the host's department still owes past their deadline (a forwarded comment
+    marked in progress is still the competent body's)."""
+    return (
+        DialogueComment.status.in_(HOST_DUE_STATUSES)
+        & (DialogueComment.due_on < on)
+        & DialogueComment.forwarded_on.is_(None)
+    )
+
+
+def forwarded_overdue_filter(on: date):
+    """SQL condition: forwarded comments the competent body has not answered by its own deadline (the SQL of
+    `is_overdue_at_competent_body`, the `forwarded_overdue` of the stats)."""
+    return (
+        DialogueComment.forwarded_on.is_not(None)
+        & DialogueComment.status.in_(OPEN_STATUSES)
+        & (DialogueComment.due_on < on)
+    )
 
 
 def overdue_comments(on: date, within: Unit | None = None) -> list[DialogueComment]:
-    """Comments overdue on a day, per department then deadline (only those assigned within a subtree)."""
+    """Comments the host's departments still owe past their deadline on a day, per department then deadline
+    (only those assigned within a subtree)."""
     query = (
         select(DialogueComment)
         .where(overdue_filter(on))
@@ -93,4 +109,22 @@ def overdue_comments(on: date, within: Unit | None = None) -> list[DialogueComme
     )
     if within is not None:
         query = query.where(DialogueComment.department_id.in_(subtree_ids_query(within.id)))
+    return list(db.session.scalars(query))
+
+
+def forwarded_overdue_comments(on: date, within: Unit | None = None) -> list[DialogueComment]:
+    """Forwarded comments late at their competent body on a day, per body then deadline (within a subtree:
+    those a host of the subtree forwarded, or one of its departments had been assigned)."""
+    query = (
+        select(DialogueComment)
+        .join(DialogueConference, DialogueConference.id == DialogueComment.conference_id)
+        .where(forwarded_overdue_filter(on))
+        .options(selectinload(DialogueComment.department), selectinload(DialogueComment.conference))
+        .order_by(DialogueComment.forwarded_to, DialogueComment.due_on, DialogueComment.id)
+    )
+    if within is not None:
+        subtree = subtree_ids_query(within.id)
+        query = query.where(
+            DialogueConference.host_unit_id.in_(subtree) | DialogueComment.department_id.in_(subtree)
+        )
     return list(db.session.scalars(query))

@@ -371,6 +371,10 @@ def seed_year(today: date | None = None, *, before_reform: bool = False) -> Iter
                         outcome=Outcome.on_spot if on_spot else Outcome.written,
                         answered_by=_answerer(department, host) if on_spot else "",
                         answer=item["answer"] if on_spot else "",
+                        # as the written answers (_answer_as_decree_20): a ward or district recommends
+                        handling_outcome=HandlingOutcome.recommend
+                        if on_spot and item["category"] in regulation_categories()
+                        else None,
                         department_id=department.id,
                     ),
                     None,

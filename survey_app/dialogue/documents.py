@@ -17,7 +17,13 @@ from flask_babel import gettext as _
 from survey_app.core import clock
 from survey_app.core.word import new_document
 from survey_app.dialogue.vocabulary import category_names
-from survey_app.models.dialogue import DialogueComment, DialogueConference, SignerCapacity, SpeakerKind
+from survey_app.models.dialogue import (
+    CommentStatus,
+    DialogueComment,
+    DialogueConference,
+    SignerCapacity,
+    SpeakerKind,
+)
 
 PLACE_PREFIX = re.compile(r"^(Thành phố|Tỉnh|Quận|Huyện|Thị xã|Phường|Xã|Thị trấn)\s+", re.IGNORECASE)
 # Control characters other than tab/newline are not allowed in Word's XML.
@@ -137,6 +143,16 @@ def _assignment_text(comment: DialogueComment) -> str:
     )
 
 
+def written_answerer(comment: DialogueComment) -> str:
+    """Who gave a written answer as the documents name them: the name recorded with it, else the competent
+    body of a forwarded comment or the department that answers (never a user's login)."""
+    if comment.answered_by:
+        return comment.answered_by
+    if comment.forwarded_to:
+        return comment.forwarded_to
+    return comment.department.name if comment.department is not None else ""
+
+
 def response_text(comment: DialogueComment) -> str:
     """What was answered, or to whom and by when the comment was assigned."""
     if comment.answered_on_spot:
@@ -146,12 +162,53 @@ def response_text(comment: DialogueComment) -> str:
             answer=comment.answer,
         )
     if comment.answer:
-        return _("Answered in writing by %(who)s: %(answer)s", who=comment.answered_by, answer=comment.answer)
+        return _(
+            "Answered in writing by %(who)s: %(answer)s", who=written_answerer(comment), answer=comment.answer
+        )
     if comment.forwarded_to:
         return _("Forwarded to %(body)s.", body=comment.forwarded_to)
     if comment.department is not None:
         return _assignment_text(comment)
     return _("Recorded; the response is still to be decided.")
+
+
+def _classification_parts(comment: DialogueComment) -> list[str]:
+    """The classification (NĐ 20/2008 Điều 14) and the outcome (Điều 15), labelled as the comment page."""
+    parts = []
+    if comment.competence is not None:
+        parts.append(f"{_('Competence')}: {comment.competence.label}")
+    if comment.basis is not None:
+        parts.append(f"{_('Basis to handle it')}: {comment.basis.label}")
+    if comment.handling_outcome is not None:
+        parts.append(f"{_('Outcome of the handling')}: {comment.handling_outcome.label}")
+    return parts
+
+
+def minutes_handling_text(comment: DialogueComment) -> str:
+    """The handling the minutes record of a comment answered at the conference (its classification, if made
+    before, and the outcome its answer carries); "" for any other, whose handling comes after the minutes."""
+    if not comment.answered_on_spot:
+        return ""
+    return "; ".join(_classification_parts(comment))
+
+
+def handling_text(comment: DialogueComment) -> str:
+    """The handling the conclusion notice records of a comment left for a written answer: its
+    classification, the outcome of its answer and whether the result was sent to the speaker (the date and
+    the means; the reference may hold the speaker's address, which no document prints)."""
+    if comment.answered_on_spot:
+        return ""
+    parts = _classification_parts(comment)
+    if comment.notified_on is not None and comment.notice_means is not None:
+        parts.append(
+            f"{_('Result sent to the speaker')}: "
+            f"{comment.notified_on.strftime('%d/%m/%Y')} · {comment.notice_means.label}"
+        )
+    elif (
+        comment.status in (CommentStatus.answered, CommentStatus.published) and not comment.identified_speaker
+    ):
+        parts.append(f"{_('Result sent to the speaker')}: {_('Anonymous: the result is published')}")
+    return "; ".join(parts)
 
 
 def participants_text(conference: DialogueConference) -> str:
@@ -274,6 +331,8 @@ def minutes_docx(conference: DialogueConference, comments: list[DialogueComment]
         paragraph.add_run(_clean(f"{speaker_text(comment, speakers)} — {category}: {comment.content}"))
         answer = document.add_paragraph(_clean(minutes_response_text(comment)))
         answer.paragraph_format.left_indent = Cm(1)
+        if handling := minutes_handling_text(comment):
+            document.add_paragraph(_clean(handling)).paragraph_format.left_indent = Cm(1)
     document.add_paragraph(_("IV. Conclusions")).runs[0].bold = True
     document.add_paragraph(_clean(conference.conclusion or "…"))
     table = document.add_table(rows=1, cols=2)
@@ -308,6 +367,8 @@ def conclusion_docx(conference: DialogueConference, comments: list[DialogueComme
     for comment in comments:
         if not comment.answered_on_spot:
             document.add_paragraph(_clean(f"{comment.number}. {comment.content} — {response_text(comment)}"))
+            if handling := handling_text(comment):
+                document.add_paragraph(_clean(handling)).paragraph_format.left_indent = Cm(1)
     left, right = document.add_table(rows=1, cols=2).rows[0].cells
     _recipients_cell(left, recipients(conference))
     _signature_cell(right, notice_signature(conference))

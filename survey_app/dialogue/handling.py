@@ -4,10 +4,11 @@
   competent body, `comments.forward`); for one within it, whether there is enough basis to handle it or not
   yet (then the host keeps collecting). A forwarded comment is outside the host's competence, and the
   competent body judges its basis.
-- Outcome (Điều 15), recorded with the written answer: amend, abolish, keep and explain, or recommend the
-  competent body. Needed for a comment about an administrative regulation (its category says so) that has
-  not been classified as lacking basis; optional for any other (praise is answered without one); refused
-  for one without enough basis yet, whose handling has not ended.
+- Outcome (Điều 15), recorded with the answer, given on the spot or in writing (one rule for both,
+  `outcomes.py`): amend, abolish, keep and explain, or recommend the competent body. Needed for a comment
+  about an administrative regulation (its category says so) that has not been classified as lacking basis;
+  optional for any other (praise is answered without one); refused for one without enough basis yet, whose
+  handling has not ended.
 - Notice (Điều 19): the result is sent to the person or organisation who raised the comment (date, means);
   only a speaker who is named or left a contact can be sent it, an anonymous comment's result is published
   instead.
@@ -30,10 +31,11 @@ from survey_app.dialogue.comments import (
     ANSWERED_STATUSES,
     MAX_NAME,
     answer_in_writing,
+    answer_on_spot,
     record_event,
 )
 from survey_app.dialogue.errors import DialogueError
-from survey_app.dialogue.vocabulary import regulation_categories
+from survey_app.dialogue.outcomes import check_outcome
 from survey_app.models import User
 from survey_app.models.dialogue import (
     CommentStatus,
@@ -70,12 +72,6 @@ def handling_snapshot(comment: DialogueComment) -> dict:
             value = value.isoformat()
         values[name] = value.value if hasattr(value, "value") else value
     return values
-
-
-def needs_outcome(comment: DialogueComment) -> bool:
-    """Whether the written answer must say the outcome: a comment about an administrative regulation whose
-    handling was not found to lack basis."""
-    return comment.category in regulation_categories() and comment.basis != HandlingBasis.insufficient
 
 
 def classify(
@@ -124,24 +120,6 @@ def classify(
     return comment
 
 
-def check_outcome(comment: DialogueComment, outcome: HandlingOutcome | None) -> HandlingOutcome | None:
-    """The outcome a written answer may carry, or the refusal saying why not."""
-    if outcome is not None and comment.basis == HandlingBasis.insufficient:
-        raise DialogueError(
-            _(
-                "The comment was classified as lacking basis: its handling has no outcome yet. "
-                "Leave the outcome blank, or classify it again once enough is collected."
-            ),
-            field="handling_outcome",
-        )
-    if outcome is None and needs_outcome(comment):
-        raise DialogueError(
-            _("The comment is about an administrative regulation: choose the outcome of its handling."),
-            field="handling_outcome",
-        )
-    return outcome
-
-
 def answer_with_outcome(
     comment: DialogueComment,
     text: str,
@@ -162,6 +140,28 @@ def answer_with_outcome(
         before=before,
         after=handling_snapshot(comment),
         summary=f"comment {comment.number}: answered, outcome {outcome.value if outcome else '-'}",
+    )
+    return comment
+
+
+def answer_on_spot_with_outcome(
+    comment: DialogueComment,
+    answered_by: str,
+    text: str,
+    outcome: HandlingOutcome | None,
+    actor: User | None,
+) -> DialogueComment:
+    """Record the answer given at the conference to a comment logged earlier, with the outcome of its
+    handling under the written answer's rule (Điều 15), and keep it in the audit log."""
+    before = handling_snapshot(comment)
+    answer_on_spot(comment, answered_by, text, actor, outcome)
+    record(
+        "dialogue.comment.answer",
+        comment,
+        before=before,
+        after=handling_snapshot(comment),
+        summary=f"comment {comment.number}: answered on the spot, "
+        f"outcome {outcome.value if outcome else '-'}",
     )
     return comment
 

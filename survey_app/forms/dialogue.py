@@ -167,6 +167,8 @@ class CommentForm(FlaskForm):
     answer = TextAreaField(
         _l("Answer given"), validators=[Optional(), Length(max=8000)], render_kw={"rows": 3}
     )
+    # NĐ 20/2008 Điều 15, for an answer on the spot; the rules say when it is needed (a regulation).
+    handling_outcome = SelectField(_l("Outcome of the handling"), choices=[], default="")
     department_id = SelectField(
         _l("Department to answer in writing"), coerce=int, choices=[], render_kw=UNIT_FILTER
     )

@@ -13,9 +13,9 @@ from survey_app.dialogue.handling import (
     awaiting_notice,
     awaiting_notice_query,
     classify,
-    needs_outcome,
     record_notice,
 )
+from survey_app.dialogue.outcomes import needs_outcome
 from survey_app.extensions import db
 from survey_app.models import AuditEntry
 from survey_app.models.dialogue import (

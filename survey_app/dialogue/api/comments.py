@@ -23,13 +23,17 @@ from survey_app.dialogue.api.schemas import (
 from survey_app.dialogue.comments import (
     CommentInput,
     add_comment_and,
-    answer_on_spot,
     assign,
     forward,
     start_work,
 )
 from survey_app.dialogue.errors import DialogueError
-from survey_app.dialogue.handling import answer_with_outcome, classify, record_notice
+from survey_app.dialogue.handling import (
+    answer_on_spot_with_outcome,
+    answer_with_outcome,
+    classify,
+    record_notice,
+)
 from survey_app.extensions import db
 from survey_app.models import ProcedureField
 from survey_app.models.dialogue import DialogueComment, DialogueConference
@@ -106,6 +110,7 @@ class Comments(MethodView):
                     outcome=data["outcome"],
                     answered_by=data["answered_by"],
                     answer=data["answer"],
+                    handling_outcome=data["handling_outcome"],
                     department_id=department.id if department else None,
                     due_on=data["due_on"],
                     client_key=data["client_key"],
@@ -159,7 +164,9 @@ class CommentStatus(MethodView):
         status = data["status"]
         try:
             if status == "answered_on_spot":
-                answer_on_spot(comment, data["answered_by"], data["answer"], user)
+                answer_on_spot_with_outcome(
+                    comment, data["answered_by"], data["answer"], data["handling_outcome"], user
+                )
             elif status == "assigned":
                 department = unit_named(data["department"], "department")
                 assign(comment, department.id, data["due_on"], user)

@@ -158,6 +158,16 @@ class CommentInSchema(ma.Schema):
     answer = ma.fields.String(
         load_default="", validate=Length(max=MAX_ANSWER), metadata={"description": "for outcome on_spot"}
     )
+    handling_outcome = ma.fields.Enum(
+        HandlingOutcome,
+        by_value=True,
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "for outcome on_spot: what the handling decided (NĐ 20/2008 Điều 15), under the "
+            "written answer's rule: required for a comment about an administrative regulation"
+        },
+    )
     department = ma.fields.String(
         load_default=None, allow_none=True, metadata={"description": "Unit code, for outcome written"}
     )
@@ -197,7 +207,7 @@ class StatusChangeSchema(ma.Schema):
         validate=Length(max=MAX_NAME),
         metadata={
             "description": "for answered_on_spot (required) and answered: who answered, as the minutes "
-            "name them (default for answered: the signed-in user, or the competent body of a forward)"
+            "name them (default for answered: the department, or the competent body of a forward)"
         },
     )
     handling_outcome = ma.fields.Enum(
@@ -206,7 +216,8 @@ class StatusChangeSchema(ma.Schema):
         load_default=None,
         allow_none=True,
         metadata={
-            "description": "for answered: what the handling decided (NĐ 20/2008 Điều 15); required for a "
+            "description": "for answered_on_spot and answered: what the handling decided (NĐ 20/2008 "
+            "Điều 15); required for a "
             "comment about an administrative regulation unless classified as lacking basis, refused then"
         },
     )
@@ -375,8 +386,14 @@ class ConferenceDetailSchema(ConferenceSchema):
 class DepartmentFiguresSchema(ma.Schema):
     """Written answers of one department."""
 
-    unit = ma.fields.String(metadata={"description": "Unit code"})
-    name = ma.fields.String()
+    unit = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Unit code; null on the line of the written answers the host owes with no "
+            "department recorded (counted in every total, overdue too)"
+        },
+    )
+    name = ma.fields.String(allow_none=True)
     assigned = ma.fields.Integer()
     answered = ma.fields.Integer()
     answered_on_time = ma.fields.Integer()

@@ -23,6 +23,8 @@ class _Response:
 
     text = staticmethod(documents.response_text)
     minutes_text = staticmethod(documents.minutes_response_text)
+    minutes_handling = staticmethod(documents.minutes_handling_text)
+    handling = staticmethod(documents.handling_text)
     speaker = staticmethod(documents.speaker_text)
 
 

@@ -17,9 +17,9 @@ from survey_app.dialogue.handling import (
     awaiting_notice,
     awaiting_notice_query,
     classify,
-    needs_outcome,
     record_notice,
 )
+from survey_app.dialogue.outcomes import needs_outcome
 from survey_app.dialogue.scope import can_see_conference, inbox_query
 from survey_app.dialogue.views import bp
 from survey_app.dialogue.views.context import comment_or_404, labels, refused

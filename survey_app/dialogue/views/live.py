@@ -25,7 +25,13 @@ from survey_app.dialogue.views.context import (
 from survey_app.dialogue.vocabulary import categories, category_name
 from survey_app.extensions import db
 from survey_app.forms.dialogue import CommentForm
-from survey_app.models.dialogue import CommentChannel, DialogueComment, DialogueConference, SpeakerKind
+from survey_app.models.dialogue import (
+    CommentChannel,
+    DialogueComment,
+    DialogueConference,
+    HandlingOutcome,
+    SpeakerKind,
+)
 from survey_app.org.procedure_fields import fields_taking_data
 
 logger = logging.getLogger(__name__)
@@ -35,6 +41,7 @@ MAX_CLIENT_KEY = 64
 FORM_FIELDS = {
     "answer": "answer",
     "answered_by": "answered_by",
+    "handling_outcome": "handling_outcome",
     "department": "department_id",
     "received_on": "received_on",
     "speaker_name": "speaker_name",
@@ -58,6 +65,7 @@ def _comment_form(conference: DialogueConference) -> CommentForm:
     form.addressed_department_id.choices = [(0, _("— none —")), *units]
     form.department_id.choices = [(0, _("— same as addressed —")), *units]
     form.outcome.choices = Outcome.choices()
+    form.handling_outcome.choices = [("", _("— none —")), *HandlingOutcome.choices()]
     return form
 
 
@@ -76,6 +84,7 @@ def _comment_input(form: CommentForm) -> CommentInput:
         outcome=form.outcome.data or Outcome.none,
         answered_by=form.answered_by.data or "",
         answer=form.answer.data or "",
+        handling_outcome=HandlingOutcome(form.handling_outcome.data) if form.handling_outcome.data else None,
         department_id=form.department_id.data or None,
         due_on=form.due_on.data,
         client_key=(form.client_key.data or "")[:MAX_CLIENT_KEY] or None,
