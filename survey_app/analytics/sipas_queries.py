@@ -1,6 +1,7 @@
 """Aggregating queries over the SIPAS count cube: pooled over unit subtrees, excluded responses left out.
 
-Everything here reads `sipas_count` / `sipas_unit_n` (already aggregated), never individual responses;
+Everything here reads `sipas_count` / `sipas_unit_n` (already aggregated), never individual responses
+(the dashboards' reads by ancestor, asked to, read large subtrees from `analytics.sipas_pooled`'s sums);
 the maths is `survey_app.analytics.sipas_index`. Each query takes the SQLAlchemy session first, and the
 campaign's questionnaire from the caller (anything shaped like `sipas_index.ReportedQuestionnaire`), so
 this module needs neither Flask nor the SIPAS feature package. Callers pass the small-sample minimum
