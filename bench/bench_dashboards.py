@@ -11,10 +11,12 @@ Environment: BENCH_DASH_RATINGS, BENCH_DASH_RESPONSES (scale), BENCH_DASH_BACKEN
 BENCH_DASH_PG_URL (default postgresql://postgres@127.0.0.1:5432/bench_dash, created when missing),
 BENCH_DASH_REPEAT (timed requests per view, default 20), BENCH_DASH_KEEP=1 reuses generated data,
 BENCH_DASH_MEASURE=0 only generates it, BENCH_DASH_RAW=0 skips the raw GROUP BYs.
-BENCH_DASH_POOLED: "compare" (default) times each kiosk view and scoreboard with the kiosk summaries per
-ancestor off ("live", every read pools the unit roll-ups through unit_closure) and on ("pooled",
-analytics.kiosk_pooled), alternated live, pooled, live, pooled in one run; "1" or "0" one mode only. The
-pooled mode also reports its first request after the summaries were cleared (the one that fills them).
+BENCH_DASH_POOLED: "compare" (default) times each kiosk view, SIPAS view and scoreboard with the summaries per
+ancestor off ("live", every read pools the unit roll-ups or the SIPAS count cube through unit_closure) and on
+("pooled", analytics.kiosk_pooled and analytics.sipas_pooled), alternated live, pooled, live, pooled in one
+run; "1" or "0" one mode only; "sipas" the SIPAS views and scoreboards with the SIPAS summaries off and on,
+the kiosk ones on (main before and after analytics.sipas_pooled). The pooled mode also reports its first
+request after the summaries were cleared (the one that fills them).
 
 BENCH_DASH_TREE=official builds today's map instead of the 556 made-up units: a national root, the official
 list through `units import-official` (34 provinces, 3,321 communes) with its provinces put under the root,
@@ -39,7 +41,7 @@ from flask_migrate import upgrade
 from werkzeug.security import generate_password_hash
 
 from survey_app import create_app
-from survey_app.analytics import kiosk_pooled
+from survey_app.analytics import kiosk_pooled, sipas_pooled
 from survey_app.extensions import db
 from survey_app.models import Role, Unit, UnitKind, User
 from survey_app.models.base import Base
@@ -740,10 +742,12 @@ def _measure(backend: str, report, data: dict) -> None:
     public = _client(None)
     where = "request + SQLite" if backend == "sqlite" else "request, PostgreSQL's CPU not in it"
     for label, client, url, raw in views:
-        compared = POOLED == "compare" and ("kiosk" in label or "scoreboard" in label)
+        kinds = ("sipas", "scoreboard") if POOLED == "sipas" else ("kiosk", "sipas", "scoreboard")
+        compared = POOLED in ("compare", "sipas") and any(kind in label for kind in kinds)
         modes = ["0", "1", "0", "1"] if compared else ["0" if POOLED == "0" else "1"]
         for index, mode in enumerate(modes):
-            _APP.config["DASHBOARD_POOLED_MONTHS"] = int(mode)
+            _APP.config["DASHBOARD_POOLED_SIPAS"] = int(mode)
+            _APP.config["DASHBOARD_POOLED_MONTHS"] = 1 if POOLED == "sipas" else int(mode)
             if mode == "1" and index == len(modes) - 1 and compared:
                 _clear_summaries()
                 started, started_cpu = time.perf_counter(), time.process_time()
@@ -846,9 +850,10 @@ def _official_codes() -> dict:
 
 
 def _clear_summaries() -> None:
-    """Drop the kiosk summaries per ancestor (the next pooled request fills them again)."""
+    """Drop the summaries per ancestor (the next pooled request fills them again)."""
     with db.engine.begin() as conn:
         kiosk_pooled.clear(conn)
+        sipas_pooled.clear(conn)
 
 
 def _has_data() -> bool:

@@ -103,6 +103,9 @@ class BaseConfig:
     # Settled months' kiosk figures from the summaries per ancestor (analytics.kiosk_pooled); off: every
     # read pools the unit roll-ups live (0; the bench compares both).
     DASHBOARD_POOLED_MONTHS = 1
+    # Large subtrees' SIPAS figures from the summaries per (campaign, ancestor) (analytics.sipas_pooled);
+    # off: every read pools the count cube live (0; the bench compares both).
+    DASHBOARD_POOLED_SIPAS = 1
     DATABASE_RANDOM_PAGE_COST = 1.1  # PostgreSQL planner: SSD storage (its default of 4 assumes disks)
     # How long a statement waits for a lock another writer holds before giving up (SQLite's busy timeout,
     # PostgreSQL's lock_timeout); a request that gives up answers 503 with Retry-After, never 500.

@@ -26,8 +26,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.orm import Session
 
 from survey_app.analytics import pooling
 from survey_app.analytics.periods import month_start
@@ -163,39 +162,9 @@ def _read(session: Session, kind: str, ancestor_ids, months, before: date | None
     return rows
 
 
-_SIZES = (
-    sa.select(_closure.c.ancestor_id)
-    .where(_closure.c.ancestor_id.in_(pooling.ANCESTORS))
-    .group_by(_closure.c.ancestor_id)
-    .having(sa.func.count() >= sa.bindparam("min_units"))
-)
-
-
 def summarised(session: Session, ids: Sequence[int]) -> set[int]:
     """The ancestors among `ids` worth summaries: at least MIN_UNITS units in their subtree."""
-    if not ids:
-        return set()
-    params = {"ancestor_ids": sorted(set(ids)), "min_units": MIN_UNITS}
-    return {int(a) for a in session.scalars(_SIZES, params)}
-
-
-def _holds_writes(session: Session) -> bool:
-    """Whether the session has writes in progress (on SQLite a fill would wait for its lock)."""
-    if isinstance(session, scoped_session):
-        session = session()
-    if session.new or session.dirty or session.deleted:
-        return True
-    if not session.in_transaction():
-        return False
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        return False
-    return bool(connection.connection.dbapi_connection.in_transaction)  # BEGIN is sent before a write only
-
-
-def _insert_ignoring(table, dialect: str):
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table).on_conflict_do_nothing()
+    return pooling.large_subtrees(session, ids, MIN_UNITS)
 
 
 def fill(session: Session, pairs: Iterable[tuple[int, date]]) -> bool:
@@ -204,16 +173,17 @@ def fill(session: Session, pairs: Iterable[tuple[int, date]]) -> bool:
     Skipped (the reader has its live figures) when the session holds writes or the database is busy.
     """
     pairs = sorted(set(pairs))
-    if not pairs or _holds_writes(session):
+    if not pairs or pooling.holds_writes(session):
         return False
     engine = session.get_bind()
     ids, months = sorted({a for a, _m in pairs}), sorted({m for _a, m in pairs})
     try:
         with engine.begin() as connection:  # the rows to tag exist and are committed before any read
             dialect = connection.dialect.name
-            connection.execute(_insert_ignoring(_generation, dialect), {"id": 1, "generation": 0})
+            new_generation = pooling.upsert(_generation, dialect).on_conflict_do_nothing()
+            connection.execute(new_generation, {"id": 1, "generation": 0})
             fresh = [{"ancestor_id": a, "month": m, "epoch": 0} for a, m in pairs]
-            connection.execute(_insert_ignoring(_state, dialect), fresh)
+            connection.execute(pooling.upsert(_state, dialect).on_conflict_do_nothing(), fresh)
         with engine.connect() as connection:  # epoch and generation first, then the roll-ups
             generation = connection.scalar(_GENERATION)
             params = {"ancestor_ids": ids, "months": months}
@@ -254,7 +224,6 @@ def fill(session: Session, pairs: Iterable[tuple[int, date]]) -> bool:
 
 def touch_statement(dialect: str):
     """Move on the epoch of (each ancestor of :unit_id, :month), creating the state rows it needs."""
-    module = postgresql if dialect == "postgresql" else sqlite
     month = sa.bindparam("month", type_=sa.Date)
     if dialect == "postgresql":  # SQLite's CAST(… AS DATE) would make a number of the text
         month = sa.cast(month, sa.Date)
@@ -263,7 +232,7 @@ def touch_statement(dialect: str):
         .where(_closure.c.descendant_id == sa.bindparam("unit_id"))
         .order_by(_closure.c.ancestor_id)  # one lock order for concurrent writers (PostgreSQL)
     )
-    statement = module.insert(_state).from_select(["ancestor_id", "month", "epoch"], rows)
+    statement = pooling.upsert(_state, dialect).from_select(["ancestor_id", "month", "epoch"], rows)
     return statement.on_conflict_do_update(
         index_elements=["ancestor_id", "month"], set_={"epoch": _state.c.epoch + 1}
     )
@@ -289,12 +258,6 @@ BUMP_ABOVE = (
 )
 
 
-def _dialect(connection) -> str:
-    """The dialect's name of a Connection or a Session."""
-    dialect = getattr(connection, "dialect", None) or connection.get_bind().dialect
-    return str(dialect.name)
-
-
 def touch(connection, unit_months: Iterable[tuple[int, date]]) -> None:
     """The roll-ups of these (unit, month) pairs changed: the summaries above them are no longer valid.
 
@@ -303,7 +266,7 @@ def touch(connection, unit_months: Iterable[tuple[int, date]]) -> None:
     """
     params = touch_params(unit_months)
     if params:
-        connection.execute(_TOUCH[_dialect(connection)], params)
+        connection.execute(_TOUCH[pooling.dialect_name(connection)], params)
 
 
 def touch_params(unit_months: Iterable[tuple[int, date]], month_key: str = "month") -> list[dict]:
@@ -315,8 +278,7 @@ def touch_params(unit_months: Iterable[tuple[int, date]], month_key: str = "mont
 
 def clear(connection) -> None:
     """Every summary stale at once (the closure or the roll-ups were rebuilt); their rows are dropped."""
-    module = postgresql if _dialect(connection) == "postgresql" else sqlite
-    bump = module.insert(_generation).values(id=1, generation=1)
+    bump = pooling.upsert(_generation, pooling.dialect_name(connection)).values(id=1, generation=1)
     connection.execute(
         bump.on_conflict_do_update(index_elements=["id"], set_={"generation": _generation.c.generation + 1})
     )

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, scoped_session
 
 from survey_app.analytics.periods import split_period
 from survey_app.models import Unit, UnitClosure
@@ -92,3 +93,48 @@ def unit_names(session: Session, ids: Sequence[int]) -> dict[int, str]:
     if not ids:
         return {}
     return {int(i): str(n) for i, n in session.execute(_UNIT_NAMES, {"ids": list(ids)})}
+
+
+# --- summaries per ancestor (analytics.kiosk_pooled, analytics.sipas_pooled) ------------------------
+
+_LARGE = (
+    sa.select(closure.c.ancestor_id)
+    .where(closure.c.ancestor_id.in_(ANCESTORS))
+    .group_by(closure.c.ancestor_id)
+    .having(sa.func.count() >= sa.bindparam("min_units"))
+)
+
+
+def large_subtrees(session: Session, ids: Sequence[int], min_units: int) -> set[int]:
+    """The ancestors among `ids` with at least `min_units` units in their subtree (worth a summary)."""
+    if not ids:
+        return set()
+    return {
+        int(a) for a in session.scalars(_LARGE, {"ancestor_ids": sorted(set(ids)), "min_units": min_units})
+    }
+
+
+def holds_writes(session: Session) -> bool:
+    """Whether the session has writes in progress (a summary filled now would miss them; on SQLite a fill
+    would wait for its lock)."""
+    if isinstance(session, scoped_session):
+        session = session()
+    if session.new or session.dirty or session.deleted:
+        return True
+    if not session.in_transaction():
+        return False
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return False
+    return bool(connection.connection.dbapi_connection.in_transaction)  # BEGIN is sent before a write only
+
+
+def dialect_name(connection) -> str:
+    """The dialect's name of a Connection or a Session."""
+    dialect = getattr(connection, "dialect", None) or connection.get_bind().dialect
+    return str(dialect.name)
+
+
+def upsert(table, dialect: str):
+    """INSERT … ON CONFLICT of the dialect (add .on_conflict_do_nothing() or _do_update())."""
+    return (postgresql if dialect == "postgresql" else sqlite).insert(table)

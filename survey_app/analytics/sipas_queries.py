@@ -1,6 +1,7 @@
 """Aggregating queries over the SIPAS count cube: pooled over unit subtrees, excluded responses left out.
 
-Everything here reads `sipas_count` / `sipas_unit_n` (already aggregated), never individual responses;
+Everything here reads `sipas_count` / `sipas_unit_n` (already aggregated), never individual responses
+(the dashboards' reads by ancestor, asked to, read large subtrees from `analytics.sipas_pooled`'s sums);
 the maths is `survey_app.analytics.sipas_index`. Each query takes the SQLAlchemy session first, and the
 campaign's questionnaire from the caller (anything shaped like `sipas_index.ReportedQuestionnaire`), so
 this module needs neither Flask nor the SIPAS feature package. Callers pass the small-sample minimum
@@ -16,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from survey_app.analytics import pooling
+from survey_app.analytics import pooling, sipas_pooled
 from survey_app.analytics.sipas_index import (
     BLANK,
     DONT_KNOW,
@@ -296,8 +297,13 @@ def sipas_counts_by_ancestor(
     ancestor_ids: list[int],
     codes: list[str] | None = None,
     channel: str = "",
+    *,
+    summaries: bool = False,
 ) -> dict[tuple[int, int], dict[str, dict[int, int]]]:
-    """{(campaign id, ancestor id): {question: {value: n}}}: answer counts pooled over each subtree."""
+    """{(campaign id, ancestor id): {question: {value: n}}}: answer counts pooled over each subtree.
+
+    With `summaries`, large subtrees are read from the summaries per ancestor (analytics.sipas_pooled).
+    """
     if not campaign_ids or not ancestor_ids:
         return {}
     params = {"campaign_ids": list(campaign_ids), "ancestor_ids": list(ancestor_ids)}
@@ -305,10 +311,9 @@ def sipas_counts_by_ancestor(
         params["codes"] = list(codes)
     if channel:
         params["channel"] = channel
+    statement = _CUBE_COUNTS[codes is not None, bool(channel)]
     out: dict[tuple[int, int], dict[str, dict[int, int]]] = {}
-    for campaign_id, unit_id, code, value, n in session.execute(
-        _CUBE_COUNTS[codes is not None, bool(channel)], params
-    ):
+    for campaign_id, unit_id, code, value, n in _rows(session, "counts", statement, params, summaries):
         if n:
             out.setdefault((int(campaign_id), int(unit_id)), {}).setdefault(str(code), {})[int(value)] = int(
                 n
@@ -317,7 +322,12 @@ def sipas_counts_by_ancestor(
 
 
 def sipas_responses_by_ancestor(
-    session: Session, campaign_ids: list[int], ancestor_ids: list[int], channel: str = ""
+    session: Session,
+    campaign_ids: list[int],
+    ancestor_ids: list[int],
+    channel: str = "",
+    *,
+    summaries: bool = False,
 ) -> dict[tuple[int, int], dict[str, int]]:
     """{(campaign id, ancestor id): {channel: responses}} pooled over each subtree."""
     if not campaign_ids or not ancestor_ids:
@@ -326,9 +336,17 @@ def sipas_responses_by_ancestor(
     if channel:
         params["channel"] = channel
     out: dict[tuple[int, int], dict[str, int]] = {}
-    for campaign_id, unit_id, each, n in session.execute(_CUBE_RESPONSES[bool(channel)], params):
+    rows = _rows(session, "responses", _CUBE_RESPONSES[bool(channel)], params, summaries)
+    for campaign_id, unit_id, each, n in rows:
         out.setdefault((int(campaign_id), int(unit_id)), {})[str(each)] = int(n or 0)
     return out
+
+
+def _rows(session: Session, kind: str, statement, params: dict, summaries: bool):
+    """The rows of a cube read by ancestor: live, or through the summaries of large subtrees."""
+    if not summaries:
+        return session.execute(statement, params)
+    return sipas_pooled.read(session, kind, params["campaign_ids"], params["ancestor_ids"], statement, params)
 
 
 def sipas_targets_by_ancestor(session: Session, campaign_id: int, ancestor_ids: list[int]) -> dict[int, int]:

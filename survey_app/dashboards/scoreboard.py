@@ -159,10 +159,11 @@ def _add_published_sipas(board: Scoreboard, unit: Unit, children, minimum: int) 
     if questionnaire is None:
         return
     ids = [c[0] for c in children]
+    summaries = settings.sipas_summaries()
     counts = sipas_queries.sipas_counts_by_ancestor(
-        session, [campaign_id], ids, questionnaire.criterion_codes
+        session, [campaign_id], ids, questionnaire.criterion_codes, summaries=summaries
     )
-    responses = sipas_queries.sipas_responses_by_ancestor(session, [campaign_id], ids)
+    responses = sipas_queries.sipas_responses_by_ancestor(session, [campaign_id], ids, summaries=summaries)
     board.sipas_campaign = name
     for row, (child_id, _c, _n) in zip(board.rows, children, strict=True):
         n = sum(responses.get((campaign_id, child_id), {}).values())

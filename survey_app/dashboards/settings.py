@@ -41,3 +41,8 @@ def pooled_before() -> date | None:
     if not current_app.config["DASHBOARD_POOLED_MONTHS"]:
         return None
     return kiosk_pooled.settled_before(clock.today())
+
+
+def sipas_summaries() -> bool:
+    """Whether large subtrees' SIPAS figures come from the summaries per ancestor (DASHBOARD_POOLED_SIPAS)."""
+    return bool(current_app.config["DASHBOARD_POOLED_SIPAS"])

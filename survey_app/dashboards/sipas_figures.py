@@ -116,14 +116,17 @@ def sipas_dashboard(filters: Filters) -> tuple[SipasSummary, list[Chart]]:
     ids = [unit.id] + [c[0] for c in children]
     # Responses of every campaign at once: this campaign's units, the trend and the sample progress.
     all_campaign_ids = [c[0] for c in campaigns]
+    summaries = settings.sipas_summaries()
     responses = sipas_queries.sipas_responses_by_ancestor(
-        session, all_campaign_ids, ids, channel=filters.channel
+        session, all_campaign_ids, ids, channel=filters.channel, summaries=summaries
     )
     summary.n = sum(responses.get((campaign_id, unit.id), {}).values())
     if questionnaire is None:
         summary.known = False
         return summary, []
-    counts = sipas_queries.sipas_counts_by_ancestor(session, [campaign_id], ids, channel=filters.channel)
+    counts = sipas_queries.sipas_counts_by_ancestor(
+        session, [campaign_id], ids, channel=filters.channel, summaries=summaries
+    )
     own = counts.get((campaign_id, unit.id), {})
     summary.overall, report = _overall(questionnaire, own, minimum)
     summary.method = questionnaire.method_label if questionnaire.method else method_label("")
@@ -263,7 +266,9 @@ def _trend_chart(chosen: _Campaign, campaigns: list[tuple], channel: str) -> Cha
     ]
     codes = sorted({code for c in others for code in questionnaire_of(c).criterion_codes})
     history_counts = {
-        **sipas_queries.sipas_counts_by_ancestor(db.session, others, [unit_id], codes, channel=channel),
+        **sipas_queries.sipas_counts_by_ancestor(
+            db.session, others, [unit_id], codes, channel=channel, summaries=settings.sipas_summaries()
+        ),
         (chosen.campaign_id, unit_id): chosen.own,
     }
     reform = history.reform_history(chosen.unit)

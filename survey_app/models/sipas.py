@@ -226,3 +226,57 @@ class SipasDeviceMark(Base):
 
     campaign_id: Mapped[int] = mapped_column(ForeignKey("sipas_campaign.id"), primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+# --- summaries per (campaign, ancestor) for national reads (analytics.sipas_pooled) ----------------
+
+
+class SipasPooledState(Base):
+    """The campaign's cube version: moved on by every change of its count cube and every closure rebuild."""
+
+    __tablename__ = "sipas_pooled_state"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("sipas_campaign.id", ondelete="CASCADE"), primary_key=True
+    )
+    epoch: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SipasPooledFill(Base):
+    """The cube version a (campaign, ancestor) summary was filled at: valid while it is the campaign's."""
+
+    __tablename__ = "sipas_pooled_fill"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("sipas_campaign.id", ondelete="CASCADE"), primary_key=True
+    )
+    ancestor_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    epoch: Mapped[int] = mapped_column(Integer)
+
+
+class SipasPooledCount(Base):
+    """sipas_count summed over an ancestor's subtree (through unit_closure), per channel."""
+
+    __tablename__ = "sipas_pooled_count"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("sipas_campaign.id", ondelete="CASCADE"), primary_key=True
+    )
+    ancestor_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(12), primary_key=True)
+    question_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SipasPooledUnitN(Base):
+    """sipas_unit_n summed over an ancestor's subtree, per channel."""
+
+    __tablename__ = "sipas_pooled_unit_n"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("sipas_campaign.id", ondelete="CASCADE"), primary_key=True
+    )
+    ancestor_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(12), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)

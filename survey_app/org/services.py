@@ -9,7 +9,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, case, delete, insert, or_, select
 
-from survey_app.analytics import kiosk_pooled
+from survey_app.analytics import kiosk_pooled, sipas_pooled
 from survey_app.audit.service import record, snapshot
 from survey_app.core import clock
 from survey_app.extensions import db
@@ -64,7 +64,9 @@ def rebuild_closure() -> None:
     db.session.execute(delete(UnitClosure))
     if rows:
         db.session.execute(insert(UnitClosure), rows)
-    kiosk_pooled.clear(db.session)  # the kiosk summaries per ancestor were pooled through the old closure
+    # The summaries per ancestor (kiosk, SIPAS) were pooled through the old closure.
+    kiosk_pooled.clear(db.session)
+    sipas_pooled.clear(db.session)
 
 
 def subtree_ids_query(unit_id: int):

@@ -2,7 +2,8 @@
 
 Every write of a response adds its increments here in the same transaction (excluded responses are taken
 away); the reports read only the cube. Writes go through the database driver, not the ORM: one
-`INSERT … ON CONFLICT` per table and batch.
+`INSERT … ON CONFLICT` per table and batch. Every change of a campaign's cube first moves on its version,
+which the summaries per ancestor are checked against (`analytics.sipas_pooled.touch`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections import Counter as Tally
 
 from sqlalchemy import delete, func, select
 
+from survey_app.analytics import sipas_pooled
 from survey_app.extensions import db
 from survey_app.models.sipas import SipasAnswer, SipasCampaign, SipasCount, SipasResponse, SipasUnitN
 from survey_app.sipas.campaigns import questionnaire_of
@@ -78,6 +80,7 @@ def _upsert(table: str, rows: list[tuple]) -> None:
 def apply_to_cube(campaign_id: int, cube: Tally[CubeKey], unit_n: Tally[UnitNKey], sign: int = 1) -> None:
     """Add (or with sign −1 take away) pooled answer counts and response counts (INSERT … ON CONFLICT)."""
     db.session.flush()
+    sipas_pooled.touch(db.session, campaign_id)
     _upsert("sipas_count", [(campaign_id, u, c, q, v, sign * n) for (u, c, q, v), n in cube.items() if n])
     _upsert("sipas_unit_n", [(campaign_id, u, c, sign * n) for (u, c), n in unit_n.items() if n])
 
@@ -93,6 +96,7 @@ def increments_of(
 def recount_cube(campaign: SipasCampaign) -> None:
     """Recount the cube of a campaign from its answers (repair tool; reports never need it)."""
     questionnaire = questionnaire_of(campaign)
+    sipas_pooled.touch(db.session, campaign.id)
     db.session.execute(delete(SipasCount).where(SipasCount.campaign_id == campaign.id))
     db.session.execute(delete(SipasUnitN).where(SipasUnitN.campaign_id == campaign.id))
     cube: Tally[CubeKey] = Tally()
