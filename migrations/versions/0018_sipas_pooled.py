@@ -5,15 +5,15 @@ subtree; sipas_pooled_fill the campaign's cube version each summary was filled a
 campaign's current one. Filled lazily by the dashboards (analytics.sipas_pooled); empty tables change
 nothing.
 
-Revision ID: 0017_sipas_pooled
-Revises: 0016_natl
+Revision ID: 0018_sipas_pooled
+Revises: 0017_dlg3
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017_sipas_pooled"
-down_revision = "0016_natl"
+revision = "0018_sipas_pooled"
+down_revision = "0017_dlg3"
 branch_labels = None
 depends_on = None
 
