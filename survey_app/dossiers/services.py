@@ -28,6 +28,7 @@ from survey_app.analytics.dossier_scoring import Rules, score_dossier, timing
 from survey_app.analytics.periods import month_start
 from survey_app.audit.service import record
 from survey_app.core import clock, import_runs
+from survey_app.dossiers.rating_link import mark_rated
 from survey_app.dossiers.rules import rules as current_rules
 from survey_app.dossiers.transfer import CleanRow, Vocabulary, parse_csv
 from survey_app.extensions import db
@@ -166,6 +167,7 @@ def write_import(
         if updates and _existing(list(stored)) != stored:  # a stale "before" would skew the cubes
             raise _ChangedMeanwhile
         _update(updates)
+        mark_rated([values["code"] for values in inserts])  # ratings that came before their dossier
         delta.write()
         record(
             "dossiers.import",
@@ -437,6 +439,7 @@ def apply_rows(rows: Sequence[CleanRow]) -> ImportResult:
     result, inserts, updates, delta, _stored = _plan(rows)
     _insert(inserts)
     _update(updates)
+    mark_rated([values["code"] for values in inserts])  # ratings that came before their dossier
     delta.write()
     return result
 
