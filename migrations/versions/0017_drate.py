@@ -29,20 +29,29 @@ END
 # PostgreSQL: a statement trigger over the inserted rows. One UPDATE by code per distinct code (in code
 # order, so concurrent batches lock dossiers in one order): a single set-based UPDATE would keep the plan
 # of its first batch, and a plan made for a million rows scans the whole dossier table for one rating.
+# Ratings with a code take the link lock (LINK_LOCK) shared; the import takes it exclusive before it links
+# its new dossiers (dossiers.rating_link.mark_rated), so a rating can never miss a dossier being imported:
+# either the import's link statement sees the rating committed, or the rating waits and sees the dossier.
+LINK_LOCK = 180017
 POSTGRESQL_FUNCTION = """
 CREATE FUNCTION kiosk_rating_dossier_link() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   linked text;
+  locked boolean := false;
 BEGIN
   FOR linked IN
     SELECT DISTINCT dossier_code FROM new_ratings WHERE dossier_code IS NOT NULL ORDER BY 1
   LOOP
+    IF NOT locked THEN
+      PERFORM pg_advisory_xact_lock_shared(%d);
+      locked := true;
+    END IF;
     UPDATE dossier SET rated = true WHERE code = linked AND NOT rated;
   END LOOP;
   RETURN NULL;
 END
 $$
-"""
+""" % LINK_LOCK
 
 POSTGRESQL_TRIGGER = """
 CREATE TRIGGER kiosk_rating_dossier_link AFTER INSERT ON kiosk_rating

@@ -243,15 +243,13 @@ def open_counts(
 
 
 def _linked(ancestor_ids: Sequence[int], start: date, end: date, field_id, procedure_id):
-    """Returned dossiers of the subtrees in the period joined to their counted kiosk ratings.
-
-    Only rated dossiers are read (the partial index ix_dossier_rated): joining every returned dossier of a
-    province's quarter to every rating carrying a code cost seconds at ten million dossiers.
-    """
+    """Returned dossiers of the subtrees in the period joined to their counted kiosk ratings."""
     d = dossier.c
     query = dossier.join(closure, _under(dossier, ancestor_ids)).join(
         rating, sa.and_(rating.c.dossier_code == d.code, rating.c.dossier_code.is_not(None))
     )
+    # only rated dossiers (partial index ix_dossier_rated): joining every returned dossier of a province's
+    # quarter to every rating carrying a code took seconds at ten million dossiers
     conditions = [d.rated, d.returned_day.between(start, end), rating.c.flag_state.in_(COUNTED)]
     if field_id:
         conditions.append(d.field_id == field_id)

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import and_, any_, bindparam, func, or_, select
+from sqlalchemy import any_, bindparam, exists, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from survey_app.extensions import db
 from survey_app.models.dossiers import Dossier
 from survey_app.models.kiosk import KioskRating
 
+LINK_LOCK = 180017  # the advisory lock ratings with a code take shared (migration 0017's trigger)
 CHUNK = 5000  # codes per statement on SQLite (bound parameters)
 PG_CHUNK = 50_000  # codes per statement on PostgreSQL (one array parameter)
 
@@ -30,12 +31,18 @@ def _rated_codes():
 
 
 def mark_rated(codes: Sequence[str]) -> None:
-    """Set `rated` on the dossiers of these codes that some rating already carries (new dossiers)."""
+    """Set `rated` on the dossiers of these codes that some rating already carries (new dossiers).
+
+    On PostgreSQL it first waits for the transactions writing ratings with a code, and holds them off until
+    the caller commits (LINK_LOCK): call it before locking any stored dossier, or a rating waiting for
+    that dossier would wait for this lock too.
+    """
     if not codes:
         return
     table, ratings = Dossier.__table__, KioskRating.__table__
     rating_code = ratings.c.dossier_code
     if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(func.pg_advisory_xact_lock(LINK_LOCK)))
         wanted = rating_code == any_(bindparam("codes", type_=ARRAY(rating_code.type)))
         size = PG_CHUNK
     else:
@@ -50,17 +57,23 @@ def mark_rated(codes: Sequence[str]) -> None:
         db.session.execute(statement, {"codes": list(codes[start : start + size])})
 
 
+def _carried():
+    """EXISTS: some rating carries the dossier's code (planned as a semi- or anti-join, never NOT IN)."""
+    table, code = Dossier.__table__, KioskRating.__table__.c.dossier_code
+    return exists().where(code == table.c.code, code.is_not(None))
+
+
 def rated_drift() -> int:
     """Dossiers whose `rated` disagrees with the ratings (0 when in step)."""
     table = Dossier.__table__
-    should = table.c.code.in_(_rated_codes())
-    wrong = or_(and_(table.c.rated, ~should), and_(~table.c.rated, should))
-    return int(db.session.scalar(select(func.count()).select_from(table).where(wrong)) or 0)
+    count = select(func.count()).select_from(table)
+    unmarked = db.session.scalar(count.where(~table.c.rated, _carried())) or 0
+    stale = db.session.scalar(count.where(table.c.rated, ~_carried())) or 0
+    return int(unmarked) + int(stale)
 
 
 def relink() -> None:
     """Recompute `rated` of every dossier from the ratings (to repair drift)."""
     table = Dossier.__table__
-    should = table.c.code.in_(_rated_codes())
-    db.session.execute(table.update().where(~table.c.rated, should).values(rated=True))
-    db.session.execute(table.update().where(table.c.rated, ~should).values(rated=False))
+    db.session.execute(table.update().where(~table.c.rated, _carried()).values(rated=True))
+    db.session.execute(table.update().where(table.c.rated, ~_carried()).values(rated=False))

@@ -166,8 +166,8 @@ def write_import(
         import_runs.finish_run(run_id)
         if updates and _existing(list(stored)) != stored:  # a stale "before" would skew the cubes
             raise _ChangedMeanwhile
-        _update(updates)
         mark_rated([values["code"] for values in inserts])  # ratings that came before their dossier
+        _update(updates)
         delta.write()
         record(
             "dossiers.import",
@@ -438,8 +438,8 @@ def apply_rows(rows: Sequence[CleanRow]) -> ImportResult:
     """
     result, inserts, updates, delta, _stored = _plan(rows)
     _insert(inserts)
-    _update(updates)
     mark_rated([values["code"] for values in inserts])  # ratings that came before their dossier
+    _update(updates)
     delta.write()
     return result
 

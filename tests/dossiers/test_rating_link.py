@@ -7,8 +7,11 @@ Ward 00109, 2026Q3: R1 returned 08/07, R2 returned 15/07 (both of procedure P-KS
 
 from __future__ import annotations
 
+import threading
+import uuid
 from datetime import UTC, datetime
 
+import psycopg
 import pytest
 
 from survey_app.analytics import dossier_queries as q
@@ -17,6 +20,7 @@ from survey_app.dossiers import rating_link, services
 from survey_app.dossiers.reports import unit_report
 from survey_app.extensions import db
 from survey_app.models.dossiers import Dossier
+from survey_app.models.kiosk import KioskDevice
 from tests.dossiers.conftest import add_rating, csv_text
 from tests.dossiers.test_api import bearer, item
 from tests.factories import kiosk_rating, make_kiosk_device, store_kiosk_ratings
@@ -95,4 +99,29 @@ def test_the_check_finds_and_relink_repairs_a_wrong_link(app, org, fields, clock
     assert check.exit_code == 1 and "rating link: 1 dossier(s) differ" in check.output
     assert "rating link: 0 dossier(s) differ" in cli.invoke(args=["dossiers", "relink"]).output
     assert cli.invoke(args=["dossiers", "check"]).exit_code == 0
+    assert link_figures(org.ward, Q3) == (pytest.approx(50.0), pytest.approx(100.0))
+
+
+def test_a_rating_written_while_its_dossier_is_imported_is_linked(org, fields, clock):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite writes one transaction at a time")
+    device = KioskDevice(unit_id=org.ward.id, name="Kiosk", status="active")
+    db.session.add(device)
+    db.session.commit()
+    url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    kiosk = psycopg.connect(url)
+    # the kiosk's transaction has written the rating (its trigger found no dossier R1) but not committed
+    kiosk.execute(
+        "INSERT INTO kiosk_rating (uuid, device_id, unit_id, level, reasons, dossier_code, rated_at,"
+        " received_at, local_day, local_hour, flag_state) VALUES (%s, %s, %s, 'satisfied', '[]', 'R1',"
+        " now(), now(), DATE '2026-10-01', 10, 'none')",
+        (str(uuid.uuid4()), device.id, org.ward.id),
+    )
+    commit_later = threading.Timer(0.5, kiosk.commit)
+    commit_later.start()
+    try:
+        imported(R1, R2)  # links after the kiosk's commit, not before it
+    finally:
+        commit_later.join()
+        kiosk.close()
     assert link_figures(org.ward, Q3) == (pytest.approx(50.0), pytest.approx(100.0))
