@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from survey_app.analytics.dossier_scoring import parse_quarter
 from survey_app.core.spreadsheets import write_csv
-from survey_app.dossiers import recompute, services
+from survey_app.dossiers import rating_link, recompute, services
 from survey_app.dossiers.reports import CSV_COLUMNS, report_csv_row, unit_report
 from survey_app.dossiers.rules import current_rules
 from survey_app.extensions import db
@@ -70,8 +70,20 @@ def rescore() -> None:
 
 @cli.command("check")
 def check() -> None:
-    """Compare the count cubes with the raw dossiers (cells that differ; 0 when in step)."""
+    """Compare the count cubes and the rating link with the raw rows (what differs; 0 when in step)."""
     drift = recompute.cube_drift()
     click.echo(", ".join(f"{name}: {n} cell(s) differ" for name, n in drift.items()))
+    unlinked = rating_link.rated_drift()
+    click.echo(f"rating link: {unlinked} dossier(s) differ")
     if any(drift.values()):
         raise click.ClickException("the cubes drifted; `flask dossiers rescore` rebuilds them")
+    if unlinked:
+        raise click.ClickException("the rating link drifted; `flask dossiers relink` rebuilds it")
+
+
+@cli.command("relink")
+def relink() -> None:
+    """Recompute which dossiers a kiosk rating carries the code of, from the raw rows."""
+    rating_link.relink()
+    db.session.commit()
+    click.echo(f"rating link: {rating_link.rated_drift()} dossier(s) differ")

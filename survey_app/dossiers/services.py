@@ -28,6 +28,7 @@ from survey_app.analytics.dossier_scoring import Rules, score_dossier, timing
 from survey_app.analytics.periods import month_start
 from survey_app.audit.service import record
 from survey_app.core import clock, import_runs
+from survey_app.dossiers.rating_link import mark_rated
 from survey_app.dossiers.rules import rules as current_rules
 from survey_app.dossiers.transfer import CleanRow, Vocabulary, parse_csv
 from survey_app.extensions import db
@@ -165,6 +166,7 @@ def write_import(
         import_runs.finish_run(run_id)
         if updates and _existing(list(stored)) != stored:  # a stale "before" would skew the cubes
             raise _ChangedMeanwhile
+        mark_rated([values["code"] for values in inserts])  # ratings that came before their dossier
         _update(updates)
         delta.write()
         record(
@@ -436,6 +438,7 @@ def apply_rows(rows: Sequence[CleanRow]) -> ImportResult:
     """
     result, inserts, updates, delta, _stored = _plan(rows)
     _insert(inserts)
+    mark_rated([values["code"] for values in inserts])  # ratings that came before their dossier
     _update(updates)
     delta.write()
     return result

@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    Boolean,
     Date,
     Enum,
     Float,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -101,6 +103,17 @@ class Dossier(Base):
             sqlite_where=text("returned_at IS NULL"),
             postgresql_where=text("returned_at IS NULL"),
         ),
+        # the rating link of a subtree's period: only the dossiers some rating carries the code of
+        Index(
+            "ix_dossier_rated",
+            "unit_id",
+            "returned_day",
+            "field_id",
+            "procedure_id",
+            "code",
+            sqlite_where=text("rated = 1"),
+            postgresql_where=text("rated"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -134,6 +147,10 @@ class Dossier(Base):
     s7: Mapped[int | None] = mapped_column(SmallInteger)
     s8: Mapped[int | None] = mapped_column(SmallInteger)
     s9: Mapped[int | None] = mapped_column(SmallInteger)
+    # Whether a kiosk rating carries this code, whatever its flag state (never false again: ratings stay).
+    # Set by the trigger kiosk_rating_dossier_link (migration 0017) for a rating arriving after its
+    # dossier, by dossiers.rating_link.mark_rated for a dossier arriving after its ratings.
+    rated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The chunked import that created it (models/imports.py): deleted again if that import fails.
