@@ -6,15 +6,15 @@ quarter's rating link reads its rated dossiers instead of joining every returned
 Kept by the trigger kiosk_rating_dossier_link (a rating arriving after its dossier) and by the dossier
 import (dossiers.rating_link.mark_rated: a dossier arriving after its ratings). Backfilled here.
 
-Revision ID: 0017_drate
-Revises: 0016_natl
+Revision ID: 0019_drate
+Revises: 0018_sipas_pooled
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017_drate"
-down_revision = "0016_natl"
+revision = "0019_drate"
+down_revision = "0018_sipas_pooled"
 branch_labels = None
 depends_on = None
 
