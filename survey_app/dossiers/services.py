@@ -13,15 +13,15 @@ undoing it share their helpers.
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter as Tally
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import any_, bindparam, delete, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from survey_app.analytics.dossier_scoring import Rules, score_dossier, timing
@@ -154,7 +154,9 @@ def write_import(
             items: Sequence = _sqlite_rows(inserts, run_id)
             write: Callable[[Sequence], None] = _write_sqlite_rows
         else:
-            items, write = inserts, lambda chunk: _insert(list(chunk), run_id)
+            # one transaction: a failure is a rollback, so the dossiers need not carry the run; a NULL
+            # import_run_id skips its foreign-key check, and per-row checks are most of COPY's server time
+            items, write = inserts, lambda chunk: _insert(chunk)
         import_runs.write_chunks(
             run_id,
             items,
@@ -236,44 +238,57 @@ class CubeDelta:
     """
 
     def __init__(self) -> None:
-        self.vectors: dict[tuple, list[int]] = {}
-        self.day: Tally[tuple] = Tally()
-        self.month: Tally[tuple] = Tally()
-        self.procedure: Tally[tuple] = Tally()
+        # {(returned_day, unit, field, procedure, contribution): dossiers}, spread over the cubes when written
+        self.counts: dict[tuple, int] = {}
 
-    def add(self, facts: tuple, vector: list[int] | None, sign: int) -> None:
+    def add(self, facts: tuple, vector: Sequence[int] | None, sign: int) -> None:
         """Add (sign 1) or take away (sign −1) one dossier: facts = (returned_day, unit, field, procedure)."""
         if vector is None:
             return
-        returned_day, unit_id, field_id, procedure_id = facts
-        kind = tuple(vector)
-        self.vectors.setdefault(kind, vector)
-        month = month_start(returned_day)
-        self.day[(unit_id, returned_day, kind)] += sign
-        self.month[(unit_id, month, field_id, kind)] += sign
-        self.procedure[(unit_id, month, field_id, procedure_id, kind)] += sign
+        key = (*facts, tuple(vector))
+        self.counts[key] = self.counts.get(key, 0) + sign
+
+    def _spread(self) -> tuple[Tally[tuple], Tally[tuple], Tally[tuple]]:
+        """The counts per cell of each cube: day, month, procedure-month."""
+        day: Tally[tuple] = Tally()
+        month: Tally[tuple] = Tally()
+        procedure: Tally[tuple] = Tally()
+        months: dict[date, date] = {}
+        for (returned_day, unit_id, field_id, procedure_id, kind), n in self.counts.items():
+            if not n:
+                continue
+            first = months.get(returned_day)
+            if first is None:
+                first = months[returned_day] = month_start(returned_day)
+            day[(unit_id, returned_day, kind)] += n
+            month[(unit_id, first, field_id, kind)] += n
+            procedure[(unit_id, first, field_id, procedure_id, kind)] += n
+        return day, month, procedure
 
     @staticmethod
     def _cells(counts: Tally[tuple]) -> dict[tuple, list[int]]:
         """{cell key: summed measures}."""
         cells: dict[tuple, list[int]] = {}
-        for (*key, kind), n in counts.items():
+        for key, n in counts.items():
             if not n:
                 continue
-            cell = cells.setdefault(tuple(key), [0] * len(kind))
-            for index, value in enumerate(kind):
-                if value:
-                    cell[index] += n * value
+            kind = key[-1]
+            cell = cells.get(key[:-1])
+            if cell is None:
+                cells[key[:-1]] = [n * value for value in kind]
+            else:
+                cells[key[:-1]] = [total + n * value for total, value in zip(cell, kind, strict=True)]
         return cells
 
     def write(self) -> None:
         """Upsert every changed cell (n = n + delta)."""
-        _upsert_cube("dossier_day", ("unit_id", "day"), self._cells(self.day))
-        _upsert_cube("dossier_month", ("unit_id", "month", "field_id"), self._cells(self.month))
+        day, month, procedure = self._spread()
+        _upsert_cube("dossier_day", ("unit_id", "day"), self._cells(day))
+        _upsert_cube("dossier_month", ("unit_id", "month", "field_id"), self._cells(month))
         _upsert_cube(
             "dossier_procedure_month",
             ("unit_id", "month", "field_id", "procedure_id"),
-            self._cells(self.procedure),
+            self._cells(procedure),
         )
 
 
@@ -335,88 +350,6 @@ def _procedure_ids(rows: Iterable[CleanRow]) -> dict[str, int]:
     return {code: pid for code, (pid, _name) in known.items()}
 
 
-def _stored_columns() -> list:
-    """The columns _existing reads: id, code, the compared facts, due and return days, the scores."""
-    table = Dossier.__table__
-    wanted = [
-        table.c.id,
-        table.c.code,
-        *(table.c[name] for name in COMPARED),
-        table.c.due_day,
-        table.c.returned_day,
-    ]
-    return wanted + [table.c[f"s{i}"] for i in INDICATORS]
-
-
-def _existing(codes: Sequence[str]) -> dict[str, dict]:
-    """The stored dossiers with these codes: {code: {column: value}} (id, compared facts, days, scores).
-
-    On PostgreSQL the codes travel as one array parameter (`code = ANY(:codes)`): an IN list of thousands
-    of parameters costs more to build and plan than the lookup itself.
-    """
-    table = Dossier.__table__
-    if db.session.get_bind().dialect.name == "postgresql":
-        return _existing_postgresql(codes)
-    wanted = _stored_columns()
-    found: dict[str, dict] = {}
-    for start in range(0, len(codes), CHUNK):
-        chunk = codes[start : start + CHUNK]
-        for row in db.session.execute(select(*wanted).where(table.c.code.in_(chunk))).mappings():
-            found[row["code"]] = dict(row)
-    return found
-
-
-def _existing_postgresql(codes: Sequence[str]) -> dict[str, dict]:
-    """_existing on PostgreSQL: the codes as one array parameter per PG_LOOKUP codes."""
-    code = Dossier.__table__.c.code
-    statement = select(*_stored_columns()).where(code == any_(bindparam("codes", type_=ARRAY(code.type))))
-    found: dict[str, dict] = {}
-    for start in range(0, len(codes), PG_LOOKUP):
-        chunk = list(codes[start : start + PG_LOOKUP])
-        for row in db.session.execute(statement, {"codes": chunk}).mappings():
-            found[row["code"]] = dict(row)
-    return found
-
-
-def _values(row: CleanRow, procedure_id: int, scores: tuple) -> dict:
-    """The columns of a dossier as written."""
-    i2, i5, i6, i8, i9 = row.sources
-    values = {
-        "code": row.code,
-        "unit_id": row.unit_id,
-        "procedure_id": procedure_id,
-        "field_id": row.field_id,
-        "channel": row.channel,
-        "received_at": row.received_at,
-        "due_at": row.due_at,
-        "returned_at": row.returned_at,
-        "supplement_requests": row.supplement_requests,
-        "agencies_contacted": row.agencies_contacted,
-        "complaint": row.complaint,
-        "i2": i2,
-        "i5": i5,
-        "i6": i6,
-        "i8": i8,
-        "i9": i9,
-        "received_day": row.received_day,
-        "due_day": row.due_day,
-        "returned_day": row.returned_day,
-    }
-    values.update({f"s{i}": score for i, score in zip(INDICATORS, scores, strict=True)})
-    return values
-
-
-def _same(stored: dict, values: dict) -> bool:
-    """Whether a stored dossier already holds these facts."""
-    for name in COMPARED:
-        old, new = stored[name], values[name]
-        if hasattr(old, "value"):
-            old = old.value
-        if old != new:
-            return False
-    return True
-
-
 def _scores(rules: Rules, row: CleanRow) -> tuple[int | None, ...]:
     """The nine scores of a checked row."""
     i2, i5, i6, i8, i9 = row.sources
@@ -444,11 +377,62 @@ def apply_rows(rows: Sequence[CleanRow]) -> ImportResult:
     return result
 
 
-def _plan(rows: Sequence[CleanRow]) -> tuple[ImportResult, list[dict], list[dict], CubeDelta, dict]:
+STORED = ("id", *COMPARED, "due_day", "returned_day", *(f"s{i}" for i in INDICATORS))
+"""What _existing reads of a stored dossier, in this order (its compared facts are STORED[1:16])."""
+SQLITE_LOOKUP = 500  # codes per lookup on SQLite (one parameter each)
+
+
+def _existing(codes: Sequence[str]) -> dict[str, tuple]:
+    """The stored dossiers with these codes: {code: their STORED values, as Python values}.
+
+    Read with the driver (a million SQLAlchemy rows would cost more than the lookups). On PostgreSQL the
+    codes travel as one array parameter (`code = ANY(...)`): an IN list of thousands of parameters costs
+    more to build and plan than the lookup itself.
+    """
+    connection = db.session.connection()
+    columns = ", ".join(("code", *STORED))
+    found: dict[str, tuple] = {}
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        if connection.dialect.name == "postgresql":
+            sql = f"SELECT {columns} FROM dossier WHERE code = ANY(%s)"  # noqa: S608 (constant names)
+            for start in range(0, len(codes), PG_LOOKUP):
+                cursor.execute(sql, (list(codes[start : start + PG_LOOKUP]),))
+                for code, *values in cursor.fetchall():
+                    found[code] = tuple(values)
+            return found
+        as_python = _SqliteValues()
+        for start in range(0, len(codes), SQLITE_LOOKUP):
+            chunk = codes[start : start + SQLITE_LOOKUP]
+            marks = ", ".join("?" * len(chunk))
+            cursor.execute(f"SELECT {columns} FROM dossier WHERE code IN ({marks})", chunk)  # noqa: S608
+            for code, *values in cursor.fetchall():
+                found[code] = tuple(map(as_python.__getitem__, values))
+    finally:
+        cursor.close()
+    return found
+
+
+class _SqliteValues(dict):
+    """SQLite's stored text of instants and days as Python values, as SQLAlchemy reads them (memoised)."""
+
+    def __missing__(self, value):
+        read = value
+        if value.__class__ is str and value[:1].isdigit():
+            if len(value) == 10:
+                read = date.fromisoformat(value)
+            else:  # UTCDateTime: UTC without an offset
+                read = datetime.fromisoformat(value).replace(tzinfo=UTC)
+        self[value] = read
+        return read
+
+
+def _plan(rows: Sequence[CleanRow]) -> tuple[ImportResult, list[tuple], list[tuple], CubeDelta, dict]:
     """What applying rows does: (result, new dossiers, changed ones, cube changes, changed ones as stored).
 
-    Creates the procedures not known yet. Scores and cube contributions depend on a handful of facts
-    that repeat across dossiers: each combination is worked out once per call.
+    New dossiers are tuples in WRITTEN order, changed ones (id, WRITTEN tuple). Creates the procedures not
+    known yet. Scores and cube contributions depend on a handful of facts that repeat across dossiers:
+    each combination is worked out once per call.
     """
     rules = current_rules()
     memo: dict[tuple, tuple] = {}
@@ -456,40 +440,59 @@ def _plan(rows: Sequence[CleanRow]) -> tuple[ImportResult, list[dict], list[dict
     procedure_ids = _procedure_ids(rows)
     stored = _existing([row.code for row in rows])
     delta = CubeDelta()
+    counts = delta.counts
     result = ImportResult()
-    inserts: list[dict] = []
-    updates: list[dict] = []
+    statuses = result.statuses
+    inserts: list[tuple] = []
+    updates: list[tuple] = []
     for row in rows:
+        code = row.code
         procedure_id = procedure_ids[row.procedure_code]
-        when = None if row.returned_day is None else timing(row.returned_day, row.due_day)
+        returned_day = row.returned_day
+        when = None if returned_day is None else timing(returned_day, row.due_day)
         facts = (when, row.supplement_requests, row.agencies_contacted, row.complaint, row.sources)
         known = memo.get(facts)
         if known is None:
             scores = _scores(rules, row)
-            known = memo[facts] = (scores, _contribution(row.returned_day, row.due_day, scores))
-        scores, contribution = known
-        values = _values(row, procedure_id, scores)
-        old = stored.get(row.code)
-        if old is not None and _same(old, values):
-            result.unchanged += 1
-            result.statuses[row.code] = "unchanged"
-            continue
+            contribution = _contribution(returned_day, row.due_day, scores)
+            known = memo[facts] = (scores, None if contribution is None else tuple(contribution))
+        scores, kind = known
+        values = (
+            code,
+            row.unit_id,
+            procedure_id,
+            row.field_id,
+            row.channel,
+            row.received_at,
+            row.due_at,
+            row.returned_at,
+            row.supplement_requests,
+            row.agencies_contacted,
+            row.complaint,
+            *row.sources,
+            row.received_day,
+            row.due_day,
+            returned_day,
+            *scores,
+        )
+        old = stored.get(code)
         if old is not None:
-            old_scores = [old[f"s{i}"] for i in INDICATORS]
-            delta.add(
-                (old["returned_day"], old["unit_id"], old["field_id"], old["procedure_id"]),
-                _contribution(old["returned_day"], old["due_day"], old_scores),
-                -1,
-            )
-            updates.append({**values, "dossier_id": old["id"]})
+            if old[1:16] == values[1:16]:  # the COMPARED facts
+                result.unchanged += 1
+                statuses[code] = "unchanged"
+                continue
+            delta.add((old[17], old[1], old[3], old[2]), _contribution(old[17], old[16], old[18:]), -1)
+            updates.append((old[0], values))
             result.updated += 1
-            result.statuses[row.code] = "updated"
+            statuses[code] = "updated"
         else:
             inserts.append(values)
             result.created += 1
-            result.statuses[row.code] = "created"
-        delta.add((row.returned_day, row.unit_id, row.field_id, procedure_id), contribution, 1)
-    changed = {values["code"] for values in updates}
+            statuses[code] = "created"
+        if kind is not None:
+            key = (returned_day, row.unit_id, row.field_id, procedure_id, kind)
+            counts[key] = counts.get(key, 0) + 1
+    changed = {values[0] for _id, values in updates}
     return result, inserts, updates, delta, {code: old for code, old in stored.items() if code in changed}
 
 
@@ -501,27 +504,78 @@ def _sqlite_instant(moment: datetime | None) -> str | None:
     return utc.isoformat(" ", "microseconds")
 
 
-def _insert(rows: list[dict], run_id: int | None = None) -> None:
-    """Bulk-insert new dossiers (of an import run): COPY on PostgreSQL, executemany on SQLite."""
+class _SqliteText(dict):
+    """Values as SQLite stores them (instants and days as text, the rest as is), memoised: they repeat."""
+
+    def __missing__(self, value):
+        if isinstance(value, datetime):
+            text = _sqlite_instant(value)
+        elif isinstance(value, date):
+            text = value.isoformat()
+        else:
+            text = value
+        self[value] = text
+        return text
+
+
+class _CopyText(dict):
+    """Values as COPY's text format writes them (None as \\N, specials escaped), memoised: they repeat."""
+
+    def __missing__(self, value):
+        text = _copy_text(value)
+        self[value] = text
+        return text
+
+
+def _copy_text(value) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    if _COPY_SPECIAL.search(text):
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+COPY_BATCH = 2_000  # rows per write to the COPY stream
+
+
+def _insert(rows: Sequence[tuple], run_id: int | None = None) -> None:
+    """Bulk-insert new dossiers (WRITTEN tuples) of an import run: COPY on PostgreSQL, else executemany.
+
+    On PostgreSQL the rows are written as COPY text by hand: the values repeat (days, instants, scores)
+    and each is formatted once, where the driver's write_row would adapt every value of every row.
+    """
     if not rows:
         return
-    now = clock.now()
     connection = db.session.connection()
-    columns = (*WRITTEN, "imported_at", "import_run_id")
-    raw = connection.connection.driver_connection
-    if connection.dialect.name == "postgresql":
-        with raw.cursor() as cursor, cursor.copy(f"COPY dossier ({', '.join(columns)}) FROM STDIN") as copy:
-            for values in rows:
-                copy.write_row([*(values[c] for c in WRITTEN), now, run_id])
+    if connection.dialect.name != "postgresql":
+        _write_sqlite_rows(_sqlite_rows(rows, run_id))
         return
-    _write_sqlite_rows(_sqlite_rows(rows, run_id))
+    columns = (*WRITTEN, "imported_at", "import_run_id")
+    texts = _CopyText()
+    tail = "\t" + texts[clock.now()] + "\t" + texts[run_id] + "\n"
+    text_of = texts.__getitem__
+    raw = connection.connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(f"COPY dossier ({', '.join(columns)}) FROM STDIN") as copy:
+        for start in range(0, len(rows), COPY_BATCH):
+            copy.write(
+                "".join(
+                    [
+                        _copy_text(values[0]) + "\t" + "\t".join(map(text_of, values[1:])) + tail
+                        for values in rows[start : start + COPY_BATCH]
+                    ]
+                )
+            )
 
 
-def _sqlite_rows(rows: Sequence[dict], run_id: int | None) -> list[tuple]:
+def _sqlite_rows(rows: Sequence[tuple], run_id: int | None) -> list[tuple]:
     """New dossiers as SQLite stores them: WRITTEN, then imported_at and import_run_id."""
-    stamp = _sqlite_instant(clock.now())
-    due: dict[datetime, str | None] = {}  # due times repeat (a due date is mostly a date alone)
-    return [(*_sqlite_row(values, stamp, due), run_id) for values in rows]
+    texts = _SqliteText()
+    tail = (texts[clock.now()], run_id)
+    text_of = texts.__getitem__
+    return [(values[0], *map(text_of, values[1:]), *tail) for values in rows]
 
 
 def _write_sqlite_rows(rows: Sequence[tuple]) -> None:
@@ -537,48 +591,12 @@ def _write_sqlite_rows(rows: Sequence[tuple]) -> None:
         cursor.close()
 
 
-def _sqlite_row(v: dict, stamp: str, due: dict[datetime, str | None]) -> tuple:
-    """A new dossier's values in WRITTEN order, then imported_at, as SQLite stores them."""
-    returned_day = v["returned_day"]
-    return (
-        v["code"],
-        v["unit_id"],
-        v["procedure_id"],
-        v["field_id"],
-        v["channel"],
-        _sqlite_instant(v["received_at"]),
-        due[v["due_at"]] if v["due_at"] in due else due.setdefault(v["due_at"], _sqlite_instant(v["due_at"])),
-        _sqlite_instant(v["returned_at"]),
-        v["supplement_requests"],
-        v["agencies_contacted"],
-        v["complaint"],
-        v["i2"],
-        v["i5"],
-        v["i6"],
-        v["i8"],
-        v["i9"],
-        v["received_day"].isoformat(),
-        v["due_day"].isoformat(),
-        None if returned_day is None else returned_day.isoformat(),
-        v["s1"],
-        v["s2"],
-        v["s3"],
-        v["s4"],
-        v["s5"],
-        v["s6"],
-        v["s7"],
-        v["s8"],
-        v["s9"],
-        stamp,
-    )
-
-
-def _update(rows: list[dict]) -> None:
-    """Write changed dossiers (every column but the code), by id."""
+def _update(rows: list[tuple]) -> None:
+    """Write changed dossiers, (id, WRITTEN tuple) each: every column but the code."""
     if not rows:
         return
     table = Dossier.__table__
-    names = [c for c in WRITTEN if c != "code"]
+    names = WRITTEN[1:]
     statement = (
         table.update()
         .where(table.c.id == bindparam("dossier_id"))
@@ -587,11 +605,11 @@ def _update(rows: list[dict]) -> None:
     now = clock.now()
     params = [
         {
-            "dossier_id": values["dossier_id"],
+            "dossier_id": dossier_id,
             "v_updated_at": now,
-            **{f"v_{name}": values[name] for name in names},
+            **{f"v_{name}": value for name, value in zip(names, values[1:], strict=True)},
         }
-        for values in rows
+        for dossier_id, values in rows
     ]
     db.session.execute(statement, params)
 

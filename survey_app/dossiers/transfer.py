@@ -13,11 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
+from operator import itemgetter
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
-from survey_app.core.spreadsheets import csv_rows_until_unreadable, imported_id_problem
+from survey_app.core.spreadsheets import FORMULA_TRIGGERS, imported_id_problem
 
 REQUIRED = (
     "dossier_code",
@@ -41,9 +43,8 @@ MAX_CODE, MAX_PROCEDURE_CODE, MAX_PROCEDURE_NAME, MAX_COUNT = 50, 60, 500, 999
 SCORES = {"0": 0, "1": 1, "2": 2, 0: 0, 1: 1, 2: 2}
 
 
-@dataclass(frozen=True)
-class CleanRow:
-    """A dossier as checked, ready to be written."""
+class CleanRow(NamedTuple):
+    """A dossier as checked, ready to be written (a tuple: a million of them are built per file)."""
 
     code: str
     unit_id: int
@@ -223,6 +224,134 @@ def _before(later: tuple[datetime, date, bool], earlier: tuple[datetime, date, b
 
 # --- the CSV file -------------------------------------------------------------------------------------
 
+_MOMENTS_KEPT = 200_000  # distinct time texts remembered while reading a file (they repeat a lot)
+_COUNTS = {str(n): n for n in range(MAX_COUNT + 1)}
+_UNUSUAL = object()
+
+
+def _new_row(values: tuple) -> CleanRow:
+    """A CleanRow from its values in order (without the keyword call's cost)."""
+    return tuple.__new__(CleanRow, values)
+
+
+class _Moments(dict):
+    """{cell text: parse_moment of it, None when it is not a time}, kept while a file is read."""
+
+    def __init__(self, zone: ZoneInfo) -> None:
+        super().__init__()
+        self.zone = zone
+
+    def __missing__(self, cell: str) -> tuple[datetime, date, bool] | None:
+        if len(self) >= _MOMENTS_KEPT:
+            self.clear()
+        text = cell.strip()
+        found = self[cell] = parse_moment(text, self.zone) if text else None
+        return found
+
+
+def _usual_row_checker(
+    position: dict[str, int], vocabulary: Vocabulary
+) -> Callable[[list[str]], CleanRow | None]:
+    """check_row for the usual CSV row, without the messages: its clean row, or None to use check_row.
+
+    A million rows are checked per file: this accepts only rows check_row accepts, with the same
+    values, and leaves every row with a problem (or an unusual spelling, such as a count written 007) to
+    check_row, which words the problems. Times repeat across rows, so each text is parsed once.
+    """
+    code_at, unit_at, procedure_at, name_at, field_at, received_at, due_at, returned_at = (
+        position[name] for name in REQUIRED[:8]
+    )
+    channel_at, supplement_at, agencies_at, complaint_at = (position[name] for name in REQUIRED[8:])
+    source_at = tuple(position.get(name) for name in OPTIONAL)
+    # the five source scores at once when every column is there: their usual spellings, else _UNUSUAL
+    source_cells = itemgetter(*source_at) if None not in source_at else None
+    source_scores, unusual = {"": None, "0": 0, "1": 1, "2": 2}.get, (_UNUSUAL,) * len(OPTIONAL)
+    allowed = vocabulary.allowed_unit_ids
+    unit_ids = {code: uid for code, uid in vocabulary.unit_ids.items() if allowed is None or uid in allowed}
+    field_ids, closings, zone = vocabulary.field_ids, vocabulary.field_closings, vocabulary.zone
+    channels, complaints, counts, scores = frozenset(CHANNELS), frozenset(COMPLAINTS), _COUNTS, SCORES
+    triggers = FORMULA_TRIGGERS
+    moment = _Moments(zone)
+
+    def usual(row: list[str]) -> CleanRow | None:
+        code = row[code_at].strip()
+        procedure_code = row[procedure_at].strip()
+        procedure_name = row[name_at].strip()
+        if not (
+            code
+            and len(code) <= MAX_CODE
+            and code[0] not in triggers
+            and procedure_code
+            and len(procedure_code) <= MAX_PROCEDURE_CODE
+            and procedure_code[0] not in triggers
+            and procedure_name
+            and len(procedure_name) <= MAX_PROCEDURE_NAME
+        ):
+            return None
+        unit_id = unit_ids.get(row[unit_at].strip())
+        field_id = field_ids.get(row[field_at].strip())
+        received = moment[row[received_at]]
+        due = moment[row[due_at]]
+        returned_cell = row[returned_at]
+        returned = moment[returned_cell] if returned_cell and returned_cell.strip() else None
+        channel = row[channel_at].strip()
+        complaint = row[complaint_at].strip()
+        supplement = counts.get(row[supplement_at].strip())
+        agencies = counts.get(row[agencies_at].strip())
+        if (
+            unit_id is None
+            or field_id is None
+            or received is None
+            or due is None
+            or (returned is None and returned_cell.strip())
+            or channel not in channels
+            or complaint not in complaints
+            or supplement is None
+            or agencies is None
+            # _before, written out: a call per row costs more than the comparison
+            or (due[1] < received[1] if due[2] or received[2] else due[0] < received[0])
+            or (
+                returned is not None
+                and (returned[1] < received[1] if returned[2] or received[2] else returned[0] < received[0])
+            )
+            or (field_id in closings and received[1] >= closings[field_id][0])
+        ):
+            return None
+        head = (  # CleanRow but its sources
+            code,
+            unit_id,
+            procedure_code,
+            procedure_name,
+            field_id,
+            channel,
+            received[0],
+            due[0],
+            returned[0] if returned else None,
+            received[1],
+            due[1],
+            returned[1] if returned else None,
+            supplement,
+            agencies,
+            complaint,
+        )
+        if source_cells is not None:
+            found = tuple(map(source_scores, source_cells(row), unusual))
+            if _UNUSUAL not in found:
+                return _new_row((*head, found))
+        sources = []
+        for at in source_at:
+            text = "" if at is None else row[at].strip()
+            if text:
+                score = scores.get(text)
+                if score is None:
+                    return None
+                sources.append(score)
+            else:
+                sources.append(None)
+        return _new_row((*head, tuple(sources)))
+
+    return usual
+
 
 @dataclass
 class ParsedFile:
@@ -243,8 +372,10 @@ def parse_csv(text: str, vocabulary: Vocabulary) -> ParsedFile:
         return ParsedFile(errors=[_("The file is not a CSV text file.")])
     text = text.lstrip("\ufeff")
     source = csv.reader(io.StringIO(text, newline=""))
-    reader = csv_rows_until_unreadable(source)
-    header = [h.strip() for h in next(reader, None) or []]
+    try:
+        header = [h.strip() for h in next(source, None) or []]
+    except csv.Error:
+        header = []
     problems = []
     for position, name in enumerate(header, start=1):
         if name not in COLUMNS:
@@ -260,39 +391,53 @@ def parse_csv(text: str, vocabulary: Vocabulary) -> ParsedFile:
         return ParsedFile(errors=problems)
     position = {name: index for index, name in enumerate(header)}
     width = len(header)
+    usual = _usual_row_checker(position, vocabulary)
+    code_at = position["dossier_code"]
     result = ParsedFile()
     seen: dict[str, int] = {}
     line = 1
-    for row in reader:
-        line = source.line_num if row is not None else line + 1  # the physical line the row ends on
-        if row is None:
-            result.errors.append(
-                _("Line %(line)d: the line cannot be read as CSV (check the quotes).", line=line)
-            )
-            break
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != width:
-            result.errors.append(
-                _("Line %(line)d: expected %(want)d columns, found %(n)d.", line=line, want=width, n=len(row))
-            )
-            continue
-        clean, row_problems = check_row(dict(zip(header, row, strict=True)).get, vocabulary)
-        for name, problem in row_problems:
-            result.errors.append(_where(line, position[name] + 1, name) + ": " + problem + ".")
-        code = clean.code if clean else _text(row[position["dossier_code"]])
-        if code:
-            if code in seen:
+    try:
+        for row in source:  # the csv module raises csv.Error at a line it cannot read
+            line = source.line_num  # the physical line the row ends on
+            if not (row and row[0].strip()) and not any(cell.strip() for cell in row):
+                continue
+            if len(row) != width:
+                found = len(row)
                 result.errors.append(
-                    _where(line, position["dossier_code"] + 1, "dossier_code")
-                    + ": "
-                    + _("the dossier code %(code)s repeats line %(other)d", code=code[:50], other=seen[code])
-                    + "."
+                    _(
+                        "Line %(line)d: expected %(want)d columns, found %(n)d.",
+                        line=line,
+                        want=width,
+                        n=found,
+                    )
                 )
                 continue
-            seen[code] = line
-        if clean is not None and not result.errors:
-            result.rows.append(clean)
+            clean = usual(row)
+            if clean is None:  # a problem, or something the fast check leaves to the full one
+                clean, row_problems = check_row(dict(zip(header, row, strict=True)).get, vocabulary)
+                for name, problem in row_problems:
+                    result.errors.append(_where(line, position[name] + 1, name) + ": " + problem + ".")
+            code = clean.code if clean else _text(row[code_at])
+            if code:
+                if code in seen:
+                    result.errors.append(
+                        _where(line, code_at + 1, "dossier_code")
+                        + ": "
+                        + _(
+                            "the dossier code %(code)s repeats line %(other)d",
+                            code=code[:50],
+                            other=seen[code],
+                        )
+                        + "."
+                    )
+                    continue
+                seen[code] = line
+            if clean is not None and not result.errors:
+                result.rows.append(clean)
+    except csv.Error:
+        result.errors.append(
+            _("Line %(line)d: the line cannot be read as CSV (check the quotes).", line=line + 1)
+        )
     if not result.errors and not result.rows:
         result.errors.append(_("The file holds no dossiers."))
     if result.errors:
