@@ -168,7 +168,7 @@ def write_import(
         import_runs.finish_run(run_id)
         if updates and _existing(list(stored)) != stored:  # a stale "before" would skew the cubes
             raise _ChangedMeanwhile
-        mark_rated([values["code"] for values in inserts])  # ratings that came before their dossier
+        mark_rated([values[0] for values in inserts])  # WRITTEN[0], the code: ratings before their dossier
         _update(updates)
         delta.write()
         record(
@@ -371,7 +371,7 @@ def apply_rows(rows: Sequence[CleanRow]) -> ImportResult:
     """
     result, inserts, updates, delta, _stored = _plan(rows)
     _insert(inserts)
-    mark_rated([values["code"] for values in inserts])  # ratings that came before their dossier
+    mark_rated([values[0] for values in inserts])  # WRITTEN[0], the code: ratings before their dossier
     _update(updates)
     delta.write()
     return result
