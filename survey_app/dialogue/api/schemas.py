@@ -69,6 +69,17 @@ def _optional_value_of(attribute: str, enum: type[StrEnum], description: str) ->
     )
 
 
+def _handling_outcome(description: str) -> ma.fields.Enum:
+    """An optional Decree 20 outcome of an answer (on the spot or written), by its value."""
+    return ma.fields.Enum(
+        HandlingOutcome,
+        by_value=True,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": description},
+    )
+
+
 def _code_of(unit_attribute: str) -> ma.fields.Function:
     """The code of a related unit (null when there is none)."""
 
@@ -158,15 +169,9 @@ class CommentInSchema(ma.Schema):
     answer = ma.fields.String(
         load_default="", validate=Length(max=MAX_ANSWER), metadata={"description": "for outcome on_spot"}
     )
-    handling_outcome = ma.fields.Enum(
-        HandlingOutcome,
-        by_value=True,
-        load_default=None,
-        allow_none=True,
-        metadata={
-            "description": "for outcome on_spot: what the handling decided (NĐ 20/2008 Điều 15), under the "
-            "written answer's rule: required for a comment about an administrative regulation"
-        },
+    handling_outcome = _handling_outcome(
+        "for outcome on_spot: what the handling decided (NĐ 20/2008 Điều 15), under the written answer's "
+        "rule: required for a comment about an administrative regulation"
     )
     department = ma.fields.String(
         load_default=None, allow_none=True, metadata={"description": "Unit code, for outcome written"}
@@ -210,16 +215,9 @@ class StatusChangeSchema(ma.Schema):
             "name them (default for answered: the department, or the competent body of a forward)"
         },
     )
-    handling_outcome = ma.fields.Enum(
-        HandlingOutcome,
-        by_value=True,
-        load_default=None,
-        allow_none=True,
-        metadata={
-            "description": "for answered_on_spot and answered: what the handling decided (NĐ 20/2008 "
-            "Điều 15); required for a "
-            "comment about an administrative regulation unless classified as lacking basis, refused then"
-        },
+    handling_outcome = _handling_outcome(
+        "for answered_on_spot and answered: what the handling decided (NĐ 20/2008 Điều 15); required for a "
+        "comment about an administrative regulation unless classified as lacking basis, refused then"
     )
 
 
