@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from survey_app.extensions import db
 from survey_app.models import Role
-from survey_app.models.dialogue import CommentStatus, DialogueComment, DialogueConference
+from survey_app.models.dialogue import CommentStatus, DialogueComment, DialogueConference, HandlingOutcome
 from tests.browser.conftest import assert_accessible, screenshot, sign_in
 from tests.conftest import PASSWORD
 from tests.dialogue.helpers import add_departments, make_conference, pdf_text
@@ -35,6 +35,9 @@ COMMENTS = [
 ]
 
 
+RECOMMEND = "Kiến nghị cơ quan có thẩm quyền sửa đổi, bổ sung, bãi bỏ hoặc ban hành mới"
+
+
 def log_comment(page, index, content, outcome, name, consent, department_id):
     """Type one comment with the keyboard only, then record it with Ctrl+Enter."""
     page.focus("#content")
@@ -54,6 +57,8 @@ def log_comment(page, index, content, outcome, name, consent, department_id):
         page.keyboard.type("Trưởng phòng Tư pháp")
         page.keyboard.press("Tab")
         page.keyboard.type(f"Trả lời tại chỗ cho ý kiến {index}.")
+        if index == 3:  # a proposal: what its handling decided (NĐ 20/2008 Điều 15), said on the spot
+            page.select_option("#handling_outcome", label=RECOMMEND)
     elif outcome == "written":
         page.keyboard.press("Alt+2")  # focuses the department's search box
         assert page.evaluate("document.activeElement.id") == "department_id-filter"
@@ -148,6 +153,7 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
     assert [c.content for c in comments] == [c[0] for c in COMMENTS]
     assert [c.status for c in comments].count(CommentStatus.answered_on_spot) == 7
     assert comments[0].name_consent and not comments[1].name_consent
+    assert [c.handling_outcome for c in comments[:4]] == [None, None, HandlingOutcome.recommend, None]
     assert comments[7].due_on == date(2018, 6, 15)  # 10 working days after Friday 01/6/2018
 
     # 3. Close; assign the comment left for later with the bulk form.
@@ -280,6 +286,7 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
     for content, *_rest in COMMENTS:
         assert content in text
     assert "Trưởng phòng Tư pháp trả lời tại hội nghị: Trả lời tại chỗ cho ý kiến 1." in text
+    assert RECOMMEND in text  # the outcome given with the third comment's answer on the spot
     # The written answer came after the conference: it is the conclusion notice's, not the minutes'.
     assert "Phòng Tư pháp đã bố trí thêm người ký chứng thực" not in text
     assert "Tây Hồ, ngày 01 tháng 6 năm 2018" in "\n".join(
