@@ -148,7 +148,7 @@ class Dossier(Base):
     s8: Mapped[int | None] = mapped_column(SmallInteger)
     s9: Mapped[int | None] = mapped_column(SmallInteger)
     # Whether a kiosk rating carries this code, whatever its flag state (never false again: ratings stay).
-    # Set by the trigger kiosk_rating_dossier_link (migration 0017) for a rating arriving after its
+    # Set by the trigger kiosk_rating_dossier_link (migration 0019_drate) for a rating arriving after its
     # dossier, by dossiers.rating_link.mark_rated for a dossier arriving after its ratings.
     rated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
