@@ -1,11 +1,11 @@
 """The stored rating link: `dossier.rated` says whether some kiosk rating carries the dossier's code.
 
-A rating arriving after its dossier sets it through the database trigger
-kiosk_rating_dossier_link (migration 0019_drate), so the kiosk's ingest runs no Python for it; a dossier
-arriving after its ratings gets it from `mark_rated`, which the import calls for the dossiers it creates. A re-imported dossier keeps its flag
-(the upsert never writes it) and ratings are never deleted, so the flag never has to turn false; flagged
-ratings set it too, the reports count only the counted ones. `rated_drift` and `relink` check and repair
-it from the raw rows (`flask dossiers check`).
+A rating arriving after its dossier sets it through the database trigger kiosk_rating_dossier_link
+(migration 0019_drate), so the kiosk's ingest runs no Python for it; a dossier arriving after its ratings
+gets it from `mark_rated`, which the import calls for the dossiers it creates. A re-imported dossier keeps
+its flag (the upsert never writes it) and ratings are never deleted, so the flag never has to turn false;
+flagged ratings set it too, the reports count only the counted ones. `rated_drift` and `relink` check and
+repair it from the raw rows (`flask dossiers check`).
 """
 
 from __future__ import annotations
