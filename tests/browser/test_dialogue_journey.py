@@ -183,7 +183,8 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
     rows = page.locator("#inbox tbody tr")
     assert rows.count() == 3  # the three written comments of Tư pháp, not Quản lý đô thị's
     assert_accessible(page)
-    page.click(f"text={COMMENTS[7][0]}")
+    with page.expect_navigation():  # waits for "load": the template buttons' script is attached
+        page.click(f"text={COMMENTS[7][0]}")
     page.click("text=Tiếp thu, hẹn ngày báo kết quả")  # templates are named
     assert page.input_value("#a-answer").startswith("Tiếp thu ý kiến")
     assert_accessible(page)
