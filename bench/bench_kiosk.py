@@ -426,6 +426,8 @@ def _bench_backend(backend: str, report) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    if IN_PROCESS <= 0:  # BENCH_KIOSK_IN_PROCESS=0: the server figures only
+        return
     wall, cpu = _in_process(backend, tokens[1])
     report.add(name, f"in process: single-rating POST ({IN_PROCESS} via test client)", wall * 1000, "ms")
     report.add(name, "  CPU time per POST (best slice)", cpu * 1000, "ms")
