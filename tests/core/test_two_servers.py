@@ -17,6 +17,7 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -317,28 +318,41 @@ def test_kiosk_ratings_are_stored_once_whichever_server_gets_them(cluster):
 
 def test_a_chunked_body_over_the_limit_is_413_through_gunicorn(cluster):
     server = cluster.servers[1]
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-    try:
-        connection.putrequest("POST", "/api/v1/kiosk/ratings")
-        for name, value in {
-            "Authorization": f"Bearer {cluster.kiosk_token}",
-            "Content-Type": "application/json",
-            "Transfer-Encoding": "chunked",
-            "X-Forwarded-Proto": "https",
-        }.items():
-            connection.putheader(name, value)
-        connection.endheaders()
-        chunk = b'{"ratings": [' + b" " * 65_000
-        sent = 0
-        while sent < 3 * 1024 * 1024:
-            connection.send(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
-            sent += len(chunk)
-        connection.send(b"0\r\n\r\n")
-        response = connection.getresponse()
-        assert response.status == 413
-        assert json.loads(response.read())["code"] == 413
-    finally:
-        connection.close()
+    head = (
+        "POST /api/v1/kiosk/ratings HTTP/1.1\r\n"
+        f"Host: 127.0.0.1:{server.port}\r\n"
+        f"Authorization: Bearer {cluster.kiosk_token}\r\n"
+        "Content-Type: application/json\r\n"
+        "Transfer-Encoding: chunked\r\n"
+        "X-Forwarded-Proto: https\r\n\r\n"
+    ).encode()
+    chunk = b'{"ratings": [' + b" " * 65_000
+    received = bytearray()
+
+    def read_until_closed(sock: socket.socket) -> None:
+        # The server answers 413 as soon as the limit is passed and closes while we may still be
+        # sending: reading concurrently keeps its answer before the connection reset can drop it.
+        try:
+            while data := sock.recv(65_536):
+                received.extend(data)
+        except OSError:
+            pass
+
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+        reader = threading.Thread(target=read_until_closed, args=(sock,))
+        reader.start()
+        try:
+            sock.sendall(head)
+            for _ in range(3 * 1024 * 1024 // len(chunk) + 1):
+                sock.sendall(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+            sock.sendall(b"0\r\n\r\n")
+        except OSError:  # the server stopped reading: its answer is already on its way
+            pass
+        reader.join(timeout=30)
+    status_line, _, rest = bytes(received).partition(b"\r\n")
+    assert status_line.split()[1] == b"413", bytes(received[:200])
+    body = rest.partition(b"\r\n\r\n")[2]
+    assert json.loads(body)["code"] == 413
 
 
 def test_the_health_check_answers_plain_http_while_pages_redirect(cluster):
