@@ -33,6 +33,7 @@ from survey_app.extensions import db
 from survey_app.models import ProcedureField, Role, Unit, UnitClosure, UnitKind, User
 from survey_app.models.dossiers import Dossier, DossierAssessment
 from survey_app.models.kiosk import FlagState, KioskRating
+from survey_app.org.services import dossier_code_prefix
 
 # (code, name, legal time in working days) per procedure field; the codes are the demo's own.
 PROCEDURES = {
@@ -155,6 +156,7 @@ class _Maker:
     ) -> None:
         self.used, self.serial = used, FIRST_UNRATED
         self.rng, self.unit, self.field_ids, self.fields = rng, unit, field_ids, fields
+        self.prefix = dossier_code_prefix(unit)
         self.field_codes = {v: k for k, v in field_ids.items()}
         self.zone = clock.local_zone()
         self.sources = rng.choices([s for s, _w in SOURCE_SYSTEMS], [w for _s, w in SOURCE_SYSTEMS])[0]
@@ -164,7 +166,7 @@ class _Maker:
         """A code for an unrated dossier, in the kiosk codes' shape and clear of every code in use."""
         while True:
             self.serial += 1
-            code = f"H49.{self.unit.code[:5]}-{day:%y%m%d}-{self.serial:04d}"
+            code = f"{self.prefix}-{day:%y%m%d}-{self.serial:04d}"
             if code not in self.used:
                 self.used.add(code)
                 return code

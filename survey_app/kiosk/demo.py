@@ -29,13 +29,11 @@ from survey_app.kiosk.statements import bulk_insert
 from survey_app.models import Counter, Staff, Unit, UnitKind
 from survey_app.models.kiosk import FlagState, FollowUpState, KioskDevice, KioskFollowUp, KioskRating
 from survey_app.org.procedure_fields import field_ids_on
-from survey_app.org.services import is_open_on
+from survey_app.org.services import dossier_code_prefix, is_open_on
 
 HISTORY_FROM = date(2024, 1, 1)  # the pre-reform shops' ratings start here
 REFORM = date(2025, 7, 1)  # the old shops close; today's centres open
 TEST_DAYS = 21  # three weeks before the reform and before today when testing: a quick suite
-# One-stop dossier codes start with the province's prefix (Hà Nội H26, as the dossiers API's example).
-DOSSIER_PREFIX = {"01": "H26", "31": "H27"}
 # Share of visits per hour of a working day (08:00–11:30, 13:30–17:00), peaks mid-morning and mid-afternoon.
 HOUR_WEIGHTS = {8: 10, 9: 17, 10: 16, 11: 7, 13: 5, 14: 14, 15: 15, 16: 10}
 # Typical reasons (domain.md §2), most frequent first.
@@ -129,21 +127,6 @@ def demo_period(first: date, last: date) -> tuple[date, date]:
     return first, last
 
 
-def _province_prefix(unit: Unit) -> str:
-    """The dossier-code prefix of the unit's province (one-stop codes start with the province's)."""
-    node: Unit | None = unit
-    while node is not None and node.kind != UnitKind.province:
-        node = node.parent
-    return DOSSIER_PREFIX.get(node.code if node else "", "H26")
-
-
-def _receiving_body(unit: Unit) -> str:
-    """The receiving body in a dossier code: a one-stop shop's commune or district (00103-TT → 00103), a
-    branch of the province's centre itself (01-TTPVHCC-CN1), or two branches would give the same codes."""
-    base, _dash, suffix = unit.code.rpartition("-")
-    return base if suffix in ("TT", "MC") else unit.code
-
-
 def _centre_counters(*, open_on: date) -> list[Counter]:
     """The active counters of the one-stop centres open on a day."""
     counters = db.session.scalars(
@@ -229,7 +212,7 @@ def _seed_ratings(
         district = counter.unit.parent is not None and counter.unit.parent.kind == UnitKind.district
         busy = district or (counter.unit.active_from is not None and counter.unit.active_from >= REFORM)
         per_day = district_per_day if district else ward_per_day
-        prefix = f"{_province_prefix(counter.unit)}.{_receiving_body(counter.unit)}"
+        prefix = dossier_code_prefix(counter.unit)
         staff = staff_by_counter.get(counter.id, [])
         fields = _fields_for(counter, field_ids)
         device = devices[counter.id]

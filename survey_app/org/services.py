@@ -272,6 +272,22 @@ def _province_of(unit: Unit) -> Unit | None:
     return node
 
 
+# One-stop dossier codes start with the province's prefix (Hà Nội H26, as the dossiers API's example).
+DOSSIER_PREFIX = {"01": "H26", "31": "H27"}
+
+
+def dossier_code_prefix(unit: Unit) -> str:
+    """How the one-stop system's dossier codes of a unit begin: province prefix and receiving body.
+
+    The receiving body is a one-stop shop's commune or district (00103-TT → 00103), or a branch of the
+    province's centre itself (01-TTPVHCC-CN1): cutting the branch's code would give two branches one prefix.
+    """
+    province = _province_of(unit)
+    base, _dash, suffix = unit.code.rpartition("-")
+    body = base if suffix in ("TT", "MC") else unit.code
+    return f"{DOSSIER_PREFIX.get(province.code if province else '', 'H26')}.{body}"
+
+
 def check_merge(unit: Unit, into: Unit) -> None:
     """Refuse a merger the rules do not allow (see merge_unit); the message says why."""
     if not unit.is_active:

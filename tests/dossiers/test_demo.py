@@ -81,6 +81,17 @@ def test_every_kiosk_code_names_a_dossier_returned_just_before_its_rating_none_a
     centres = {u.id for u in db.session.scalars(select(Unit).where(Unit.kind == UnitKind.centre))}
     assert {d.unit_id for d in dossiers} <= centres
     assert len({d.procedure_id for d in dossiers}) >= 5 and len({d.field_id for d in dossiers}) >= 3
+    # every code, rated or not, reads like the one-stop system's: the province's prefix (Hà Nội H26,
+    # Hải Phòng H27), then the receiving commune or branch of the centre that handled it
+    units = {u.id: u for u in db.session.scalars(select(Unit))}
+    prefixes = {"01": "H26.", "31": "H27."}
+    for d in dossiers:
+        centre = units[d.unit_id]
+        province = centre
+        while province.kind != UnitKind.province:
+            province = units[province.parent_id]
+        body = centre.code.removesuffix("-TT")
+        assert d.code.startswith(prefixes[province.code] + body + "-"), (d.code, centre.code)
 
 
 def test_mostly_on_time_late_far_more_often_when_the_citizen_was_dissatisfied_rated_share_realistic(demo):
