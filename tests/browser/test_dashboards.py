@@ -140,7 +140,8 @@ def test_a_leader_reaches_every_dashboard_from_home_and_the_top_menu(page, live_
     screenshot(page, "leader-home")
     assert_accessible(page)
 
-    page.click("main .tiles a.tile:has-text('Bảng điều khiển SIPAS')")
+    with page.expect_navigation():
+        page.click("main .tiles a.tile:has-text('Bảng điều khiển SIPAS')")
     assert "/dashboards/sipas" in page.url
     all_charts_drawn(page)
     assert_accessible(page)

@@ -95,7 +95,8 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
     assert page.locator("#conference-state").inner_text() == "Đã lên kế hoạch"
     assert_accessible(page)
     conference_url = page.url
-    page.click("text=Giấy mời")
+    with page.expect_navigation():
+        page.click("text=Giấy mời")
     assert "GIẤY MỜI" in page.inner_text("article")
     assert "Phòng Tư pháp quận Tây Hồ" in page.inner_text("article")
     assert_accessible(page)
@@ -107,7 +108,8 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
     assert_accessible(page)
 
     # 2. Live logging by keyboard; a draft survives a reload.
-    page.click("#live-link")
+    with page.expect_navigation():  # waits for "load": the live form's shortcuts are attached
+        page.click("#live-link")
     page.wait_for_selector("#live-form")
     assert_accessible(page)
     for index, (content, outcome, name, consent) in enumerate(COMMENTS[:5], start=1):
@@ -268,7 +270,8 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
     assert page.locator("#conference-state").inner_text() == "Đã công bố"
     assert_accessible(page)
     screenshot(page, "dialogue-ledger")
-    page.click("#public-link")
+    with page.expect_navigation():  # the conference page has a <main> too, with every speaker's name
+        page.click("#public-link")
     public = page.inner_text("main")
     assert "Phòng Tư pháp đã bố trí thêm người ký chứng thực" in public
     assert "Nguyễn Văn An" in public
@@ -376,7 +379,8 @@ def test_a_ward_leader_reads_his_wards_conference(page, live_server, live_org):
     page.click("#dialogue-conferences-tile")
     page.wait_for_url(f"{base}/dialogue/")
     assert_accessible(page)
-    page.click("text=Đối thoại phường Bưởi năm 2018")
+    with page.expect_navigation():
+        page.click("text=Đối thoại phường Bưởi năm 2018")
     expect(page.locator("h1")).to_contain_text("Đối thoại phường Bưởi năm 2018")
     expect(page.locator("#state-button")).to_have_count(0)
     assert page.url.endswith(f"/dialogue/{conference.id}")

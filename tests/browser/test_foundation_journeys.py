@@ -44,7 +44,8 @@ def test_admin_creates_unit_counter_and_staff(page, live_server, live_org, live_
     page.fill("#active_from", "01/07/2025")
     assert_accessible(page)
     screenshot(page, "unit-form")
-    page.click("main button[type=submit]")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
     page.wait_for_selector("dl.facts")
     assert_accessible(page)
     with live_app.app_context():
@@ -52,7 +53,8 @@ def test_admin_creates_unit_counter_and_staff(page, live_server, live_org, live_
         assert unit.parent_id == live_org.district.id and unit.active_from.isoformat() == "2025-07-01"
         unit_id = unit.id
 
-    page.click("a[href$='/counters/new']")
+    with page.expect_navigation():
+        page.click("a[href$='/counters/new']")
     page.wait_for_selector("#code")
     assert_accessible(page)
     page.fill("#code", "Q1")
@@ -64,7 +66,8 @@ def test_admin_creates_unit_counter_and_staff(page, live_server, live_org, live_
     buffer = io.BytesIO()
     Image.new("RGB", (400, 400), (40, 90, 160)).save(buffer, format="PNG")
     photo.write_bytes(buffer.getvalue())
-    page.click("a[href$='/staff/new']")
+    with page.expect_navigation():
+        page.click("a[href$='/staff/new']")
     page.wait_for_selector("#full_name")
     assert_accessible(page)
     page.fill("#full_name", "Nguyễn Thị Thu Trang")
@@ -88,7 +91,8 @@ def test_invalid_unit_form_shows_messages(page, live_server, live_org):
     assert_accessible(page)
     page.fill("#code", "003")
     page.fill("#name", "Trùng mã")
-    page.click("main button[type=submit]")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
     # expect() waits for the answer page: is_visible() right after the click could still see the form
     expect(page.locator(".errors").first).to_be_visible()
     expect(page.locator(".errors").first).to_contain_text("đã tồn tại")
@@ -99,11 +103,13 @@ def test_switch_language(page, live_server, live_org):
     sign_in(page, live_server.url, "admin1", PASSWORD)
     page.wait_for_url(f"{live_server.url}/org/units")
     assert "Đơn vị" in page.locator("h1").inner_text()
-    page.click("text=English")
+    with page.expect_navigation():
+        page.click("text=English")
     page.wait_for_selector("h1:has-text('Organisational units')")
     assert_accessible(page)
     screenshot(page, "units-en")
-    page.click("text=Tiếng Việt")
+    with page.expect_navigation():
+        page.click("text=Tiếng Việt")
     page.wait_for_selector("h1:has-text('Đơn vị')")
     assert_accessible(page)
     screenshot(page, "units-vi")

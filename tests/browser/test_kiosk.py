@@ -250,7 +250,8 @@ def test_unit_admin_registers_a_kiosk_and_an_official_watches_the_feed(live_serv
     counter_option = admin.locator("#place option", has_text="Quầy 1 - Hộ tịch, chứng thực")
     admin.select_option("#place", counter_option.get_attribute("value"))
     admin.fill("#name", "Kiosk quầy 1 (mới)")
-    admin.click("main button[type=submit]:has-text('Đăng ký')")
+    with admin.expect_navigation():
+        admin.click("main button[type=submit]:has-text('Đăng ký')")
     code = admin.inner_text("#pairing-code").replace(" ", "")
     assert len(code) == 8
     screenshot(admin, "kiosk-admin-devices")
@@ -289,7 +290,8 @@ def test_unit_admin_registers_a_kiosk_and_an_official_watches_the_feed(live_serv
     official.goto(f"{live_server.url}/kiosk/follow-ups")
     assert_accessible(official)
     official.fill("textarea[name=note]", "Đã nhắc nhở cán bộ, xin lỗi công dân qua điện thoại")
-    official.click("main button[value=done]")
+    with official.expect_navigation():  # the follow-up list has a <main> too
+        official.click("main button[value=done]")
     assert "Đã cập nhật việc xử lý." in official.inner_text("main")
     assert_accessible(official)
     official.goto(f"{live_server.url}/kiosk/follow-ups?state=done")

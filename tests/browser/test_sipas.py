@@ -6,6 +6,7 @@ import random
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from survey_app.analytics.sipas_queries import campaign_report
@@ -115,7 +116,8 @@ def test_type_a_paper_batch_by_keyboard_only(page, live_server, live_org, campai
     page.keyboard.type("52" + "45" + "4" + "0" + "3" + "1" + "2" + "4")
     assert_accessible(page)  # the refused keys leave no error list behind
     screenshot(page, "sipas-paper-entry")
-    page.keyboard.press("Enter")
+    with page.expect_navigation():  # waits for "load": the next form's key handlers and focus are set
+        page.keyboard.press("Enter")
     page.wait_for_selector("text=Đã lưu phiếu 1.")
     assert_accessible(page)
     assert page.evaluate("document.activeElement.name") == "S01"
@@ -124,10 +126,13 @@ def test_type_a_paper_batch_by_keyboard_only(page, live_server, live_org, campai
     page.keyboard.press("Backspace")
     page.keyboard.press("Backspace")
     page.keyboard.type("2" + "3" * 8)
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.wait_for_selector("text=Đã nhập đủ 2 phiếu")
     assert_accessible(page)
-    page.keyboard.press("Enter")  # the close button has the focus
+    expect(page.get_by_role("button", name="Đóng lô")).to_be_focused()  # autofocus
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # the close button has the focus
     page.wait_for_selector("text=Đã đóng lô: 2 phiếu.")
     assert_accessible(page)
     screenshot(page, "sipas-paper-batch-closed")
@@ -153,7 +158,8 @@ def test_import_a_csv_with_errors_and_see_them_listed(page, live_server, live_or
     page.goto(f"{live_server.url}/sipas/campaigns/TH-LIVE/import")
     assert_accessible(page)
     page.set_input_files("#file", str(path))
-    page.click("main button[type=submit]")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
     items = page.locator(".import-errors li")
     assert items.all_inner_texts() == [
         "Dòng 3: kênh phải là online, paper, phone hoặc interview; S09: 9 không phải là câu trả lời hợp lệ.",
