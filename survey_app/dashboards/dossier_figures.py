@@ -307,7 +307,7 @@ def _satisfaction_chart(filters: Filters, minimum: int) -> Chart:
         [
             Column(_("Procedure")),
             Column(_("Returned"), "int"),
-            Column(_("Rated dossiers"), "int"),
+            Column(_("Number of rated dossiers"), "int"),
             Column(_("Rated share"), "share"),
             Column(_("Ratings"), "int"),
             Column(_("Satisfaction rate"), "pct"),

@@ -42,7 +42,7 @@ class ConferencePlanForm(FlaskForm):
     """Plan or edit a conference."""
 
     title = StringField(
-        _l("Title"), validators=[DataRequired(_l("Enter the conference title.")), Length(max=300)]
+        _l("Conference title"), validators=[DataRequired(_l("Enter the conference title.")), Length(max=300)]
     )
     host_unit_id = SelectField(_l("Host unit"), coerce=int, choices=[])
     held_on = VnDateField(_l("Date"), validators=[DataRequired(_l("Enter the date of the conference."))])

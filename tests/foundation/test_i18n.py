@@ -73,3 +73,27 @@ def test_signed_in_pages_render_in_both_languages(client, org):
     assert "Đơn vị" in client.get("/org/units").get_data(as_text=True)
     client.get("/lang/en")
     assert "Organisational units" in client.get("/org/units").get_data(as_text=True)
+
+
+def test_a_word_has_one_vietnamese_translation_across_catalogs():
+    # The feature catalogs are merged into one at run time: a msgid translated two ways shows one of
+    # them everywhere (a conference's "Title" read "Chức vụ", a job title). Different meanings need
+    # different msgids.
+    catalogs = [ROOT / "survey_app" / "translations", *sorted((ROOT / "survey_app").glob("*/translations"))]
+    found: dict[str, dict[str, str]] = {}
+    for directory in catalogs:
+        with (directory / "vi" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+            for message in read_po(handle):
+                if message.id and message.string and not message.fuzzy:
+                    key = message.id if isinstance(message.id, str) else message.id[0]
+                    found.setdefault(key, {})[directory.parent.name] = str(message.string)
+    clashes = {msgid: where for msgid, where in found.items() if len(set(where.values())) > 1}
+    assert clashes == {}
+
+
+def test_labels_that_share_an_english_word_read_right_in_vietnamese(client, org):
+    login(client, "admin1")
+    conference_form = client.get("/dialogue/new").get_data(as_text=True)
+    assert "Tên hội nghị" in conference_form and "Chức vụ" not in conference_form
+    staff_form = client.get(f"/org/units/{org.ward.id}/staff/new").get_data(as_text=True)
+    assert "Chức vụ" in staff_form and "Tên hội nghị" not in staff_form
