@@ -44,6 +44,7 @@ extract-messages: $(VENV)/.installed
 			-o $$dir/messages.pot $$pkg $$(ls -d survey_app/forms/$$name.py survey_app/models/$$name.py \
 				survey_app/templates/$$name 2>/dev/null); \
 		$(BIN)/pybabel update -i $$dir/messages.pot -d $$dir --no-fuzzy-matching; done
+	$(BIN)/python tools/carry_translations.py $(CATALOG_DIRS)
 
 ## Plotly's JavaScript is served from static/ (kiosks and offices sit on closed networks): its cartesian
 ## bundle (bar, scatter, heatmap, box, pie…: every trace the dashboards draw; a third of the full bundle's
@@ -91,13 +92,13 @@ test: install-test lint
 
 ## Style (ruff) and the layer contracts of CONVENTIONS.md (import-linter, configured in pyproject.toml).
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check survey_app tests bench
-	$(BIN)/ruff format --check survey_app tests bench
+	$(BIN)/ruff check survey_app tests bench tools
+	$(BIN)/ruff format --check survey_app tests bench tools
 	$(BIN)/lint-imports --no-cache
 
 format:
-	$(BIN)/ruff format survey_app tests bench
-	$(BIN)/ruff check --fix survey_app tests bench
+	$(BIN)/ruff format survey_app tests bench tools
+	$(BIN)/ruff check --fix survey_app tests bench tools
 
 bench: install chromium
 	$(BIN)/python -m bench
