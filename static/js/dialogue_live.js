@@ -119,6 +119,13 @@
     badge.className = "badge status-" + comment.status;
     badge.textContent = comment.status_label;
     item.appendChild(badge);
+    if (comment.detail) {
+      var detail = document.createElement("span");
+      detail.className = "detail";
+      detail.textContent = comment.detail;
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(detail);
+    }
     list.insertBefore(item, list.firstChild);
     counter.textContent = String(list.children.length);
   }

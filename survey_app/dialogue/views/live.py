@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from survey_app.auth.permissions import Capability, require
 from survey_app.core import clock
+from survey_app.core.formatting import vn_date
 from survey_app.dialogue.comments import CommentInput, Outcome, add_comment_and
 from survey_app.dialogue.deadlines import default_due_on
 from survey_app.dialogue.errors import DialogueError
@@ -92,6 +93,24 @@ def _comment_input(form: CommentForm) -> CommentInput:
     )
 
 
+def comment_detail(comment: DialogueComment) -> str:
+    """What the live list adds after the status: the handling's outcome, or who answers in writing by when."""
+    parts = []
+    if comment.handling_outcome is not None:
+        parts.append(_("Outcome") + ": " + str(comment.handling_outcome.label))
+    if comment.department is not None:
+        parts.append(
+            _(
+                "%(department)s, answer due %(date)s",
+                department=comment.department.name,
+                date=vn_date(comment.due_on),
+            )
+            if comment.due_on
+            else comment.department.name
+        )
+    return " · ".join(parts)
+
+
 def _comment_json(comment: DialogueComment) -> dict:
     """What the live screen's script shows of a recorded comment."""
     return {
@@ -100,6 +119,7 @@ def _comment_json(comment: DialogueComment) -> dict:
         "client_key": comment.client_key,
         "status": comment.status.value,
         "status_label": comment.status.label,
+        "detail": comment_detail(comment),
         "category": category_name(comment.category, language()),
         "content": comment.content,
         "department": comment.department.name if comment.department else "",
@@ -119,6 +139,7 @@ def _render_live(conference: DialogueConference, form: CommentForm):
         form=form,
         comments=comments[::-1],
         default_due=default_due_on(conference),
+        detail=comment_detail,
         **labels(),
     )
 

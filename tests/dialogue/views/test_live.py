@@ -148,3 +148,26 @@ def test_a_comment_sent_in_writing_is_logged_with_its_receipt_date(app, org):
     comment = db.session.get(DialogueComment, response.json["id"])
     assert comment.received_on == date(2018, 5, 21) and comment.channel == CommentChannel.written
     assert forward_deadline(comment) == date(2018, 5, 28)
+
+
+def test_the_recorded_list_shows_the_outcome_and_who_answers_in_writing_by_when(app, org):
+    add_departments(org)
+    conference = make_conference(org)
+    client = signed_in(app, org.users["official"].username)
+    url, live = f"/dialogue/{conference.id}/comments", f"/dialogue/{conference.id}/live"
+    regulation = live_form(category="unsuitable_rules", handling_outcome="keep_explain")
+    response = post_form(client, url, regulation, token_from=live, headers=JSON)
+    assert response.status_code == 201
+    outcome = "Kết quả xử lý: Giữ nguyên, giải thích"
+    assert response.json["detail"] == outcome  # what the script adds to the list
+    written = live_form(outcome="written", department_id=str(org.dept_tp.id), answered_by="", answer="")
+    response = post_form(client, url, written, token_from=live, headers=JSON)
+    due = "Phòng Tư pháp quận Tây Hồ, hạn trả lời 15/06/2018"  # 10 working days after 01/06/2018
+    assert response.json["detail"] == due
+    plain = post_form(client, url, live_form(), token_from=live, headers=JSON)
+    assert plain.json["detail"] == ""
+    # a reload of the screen lists the same, newest first
+    page = client.get(live).get_data(as_text=True)
+    listed = page.split('id="logged"', 1)[1].split("</ol>", 1)[0]
+    assert listed.index(due) < listed.index(outcome)
+    assert listed.count('class="detail"') == 2
