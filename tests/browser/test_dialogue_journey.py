@@ -149,6 +149,13 @@ def test_dialogue_conference_journey(page, live_server, live_org, live_app):
         log_comment(page, index, content, outcome, name, consent, tp)
     assert "Đã ghi nhận ý kiến số 11." in page.inner_text("#live-status")
     assert page.locator("#department_id-err").count() == 0  # the refusal went with the comment it was about
+    # the list, added to by the script, says what the handling decided and who answers in writing by when
+    logged = page.locator("#logged li")
+    expect(logged.filter(has_text=COMMENTS[2][0])).to_contain_text(f"Kết quả xử lý: {RECOMMEND}")
+    expect(logged.filter(has_text=COMMENTS[7][0])).to_contain_text(
+        "Phòng Tư pháp quận Tây Hồ, hạn trả lời 15/06/2018"
+    )
+    expect(logged.filter(has_text=COMMENTS[0][0]).locator(".detail")).to_have_count(0)
     screenshot(page, "dialogue-live")
     assert_accessible(page)
     comments = db.session.scalars(select(DialogueComment).order_by(DialogueComment.number)).all()
