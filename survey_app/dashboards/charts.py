@@ -277,6 +277,14 @@ def rate_bars(
     return _figure([trace], layout)
 
 
+def _whole_ticks(counts: list[int]) -> dict:
+    """Axis settings for counts: whole-number labels, one tick per unit while the counts are small."""
+    ticks: dict = {"tickformat": ",d"}
+    if max(counts, default=0) <= 5:
+        ticks.update(tick0=0, dtick=1)
+    return ticks
+
+
 def value_bars(
     labels: list[str], values: list[float | None], axis_title: str, horizontal: bool = True
 ) -> str:
@@ -284,6 +292,8 @@ def value_bars(
     colours = [GREY if v is None else BRAND for v in values]
     drawn = [0 if v is None else v for v in values]
     full = labels
+    # counts are whole: no 0.2 or 0.4 on the axis of a handful of late dossiers
+    whole = _whole_ticks(drawn) if all(isinstance(v, int) for v in drawn) else {}
     if horizontal:
         labels = _short_labels(labels)
         trace = {
@@ -296,7 +306,7 @@ def value_bars(
             "hovertemplate": "%{customdata}: %{x:,}<extra></extra>",
         }
         layout = _layout(
-            xaxis=_axis(axis_title),
+            xaxis=_axis(axis_title, **whole),
             yaxis=_axis("", autorange="reversed", type="category"),
             height=_bar_height(len(labels)),
             margin={"l": 10, "r": 20, "t": 10, "b": 50},
@@ -311,7 +321,7 @@ def value_bars(
             "customdata": full,
             "hovertemplate": "%{customdata}: %{y:,}<extra></extra>",
         }
-        layout = _layout(yaxis=_axis(axis_title), xaxis=_axis("", type="category"))
+        layout = _layout(yaxis=_axis(axis_title, **whole), xaxis=_axis("", type="category"))
     layout["annotations"] = _withheld_annotations(labels, values, horizontal)
     layout["showlegend"] = False
     return _figure([trace], layout)

@@ -36,3 +36,14 @@ def test_the_heatmap_runs_from_red_at_its_lowest_rate_to_blue_at_its_highest(app
     scale = figure["data"][0]["colorscale"]
     assert isinstance(scale, list)  # a name plotly.js does not know would silently become RdBu
     assert scale[0] == [0.0, "#d73027"] and scale[-1] == [1.0, "#4575b4"]
+
+
+def test_a_bar_chart_of_a_few_counts_ticks_whole_numbers_only(app):
+    with app.test_request_context():
+        few = json.loads(charts.value_bars(["Chứng thực bản sao"], [1], "Hồ sơ trễ hạn"))
+        many = json.loads(charts.value_bars(["A", "B"], [1200, 45], "Lượt đánh giá", horizontal=False))
+        indices = json.loads(charts.value_bars(["A", "B"], [72.5, None], "Chỉ số"))
+    # one late dossier: the axis reads 0, 1 (Plotly's own ticks read 0, 0.2, 0.4 … 1)
+    assert (few["layout"]["xaxis"]["dtick"], few["layout"]["xaxis"]["tickformat"]) == (1, ",d")
+    assert many["layout"]["yaxis"]["tickformat"] == ",d" and "dtick" not in many["layout"]["yaxis"]
+    assert "tickformat" not in indices["layout"]["xaxis"]  # an index keeps its decimals
