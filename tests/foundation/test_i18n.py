@@ -43,18 +43,22 @@ def test_english_number_formats(app, client):
         assert percent(21.7) == "21.7%"
 
 
-def test_every_ui_string_has_a_vietnamese_translation():
+def _vietnamese_catalogs() -> dict[str, dict[str, str]]:
+    """{catalog folder's package: {msgid: translation}} of every translated entry of the vi catalogs."""
     catalogs = [ROOT / "survey_app" / "translations", *sorted((ROOT / "survey_app").glob("*/translations"))]
-    translated: dict[str, str] = {}
+    found: dict[str, dict[str, str]] = {}
     for directory in catalogs:
-        po = directory / "vi" / "LC_MESSAGES" / "messages.po"
-        if po.exists():
-            with po.open("rb") as handle:
-                for message in read_po(handle):
-                    if message.id and message.string and not message.fuzzy:
-                        translated[message.id if isinstance(message.id, str) else message.id[0]] = (
-                            message.string
-                        )
+        entries = found[directory.parent.name] = {}
+        with (directory / "vi" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+            for message in read_po(handle):
+                if message.id and message.string and not message.fuzzy:
+                    key = message.id if isinstance(message.id, str) else message.id[0]
+                    entries[key] = str(message.string)
+    return found
+
+
+def test_every_ui_string_has_a_vietnamese_translation():
+    translated = {msgid for entries in _vietnamese_catalogs().values() for msgid in entries}
     method_map = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
     missing = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
@@ -79,14 +83,10 @@ def test_a_word_has_one_vietnamese_translation_across_catalogs():
     # The feature catalogs are merged into one at run time: a msgid translated two ways shows one of
     # them everywhere (a conference's "Title" read "Chức vụ", a job title). Different meanings need
     # different msgids.
-    catalogs = [ROOT / "survey_app" / "translations", *sorted((ROOT / "survey_app").glob("*/translations"))]
     found: dict[str, dict[str, str]] = {}
-    for directory in catalogs:
-        with (directory / "vi" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
-            for message in read_po(handle):
-                if message.id and message.string and not message.fuzzy:
-                    key = message.id if isinstance(message.id, str) else message.id[0]
-                    found.setdefault(key, {})[directory.parent.name] = str(message.string)
+    for catalog, entries in _vietnamese_catalogs().items():
+        for msgid, translation in entries.items():
+            found.setdefault(msgid, {})[catalog] = translation
     clashes = {msgid: where for msgid, where in found.items() if len(set(where.values())) > 1}
     assert clashes == {}
 

@@ -93,7 +93,7 @@ def _comment_input(form: CommentForm) -> CommentInput:
     )
 
 
-def comment_detail(comment: DialogueComment) -> str:
+def _comment_detail(comment: DialogueComment) -> str:
     """What the live list adds after the status: the handling's outcome, or who answers in writing by when."""
     parts = []
     if comment.handling_outcome is not None:
@@ -119,7 +119,7 @@ def _comment_json(comment: DialogueComment) -> dict:
         "client_key": comment.client_key,
         "status": comment.status.value,
         "status_label": comment.status.label,
-        "detail": comment_detail(comment),
+        "detail": _comment_detail(comment),
         "category": category_name(comment.category, language()),
         "content": comment.content,
         "department": comment.department.name if comment.department else "",
@@ -139,7 +139,7 @@ def _render_live(conference: DialogueConference, form: CommentForm):
         form=form,
         comments=comments[::-1],
         default_due=default_due_on(conference),
-        detail=comment_detail,
+        detail=_comment_detail,
         **labels(),
     )
 
